@@ -1,0 +1,88 @@
+# One entry point for setup, run, test, lint and bench: README, CI and VS Code call these.
+SHELL := /usr/bin/env bash
+.SHELLFLAGS := -euo pipefail -c
+ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+export PATH := $(ROOT)/.tools/uv-venv/bin:$(ROOT)/.tools/node_modules/.bin:$(PATH)
+export NEXT_TELEMETRY_DISABLED := 1
+export TURBO_TELEMETRY_DISABLED := 1
+API := cd $(ROOT)/apps/api &&
+PY := $(ROOT)/apps/api/.venv/bin
+
+PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+REDIS_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: help setup setup-api setup-web services run api web simulate test test-api test-api-sqlite \
+        test-api-pg lint lint-api test-web e2e check-client check-deploy openapi client bench \
+        migrate seed collector
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+setup: setup-api setup-web ## install everything the project needs (uv, Python and Node deps)
+
+setup-api:
+	@$(ROOT)/scripts/api-setup.sh
+
+setup-web:
+	@$(ROOT)/scripts/web-setup.sh
+
+services: ## start PostgreSQL and Redis if they are down
+	@$(ROOT)/scripts/ensure-services.sh
+
+run: setup ## run Chiron: API + dashboard + a simulated fleet on the embedded defaults
+	@$(ROOT)/scripts/run.sh
+
+api: setup-api ## run only the API (embedded defaults)
+	$(API) $(PY)/chiron serve --port 8000
+
+simulate: setup-api ## run the device simulator against a local API (needs TOKEN=...)
+	$(API) $(PY)/chiron simulate --url http://127.0.0.1:8000 --token "$${TOKEN}"
+
+migrate: setup-api ## apply migrations to CHIRON_DATABASE_URL
+	$(API) $(PY)/chiron db upgrade
+
+seed: setup-api ## load demo data into CHIRON_DATABASE_URL
+	$(API) $(PY)/chiron db seed
+
+test: setup services lint test-api test-web check-client check-deploy e2e ## run every test
+	@echo "make test: all suites passed"
+
+lint: lint-api ## lint and type-check everything
+lint-api: setup-api
+	@echo "==> ruff + mypy (API)"
+	$(API) $(PY)/ruff check src tests migrations ../../bench && $(PY)/ruff format --check src tests migrations ../../bench && $(PY)/mypy
+
+test-api: test-api-sqlite test-api-pg ## API tests on SQLite + in-process bus, then PostgreSQL + Redis
+
+test-api-sqlite: setup-api
+	@echo "==> API tests on SQLite + in-process bus"
+	$(API) CHIRON_TEST_STORE=sqlite CHIRON_TEST_BUS=memory $(PY)/pytest
+
+test-api-pg: setup-api services
+	@echo "==> API tests on PostgreSQL + Redis"
+	$(API) CHIRON_TEST_STORE=postgres CHIRON_TEST_BUS=redis $(PY)/pytest
+
+test-web: setup-web ## web lint, types and unit tests
+	@echo "==> web lint, typecheck, vitest"
+	cd $(ROOT) && pnpm turbo run lint typecheck test
+
+openapi: setup-api ## write the API's OpenAPI document to packages/api-client/openapi.json
+	$(API) $(PY)/python -m chiron.openapi $(ROOT)/packages/api-client/openapi.json
+
+client: openapi ## regenerate packages/api-client from the OpenAPI document
+	cd $(ROOT) && pnpm --filter @chiron/api-client generate
+
+check-client: setup-api setup-web ## fail when the committed client differs from a fresh generation
+	@$(ROOT)/scripts/check-client.sh
+
+check-deploy: ## static checks of Dockerfiles, compose, workflow and collector config
+	@$(ROOT)/scripts/check-deploy.sh
+
+e2e: setup ## Playwright smoke suite on the real stack (embedded, then PostgreSQL + Redis)
+	@$(ROOT)/scripts/e2e.sh
+
+bench: setup-api services ## ingest and fan-out benchmarks (prints figures and ratios)
+	cd $(ROOT) && $(PY)/python bench/ingest.py && $(PY)/python bench/fanout.py
+
+collector: ## a local OTLP/HTTP receiver that prints what it gets (port 4318)
+	cd $(ROOT) && $(PY)/python -m chiron.observability.receiver --port 4318

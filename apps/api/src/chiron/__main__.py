@@ -1,0 +1,3 @@
+from chiron.cli import main
+
+main()

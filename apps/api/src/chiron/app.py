@@ -1,0 +1,91 @@
+"""create_app(): the lifespan builds the store, the bus and the hub; middleware; handlers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from chiron import __version__
+from chiron.config import Settings, get_settings
+from chiron.db import Database
+from chiron.errors import install_error_handlers
+from chiron.health import router as health_router
+from chiron.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from chiron.observability.logging import configure_logging
+from chiron.state import AppState
+from chiron.stream.factory import build_bus
+from chiron.stream.hub import Hub
+
+log = structlog.get_logger("chiron.app")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database.from_settings(settings)
+        bus = build_bus(settings)
+        hub = Hub(bus, settings.stream_queue_size)
+        app.state.chiron = AppState(settings=settings, db=db, bus=bus, hub=hub)
+        if settings.should_seed_on_start:
+            from chiron.seed import seed_if_empty
+
+            await seed_if_empty(db)
+        await hub.start()
+        log.info("startup", env=settings.env.value, store=db.engine.dialect.name, bus=bus.name)
+        try:
+            yield
+        finally:
+            await hub.stop()
+            await bus.close()
+            await db.dispose()
+            log.info("shutdown")
+
+    app = FastAPI(
+        title="Chiron API",
+        version=__version__,
+        summary="Telemetry ingest, gates, timeline and a live stream for the Chiron dashboard.",
+        lifespan=lifespan,
+        generate_unique_id_function=lambda route: route.operation_id or route.name,
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["GET", "POST", "PUT", "DELETE", "OPTIONS"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Idempotency-Key",
+                "Last-Event-ID",
+                "X-Request-ID",
+            ],
+            expose_headers=["X-Request-ID"],
+        )
+    app.add_middleware(RequestIdMiddleware)
+    _include_routers(app)
+    return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from chiron.auth.endpoints import router as auth_router
+    from chiron.gates.endpoints import router as gates_router
+    from chiron.stream.endpoints import router as stream_router
+    from chiron.telemetry.endpoints import router as telemetry_router
+    from chiron.timeline.endpoints import router as timeline_router
+
+    app.include_router(health_router)
+    app.include_router(auth_router)
+    app.include_router(telemetry_router)
+    app.include_router(gates_router)
+    app.include_router(timeline_router)
+    app.include_router(stream_router)

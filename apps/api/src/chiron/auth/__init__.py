@@ -1,0 +1,1 @@
+"""API keys, service tokens, the Clerk-style exchange and the Authenticator dependency."""

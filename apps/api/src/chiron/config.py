@@ -1,0 +1,121 @@
+"""Settings read from the environment (and an optional `.env`), grouped by concern."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEV_SECRET_KEY = "chiron-dev-secret-change-me"  # noqa: S105 - a development default production refuses
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/chiron.db"
+
+
+class Environment(StrEnum):
+    development = "development"
+    test = "test"
+    production = "production"
+
+
+class LogFormat(StrEnum):
+    json = "json"
+    console = "console"
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run; the message names the variable to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CHIRON_", env_file=".env", extra="ignore", case_sensitive=False
+    )
+
+    env: Environment = Environment.development
+
+    # store
+    database_url: str = DEFAULT_DATABASE_URL
+    database_pool_size: int = 10
+
+    # bus
+    redis_url: str | None = None
+    stream_key: str = "telemetry:dashboard"
+    stream_maxlen: int = 100_000
+    stream_queue_size: int = 1_000
+    heartbeat_s: float = 15.0
+
+    # auth
+    secret_key: str = DEV_SECRET_KEY
+    secret_key_previous: str | None = None
+    pepper_version: int = 1
+    service_token_ttl_s: int = 900
+    auth_issuer: str | None = None
+    auth_jwks_url: str | None = None
+    auth_audience: str | None = None
+    cookie_secure: bool | None = None
+    auth_cache_ttl_s: float = 5.0
+
+    # ingest
+    max_body_bytes: int = 4 * 1024 * 1024
+    max_batch: int = 5_000
+    future_tolerance_s: float = 300.0
+    max_age_days: int = 365 * 5
+    idempotency_ttl_s: int = 24 * 3600
+
+    # http
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_format: LogFormat | None = None
+    log_level: str = "INFO"
+    seed_on_start: bool | None = None
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [o.strip() for o in value.split(",") if o.strip()]
+        return value
+
+    @model_validator(mode="after")
+    def _production_needs_a_secret(self) -> Settings:
+        if self.env is Environment.production and (
+            not self.secret_key or self.secret_key == DEV_SECRET_KEY or len(self.secret_key) < 32
+        ):
+            raise ConfigError(
+                "CHIRON_SECRET_KEY must be set to a random value of at least 32 characters "
+                "when CHIRON_ENV=production (for example: "
+                'python -c "import secrets; print(secrets.token_urlsafe(48))")'
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_development(self) -> bool:
+        return self.env is Environment.development
+
+    @property
+    def effective_log_format(self) -> LogFormat:
+        if self.log_format is not None:
+            return self.log_format
+        return LogFormat.json if self.env is Environment.production else LogFormat.console
+
+    @property
+    def should_seed_on_start(self) -> bool:
+        if self.seed_on_start is not None:
+            return self.seed_on_start
+        return self.env is Environment.development
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.cookie_secure is not None:
+            return self.cookie_secure
+        return self.env is Environment.production
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,58 @@
+"""`Annotated` dependency aliases that read like prose in endpoint signatures."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chiron.config import Settings
+from chiron.db import Database, run_after_commit
+from chiron.state import AppState
+from chiron.stream.bus import Bus
+
+
+def get_state(request: Request) -> AppState:
+    state: AppState = request.app.state.chiron
+    return state
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_settings_dep(state: StateDep) -> Settings:
+    return state.settings
+
+
+def get_database(state: StateDep) -> Database:
+    return state.db
+
+
+def get_bus(state: StateDep) -> Bus:
+    return state.bus
+
+
+async def get_session(
+    db: Annotated[Database, Depends(get_database)],
+) -> AsyncIterator[AsyncSession]:
+    """The request owns the transaction: commit when the endpoint returns, roll back if it raises.
+
+    Scoped to the endpoint function so the commit happens before the response is sent; a
+    failed commit is an error answer, never a 2xx for data that was not stored.
+    """
+    async with db.sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+    await run_after_commit(session)
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+BusDep = Annotated[Bus, Depends(get_bus)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -1,0 +1,19 @@
+"""ORM tables, one file each; importing this module registers them all on `Base.metadata`."""
+
+from chiron.models.base import Base
+from chiron.models.client import ApiClient
+from chiron.models.gate import HeroGate
+from chiron.models.idempotency import IdempotencyRecord
+from chiron.models.sample import MetricLatest, SampleRollup, TelemetrySample
+from chiron.models.timeline import TimelineEvent
+
+__all__ = [
+    "ApiClient",
+    "Base",
+    "HeroGate",
+    "IdempotencyRecord",
+    "MetricLatest",
+    "SampleRollup",
+    "TelemetrySample",
+    "TimelineEvent",
+]

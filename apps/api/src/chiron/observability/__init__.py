@@ -1,0 +1,1 @@
+"""Chiron's own observability: request ids, structured logs, traces and metrics."""

@@ -1,0 +1,85 @@
+"""Shared fixtures: a migrated store per run, a fresh app and HTTP client per test."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from sqlalchemy import delete
+
+from chiron.app import create_app
+from chiron.config import Settings
+from chiron.db import Database
+from chiron.models import Base
+from chiron.state import AppState
+
+pytest_plugins = ["tests.fixtures.stores"]
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def pytest_report_header() -> list[str]:
+    from tests.fixtures.stores import bus_kind, store_kind
+
+    return [f"chiron store: {store_kind()}, bus: {bus_kind()}"]
+
+
+@pytest.fixture(scope="session")
+async def migrated(database_url: str) -> str:
+    from chiron.cli import alembic_config
+
+    def upgrade() -> None:
+        from alembic import command
+
+        command.upgrade(alembic_config(database_url), "head")
+
+    await asyncio.to_thread(upgrade)
+    return database_url
+
+
+@pytest.fixture
+def settings(migrated: str, redis_url: str | None) -> Settings:
+    return Settings(
+        env="test",
+        database_url=migrated,
+        redis_url=redis_url,
+        stream_key=f"chiron-test:{uuid.uuid4().hex}",
+        secret_key=TEST_SECRET,
+        seed_on_start=False,
+        log_format="console",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+async def _clean(db: Database) -> None:
+    async with db.writer(), db.transaction() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            await session.execute(delete(table))
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[object]:
+    application = create_app(settings)
+    async with application.router.lifespan_context(application):
+        await _clean(application.state.chiron.db)
+        yield application
+
+
+@pytest.fixture
+def state(app: object) -> AppState:
+    return app.state.chiron  # type: ignore[attr-defined, no-any-return]
+
+
+@pytest.fixture
+def db(state: AppState) -> Database:
+    return state.db
+
+
+@pytest.fixture
+async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http

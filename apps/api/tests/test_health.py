@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import httpx
+
+from chiron.state import AppState
+
+
+async def test_liveness(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readiness_checks_store_and_bus(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"store": "ok", "bus": "ok"}
+
+
+async def test_readiness_names_the_failing_store(
+    client: httpx.AsyncClient, state: AppState
+) -> None:
+    await state.db.dispose()
+
+    async def broken() -> None:
+        raise ConnectionRefusedError("store down")
+
+    state.db.ping = broken  # type: ignore[method-assign]
+    response = await client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["store"].startswith("down")
+    assert body["checks"]["bus"] == "ok"
+    assert "store" in body["error"]["message"]
+    assert response.headers["retry-after"]
+
+
+async def test_unknown_route_has_the_error_shape(client: httpx.AsyncClient) -> None:
+    response = await client.get("/nope")
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert error["code"] == "not_found"
+    assert error["request_id"] == response.headers["x-request-id"]
+
+
+async def test_request_id_round_trips(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz", headers={"X-Request-ID": "req-123"})
+    assert response.headers["x-request-id"] == "req-123"
+
+
+async def test_bad_request_id_is_replaced(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz", headers={"X-Request-ID": "bad id with spaces"})
+    assert response.headers["x-request-id"] != "bad id with spaces"
+    assert len(response.headers["x-request-id"]) == 32
+
+
+async def test_openapi_is_served(client: httpx.AsyncClient) -> None:
+    response = await client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.json()["info"]["title"] == "Chiron API"
+    docs = await client.get("/docs")
+    assert docs.status_code == 200
+
+
+async def test_body_over_the_limit_is_413_before_parsing(
+    client: httpx.AsyncClient, state: AppState
+) -> None:
+    big = b"x" * (state.settings.max_body_bytes + 1)
+    response = await client.post(
+        "/api/v1/dashboard/samples", content=big, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
