@@ -15,6 +15,14 @@ app = typer.Typer(help="Chiron: a self-hosted telemetry command surface.", no_ar
 db_app = typer.Typer(help="Database migrations and seed data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
+
+def _register_subcommands() -> None:
+    from chiron.auth.cli import clients_app
+    from chiron.telemetry.simulate import simulate
+
+    app.add_typer(clients_app, name="clients")
+    app.command()(simulate)
+
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
@@ -111,6 +119,9 @@ def db_seed(
             await db.dispose()
 
     typer.echo(asyncio.run(run()))
+
+
+_register_subcommands()
 
 
 def main() -> None:
