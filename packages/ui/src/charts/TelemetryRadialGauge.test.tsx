@@ -1,0 +1,55 @@
+import { render, screen } from "@testing-library/react";
+import { axe } from "vitest-axe";
+import { setReducedMotion } from "../../test/setup";
+import { MotionPreferenceProvider } from "../motion/MotionPreference";
+import { TelemetryRadialGauge } from "./TelemetryRadialGauge";
+
+const coreTemp = { min: 20, max: 100, warn: 70, critical: 85, direction: "above" as const, unit: "°C", label: "Core temp" };
+
+describe("TelemetryRadialGauge", () => {
+  it("renders a stable DOM", () => {
+    const { container } = render(<TelemetryRadialGauge value={71.8} {...coreTemp} />);
+    expect(container).toMatchSnapshot();
+  });
+
+  it("names the gauge and describes value, level and thresholds", () => {
+    render(<TelemetryRadialGauge value={71.8} {...coreTemp} />);
+    const gauge = screen.getByRole("img", { name: "Core temp" });
+    expect(gauge).toHaveAttribute("data-level", "warn");
+    expect(gauge).toHaveAccessibleDescription(
+      "Core temp: 71.8 °C, WARN (warn above 70.0, critical above 85.0); scale 20.0 to 100.",
+    );
+    expect(gauge).toHaveTextContent("WARN");
+  });
+
+  it("draws bands on the bad side for a 'below' metric", () => {
+    const { container } = render(
+      <TelemetryRadialGauge value={25.7} min={24} max={32} warn={27} critical={26} direction="below" unit="V" label="Bus voltage" />,
+    );
+    expect(screen.getByRole("img")).toHaveAttribute("data-level", "critical");
+    expect(container.querySelectorAll("[data-band]")).toHaveLength(2);
+  });
+
+  it("shows STALE, not the last level, for a silent source", () => {
+    render(<TelemetryRadialGauge value={-74} min={-110} max={-40} warn={-85} critical={-95} direction="below" unit="dBm" label="Signal" stale />);
+    const gauge = screen.getByRole("img");
+    expect(gauge).toHaveTextContent("STALE");
+    expect(gauge).toHaveTextContent("\u221274");
+  });
+
+  it("has no axe violations", async () => {
+    const { container } = render(<TelemetryRadialGauge value={null} {...coreTemp} />);
+    expect(await axe(container)).toHaveNoViolations();
+  });
+
+  it("does not animate under prefers-reduced-motion", () => {
+    setReducedMotion(true);
+    render(
+      <MotionPreferenceProvider>
+        <TelemetryRadialGauge value={50} {...coreTemp} />
+      </MotionPreferenceProvider>,
+    );
+    expect(screen.getByRole("img")).not.toHaveAttribute("data-animated");
+    expect(document.documentElement.dataset.motion).toBe("off");
+  });
+});

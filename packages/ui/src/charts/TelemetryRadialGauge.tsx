@@ -1,0 +1,190 @@
+"use client";
+/**
+ * TelemetryRadialGauge: one value on an open arc, read against its warn and
+ * critical bands, with the number and unit large in the middle. The value arc
+ * sweeps to new readings (instantly when motion is off).
+ */
+import { scaleLinear } from "@visx/scale";
+import { arc as arcPath } from "@visx/shape";
+import { animate as animateValue, motion, useMotionValue, useTransform } from "motion/react";
+import { useEffect, useId, useMemo, type SVGProps } from "react";
+import { useMotionEnabled } from "../motion/MotionPreference";
+import { VisuallyHidden } from "../effects/VisuallyHidden";
+import { levelColor, levelWord, type MetricLevel } from "../severity/tokens";
+import { formatValue as defaultFormat, typographicMinus, withUnit } from "./format";
+import { levelFor, thresholdBands, type Direction } from "./levels";
+
+export type TelemetryRadialGaugeProps = Omit<SVGProps<SVGSVGElement>, "children" | "values"> & {
+  /** Current value (null: no reading yet). */
+  value: number | null;
+  /** Lower end of the scale. */
+  min: number;
+  /** Upper end of the scale. */
+  max: number;
+  /** Warn threshold, if any. */
+  warn?: number | null;
+  /** Critical threshold, if any. */
+  critical?: number | null;
+  /** Which side of the thresholds is bad. */
+  direction?: Direction | null;
+  /** Unit shown under the number. */
+  unit?: string | null;
+  /** Accessible name, e.g. "Core temp". */
+  label: string;
+  /** Level override; computed from the thresholds when omitted. */
+  level?: MetricLevel;
+  /** Silent source: grey arc, hatched face, no colour. */
+  stale?: boolean;
+  /** Outer size in px (square). */
+  size?: number;
+  /** Draw the severity word under the unit. */
+  showSeverity?: boolean;
+  /** Formats the centre number and the text alternative. */
+  formatValue?: (value: number) => string;
+};
+
+const START = (-125 * Math.PI) / 180;
+const END = (125 * Math.PI) / 180;
+
+export function TelemetryRadialGauge({
+  value,
+  min,
+  max,
+  warn = null,
+  critical = null,
+  direction = "above",
+  unit,
+  label,
+  level: levelProp,
+  stale = false,
+  size = 150,
+  showSeverity = true,
+  formatValue = defaultFormat,
+  className,
+  ...rest
+}: TelemetryRadialGaugeProps) {
+  const uid = useId().replace(/:/g, "");
+  const motionOn = useMotionEnabled();
+  const level = levelProp ?? levelFor(value, warn, critical, direction);
+  const color = levelColor(level, stale);
+  const center = size / 2;
+  const radius = size / 2 - 14;
+
+  const angleScale = useMemo(
+    () => scaleLinear<number>({ domain: [min, max], range: [START, END], clamp: true }),
+    [min, max],
+  );
+  const trackArc = useMemo(
+    () => arcPath<unknown>({ innerRadius: radius - 4.5, outerRadius: radius + 4.5, cornerRadius: 4.5 }),
+    [radius],
+  );
+  const bandArc = useMemo(() => arcPath<unknown>({ innerRadius: radius + 8, outerRadius: radius + 10.5 }), [radius]);
+  const bands = useMemo(
+    () => thresholdBands(min, max, warn, critical, direction),
+    [min, max, warn, critical, direction],
+  );
+
+  const target = value === null ? START : angleScale(value);
+  const angle = useMotionValue(target);
+  useEffect(() => {
+    if (!motionOn) {
+      angle.set(target);
+      return;
+    }
+    const controls = animateValue(angle, target, { duration: 0.9, ease: [0.22, 1, 0.36, 1] });
+    return () => controls.stop();
+  }, [angle, target, motionOn]);
+
+  const valueD = useTransform(angle, (a) =>
+    a <= START + 0.001 ? "" : (trackArc({ startAngle: START, endAngle: a } as never) ?? ""),
+  );
+  const knobX = useTransform(angle, (a) => center + Math.sin(a) * radius);
+  const knobY = useTransform(angle, (a) => center - Math.cos(a) * radius);
+
+  const shown = value === null ? "—" : typographicMinus(formatValue(value));
+  const word = stale ? "STALE" : levelWord[level];
+  const thresholdText = [
+    warn !== null ? `warn ${direction === "below" ? "below" : "above"} ${formatValue(warn)}` : null,
+    critical !== null ? `critical ${direction === "below" ? "below" : "above"} ${formatValue(critical)}` : null,
+  ]
+    .filter(Boolean)
+    .join(", ");
+  const description = `${label}: ${value === null ? "no reading" : withUnit(formatValue(value), unit)}, ${word}${
+    thresholdText ? ` (${thresholdText})` : ""
+  }; scale ${formatValue(min)} to ${formatValue(max)}.`;
+  const descId = `gauge-desc-${uid}`;
+  const endPoint = (a: number, r: number) => [center + Math.sin(a) * r, center - Math.cos(a) * r] as const;
+  const [minX, minY] = endPoint(START, radius + 2);
+  const [maxX, maxY] = endPoint(END, radius + 2);
+
+  return (
+    <>
+      <svg
+        width={size}
+        height={size}
+        viewBox={`0 0 ${size} ${size}`}
+        role="img"
+        aria-label={label}
+        aria-describedby={descId}
+        className={["chiron-gauge", className].filter(Boolean).join(" ")}
+        data-level={level}
+        data-stale={stale || undefined}
+        data-animated={motionOn || undefined}
+        {...rest}
+      >
+        <defs>
+          <linearGradient id={`gauge-value-${uid}`} x1="0" y1="1" x2="1" y2="0">
+            <stop offset="0%" stopColor={color} stopOpacity={0.55} />
+            <stop offset="100%" stopColor={color} stopOpacity={1} />
+          </linearGradient>
+        </defs>
+        <g transform={`translate(${center}, ${center})`}>
+          <path d={trackArc({ startAngle: START, endAngle: END } as never) ?? ""} fill="rgba(255,255,255,0.07)" />
+          {bands.map((b) => (
+            <path
+              key={b.level}
+              d={bandArc({ startAngle: angleScale(b.from), endAngle: angleScale(b.to) } as never) ?? ""}
+              fill={levelColor(b.level, stale)}
+              fillOpacity={stale ? 0.35 : 0.9}
+              data-band={b.level}
+            />
+          ))}
+          <motion.path d={valueD} fill={`url(#gauge-value-${uid})`} />
+        </g>
+        {value !== null ? (
+          <>
+            <motion.circle cx={knobX} cy={knobY} r={8} fill={color} fillOpacity={stale ? 0 : 0.25} />
+            <motion.circle cx={knobX} cy={knobY} r={4} fill={stale ? color : "#edf1f7"} />
+          </>
+        ) : null}
+        <text
+          x={center}
+          y={center + (showSeverity ? 2 : 6)}
+          textAnchor="middle"
+          className="chiron-gauge__value"
+          fill={stale ? "#b3bccb" : "#edf1f7"}
+          fontSize={Math.round(size * 0.24)}
+        >
+          {shown}
+        </text>
+        {unit ? (
+          <text x={center} y={center + (showSeverity ? 20 : 26)} textAnchor="middle" className="chiron-gauge__unit" fill="#b3bccb" fontSize={12}>
+            {unit}
+          </text>
+        ) : null}
+        {showSeverity ? (
+          <text x={center} y={center + 38} textAnchor="middle" className="chiron-gauge__word" fill={color} fontSize={11} fontWeight={700}>
+            {word}
+          </text>
+        ) : null}
+        <text x={minX} y={minY + 18} textAnchor="middle" className="chiron-gauge__tick" fill="#8e9aae" fontSize={11}>
+          {typographicMinus(formatValue(min))}
+        </text>
+        <text x={maxX} y={maxY + 18} textAnchor="middle" className="chiron-gauge__tick" fill="#8e9aae" fontSize={11}>
+          {typographicMinus(formatValue(max))}
+        </text>
+      </svg>
+      <VisuallyHidden id={descId}>{description}</VisuallyHidden>
+    </>
+  );
+}

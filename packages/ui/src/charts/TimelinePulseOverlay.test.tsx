@@ -1,0 +1,72 @@
+import { render, screen } from "@testing-library/react";
+import { axe } from "vitest-axe";
+import { setReducedMotion } from "../../test/setup";
+import { MotionPreferenceProvider } from "../motion/MotionPreference";
+import { TimelinePulseOverlay } from "./TimelinePulseOverlay";
+
+type E = { id: string; t: number; lane: string; title: string };
+const now = Date.UTC(2025, 0, 1, 14, 32);
+const events: E[] = [
+  { id: "1", t: now - 25 * 60_000, lane: "Gates", title: "Guidance → GO" },
+  { id: "2", t: now - 12 * 60_000, lane: "Deploys", title: "Deployed api 0.4.2" },
+  { id: "3", t: now - 40_000, lane: "Gates", title: "Thermal envelope → HOLD" },
+  { id: "old", t: now - 90 * 60_000, lane: "Gates", title: "outside the window" },
+];
+
+function Timeline() {
+  return (
+    <TimelinePulseOverlay
+      events={events}
+      getKey={(e) => e.id}
+      getTime={(e) => e.t}
+      getLane={(e) => e.lane}
+      getTitle={(e) => e.title}
+      lanes={["Gates", "Deploys", "Notes"]}
+      from={now - 30 * 60_000}
+      to={now}
+      width={800}
+      height={140}
+      label="Timeline, last 30 minutes"
+      density={[0, 5, 10, 15, 20, 25, 30].map((m) => ({ t: now - (30 - m) * 60_000, v: 100 + m }))}
+    />
+  );
+}
+
+describe("TimelinePulseOverlay", () => {
+  it("renders a stable DOM", () => {
+    const { container } = render(<Timeline />);
+    expect(container).toMatchSnapshot();
+  });
+
+  it("names the chart and lists visible events newest first", () => {
+    render(<Timeline />);
+    expect(screen.getByRole("img", { name: "Timeline, last 30 minutes" })).toBeInTheDocument();
+    const items = screen.getAllByRole("listitem").map((li) => li.textContent);
+    expect(items).toEqual(["14:31 Gates: Thermal envelope → HOLD", "14:20 Deploys: Deployed api 0.4.2", "14:07 Gates: Guidance → GO"]);
+  });
+
+  it("pulses only the newest event", () => {
+    const { container } = render(<Timeline />);
+    expect(container.querySelectorAll("[data-newest]")).toHaveLength(1);
+    expect(container.querySelector("[data-newest]")).toHaveAttribute("data-event", "3");
+    expect(container.querySelectorAll(".chiron-timeline__pulse")).toHaveLength(2);
+  });
+
+  it("has no axe violations", async () => {
+    const { container } = render(<Timeline />);
+    expect(await axe(container)).toHaveNoViolations();
+  });
+
+  it("keeps a static ring instead of a pulse under reduced motion", () => {
+    setReducedMotion(true);
+    const { container } = render(
+      <MotionPreferenceProvider>
+        <Timeline />
+      </MotionPreferenceProvider>,
+    );
+    const rings = container.querySelectorAll(".chiron-timeline__pulse");
+    expect(rings).toHaveLength(1);
+    expect(rings[0]).toHaveAttribute("r", "18");
+    expect(document.documentElement.dataset.motion).toBe("off");
+  });
+});

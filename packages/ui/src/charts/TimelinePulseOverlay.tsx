@@ -1,0 +1,231 @@
+"use client";
+/**
+ * TimelinePulseOverlay: events placed on a shared time axis in labelled lanes;
+ * the newest one arrives as an expanding pulse. An optional density trace
+ * (e.g. ingest rate) runs along the bottom lane.
+ */
+import { curveMonotoneX } from "@visx/curve";
+import { scaleLinear, scaleUtc } from "@visx/scale";
+import { area, line } from "@visx/shape";
+import { motion } from "motion/react";
+import { useId, useMemo, type ReactNode, type SVGProps } from "react";
+import { useMotionEnabled } from "../motion/MotionPreference";
+import { VisuallyHidden } from "../effects/VisuallyHidden";
+import { inkColor } from "../severity/tokens";
+
+export type DensityPoint = { t: number; v: number };
+
+export type TimelinePulseOverlayProps<Datum> = Omit<SVGProps<SVGSVGElement>, "children" | "width" | "height" | "from" | "to"> & {
+  /** Events, any order. */
+  events: readonly Datum[];
+  /** Stable key of an event. */
+  getKey: (d: Datum) => string;
+  /** Event time, epoch ms. */
+  getTime: (d: Datum) => number;
+  /** Lane (one of `lanes`) an event belongs to. */
+  getLane: (d: Datum) => string;
+  /** One-line description used in the text alternative. */
+  getTitle: (d: Datum) => string;
+  /** Marker colour (also the pulse colour). */
+  getColor?: (d: Datum) => string;
+  /** Draws the marker centred on 0,0; a ringed dot when omitted. */
+  renderMarker?: (d: Datum) => ReactNode;
+  /** Lane labels, top to bottom. */
+  lanes: readonly string[];
+  /** Window start, epoch ms. */
+  from: number;
+  /** Window end ("now"), epoch ms. */
+  to: number;
+  /** Width in px. */
+  width: number;
+  /** Height in px. */
+  height: number;
+  /** Accessible name of the chart. */
+  label: string;
+  /** Event that pulses; the latest event when omitted. */
+  newestKey?: string | null;
+  /** Optional trace for the last lane (e.g. ingest rate). */
+  density?: readonly DensityPoint[];
+  /** Label of the density lane (appended after `lanes`). */
+  densityLabel?: string;
+  /** Formats axis ticks and times in the text alternative. */
+  formatTime?: (ms: number) => string;
+};
+
+const GUTTER = 64;
+const AXIS = 24;
+
+function hhmmUtc(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 16);
+}
+
+export function TimelinePulseOverlay<Datum>({
+  events,
+  getKey,
+  getTime,
+  getLane,
+  getTitle,
+  getColor = () => inkColor,
+  renderMarker,
+  lanes,
+  from,
+  to,
+  width,
+  height,
+  label,
+  newestKey,
+  density,
+  densityLabel = "Ingest",
+  formatTime = hhmmUtc,
+  className,
+  ...rest
+}: TimelinePulseOverlayProps<Datum>) {
+  const uid = useId().replace(/:/g, "");
+  const motionOn = useMotionEnabled();
+  const allLanes = useMemo(() => (density ? [...lanes, densityLabel] : [...lanes]), [lanes, density, densityLabel]);
+  const innerRight = width - 16;
+
+  const xScale = useMemo(
+    () => scaleUtc<number>({ domain: [new Date(from), new Date(to)], range: [GUTTER, innerRight] }),
+    [from, to, innerRight],
+  );
+  const laneY = useMemo(() => {
+    const step = (height - AXIS) / allLanes.length;
+    return new Map(allLanes.map((l, i) => [l, step * i + step / 2]));
+  }, [allLanes, height]);
+
+  const visible = useMemo(
+    () => events.filter((e) => getTime(e) >= from && getTime(e) <= to && laneY.has(getLane(e))),
+    [events, getTime, getLane, from, to, laneY],
+  );
+  const newest = useMemo(() => {
+    if (newestKey !== undefined) return newestKey;
+    let best: Datum | undefined;
+    for (const e of visible) if (best === undefined || getTime(e) > getTime(best)) best = e;
+    return best === undefined ? null : getKey(best);
+  }, [newestKey, visible, getTime, getKey]);
+
+  const densityPaths = useMemo(() => {
+    if (!density || density.length < 2) return null;
+    const y0 = laneY.get(densityLabel) ?? height - AXIS;
+    const max = Math.max(...density.map((d) => d.v), 1);
+    const yScale = scaleLinear<number>({ domain: [0, max], range: [y0 + 10, y0 - 12] });
+    const x = (d: DensityPoint) => xScale(new Date(d.t));
+    const y = (d: DensityPoint) => yScale(d.v);
+    return {
+      area: area<DensityPoint>({ x, y0: y0 + 10, y1: y, curve: curveMonotoneX })(density as DensityPoint[]) ?? "",
+      line: line<DensityPoint>({ x, y, curve: curveMonotoneX })(density as DensityPoint[]) ?? "",
+    };
+  }, [density, laneY, densityLabel, height, xScale]);
+
+  const ticks = useMemo(() => xScale.ticks(Math.max(2, Math.floor(width / 140))), [xScale, width]);
+  const sorted = useMemo(() => [...visible].sort((a, b) => getTime(b) - getTime(a)), [visible, getTime]);
+
+  return (
+    <>
+      <svg
+        width={width}
+        height={height}
+        viewBox={`0 0 ${width} ${height}`}
+        role="img"
+        aria-label={label}
+        aria-describedby={`timeline-desc-${uid}`}
+        className={["chiron-timeline", className].filter(Boolean).join(" ")}
+        data-animated={motionOn || undefined}
+        {...rest}
+      >
+        <defs>
+          <linearGradient id={`tl-density-${uid}`} x1="0" y1="0" x2="0" y2="1">
+            <stop offset="0%" stopColor={inkColor} stopOpacity={0.3} />
+            <stop offset="100%" stopColor={inkColor} stopOpacity={0.02} />
+          </linearGradient>
+        </defs>
+        {allLanes.map((l) => (
+          <g key={l}>
+            <line x1={GUTTER} x2={innerRight} y1={laneY.get(l)} y2={laneY.get(l)} stroke="rgba(255,255,255,0.05)" />
+            <text x={0} y={(laneY.get(l) ?? 0) + 4} className="chiron-timeline__lane" fill="#b3bccb" fontSize={12}>
+              {l}
+            </text>
+          </g>
+        ))}
+        {ticks.map((t) => (
+          <g key={t.getTime()}>
+            <line
+              x1={xScale(t)}
+              x2={xScale(t)}
+              y1={4}
+              y2={height - AXIS}
+              stroke="rgba(255,255,255,0.045)"
+            />
+            <text x={xScale(t)} y={height - 6} textAnchor="middle" fill="#8e9aae" fontSize={11} className="chiron-timeline__tick">
+              {formatTime(t.getTime())}
+            </text>
+          </g>
+        ))}
+        <line x1={innerRight} x2={innerRight} y1={4} y2={height - AXIS} stroke="rgba(255,255,255,0.25)" strokeDasharray="2 3" />
+        <text x={innerRight} y={height - 6} textAnchor="end" fill="#edf1f7" fontSize={11} fontWeight={700}>
+          now
+        </text>
+        {densityPaths ? (
+          <>
+            <path d={densityPaths.area} fill={`url(#tl-density-${uid})`} />
+            <path d={densityPaths.line} fill="none" stroke={inkColor} strokeOpacity={0.55} strokeWidth={1.2} />
+          </>
+        ) : null}
+        {visible.map((e) => {
+          const key = getKey(e);
+          const x = xScale(new Date(getTime(e)));
+          const y = laneY.get(getLane(e)) ?? 0;
+          const color = getColor(e);
+          const isNewest = key === newest;
+          return (
+            <g key={key} transform={`translate(${x}, ${y})`} data-event={key} data-newest={isNewest || undefined}>
+              {isNewest ? (
+                motionOn ? (
+                  [0, 0.9].map((delay) => (
+                    <motion.circle
+                      key={delay}
+                      className="chiron-timeline__pulse"
+                      fill="none"
+                      stroke={color}
+                      strokeWidth={1.5}
+                      initial={{ r: 10, opacity: 0.75 }}
+                      animate={{ r: 30, opacity: 0 }}
+                      transition={{ duration: 1.8, delay, repeat: Infinity, ease: "easeOut" }}
+                    />
+                  ))
+                ) : (
+                  <circle className="chiron-timeline__pulse" r={18} fill="none" stroke={color} strokeOpacity={0.45} />
+                )
+              ) : null}
+              {isNewest ? <circle r={16} fill={color} fillOpacity={0.14} /> : null}
+              <motion.g
+                initial={isNewest && motionOn ? { scale: 0, opacity: 0 } : false}
+                animate={{ scale: 1, opacity: 1 }}
+                transition={{ type: "spring", stiffness: 260, damping: 18 }}
+              >
+                {renderMarker ? (
+                  renderMarker(e)
+                ) : (
+                  <circle r={6} fill="#0a0e17" stroke={color} strokeWidth={1.8} />
+                )}
+              </motion.g>
+            </g>
+          );
+        })}
+      </svg>
+      <VisuallyHidden as="div" id={`timeline-desc-${uid}`}>
+        <p>
+          {sorted.length} events between {formatTime(from)} and {formatTime(to)}, newest first.
+        </p>
+        <ol>
+          {sorted.map((e) => (
+            <li key={getKey(e)}>
+              {formatTime(getTime(e))} {getLane(e)}: {getTitle(e)}
+            </li>
+          ))}
+        </ol>
+      </VisuallyHidden>
+    </>
+  );
+}

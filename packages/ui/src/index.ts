@@ -1,0 +1,34 @@
+/** @chiron/ui: chart primitives, severity vocabulary and ambient effects for Chiron. */
+export { TelemetrySparkline, type TelemetrySparklineProps } from "./charts/TelemetrySparkline";
+export { TelemetryRadialGauge, type TelemetryRadialGaugeProps } from "./charts/TelemetryRadialGauge";
+export {
+  TimelinePulseOverlay,
+  type TimelinePulseOverlayProps,
+  type DensityPoint,
+} from "./charts/TimelinePulseOverlay";
+export { formatValue, withUnit, typographicMinus } from "./charts/format";
+export { levelFor, thresholdBands, type Direction } from "./charts/levels";
+export {
+  severityTokens,
+  levelToSeverity,
+  levelWord,
+  levelColor,
+  worstSeverity,
+  inkColor,
+  infoColor,
+  type Severity,
+  type MetricLevel,
+  type SeverityToken,
+} from "./severity/tokens";
+export { SeverityIcon, type SeverityIconProps } from "./severity/SeverityIcon";
+export { SeverityBadge, type SeverityBadgeProps } from "./severity/SeverityBadge";
+export {
+  MotionPreferenceProvider,
+  useMotionEnabled,
+  useMotionPreference,
+  usePrefersReducedMotion,
+  type MotionPreferenceProviderProps,
+} from "./motion/MotionPreference";
+export { AuroraBackground, type AuroraBackgroundProps } from "./effects/AuroraBackground";
+export { NoiseOverlay, type NoiseOverlayProps } from "./effects/NoiseOverlay";
+export { VisuallyHidden, type VisuallyHiddenProps } from "./effects/VisuallyHidden";
