@@ -23,6 +23,7 @@ def _register_subcommands() -> None:
     app.add_typer(clients_app, name="clients")
     app.command()(simulate)
 
+
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 

@@ -1,0 +1,74 @@
+"""Gate shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import Field, model_validator
+
+from chiron.kit.schema import InputSchema, MetricName, Schema, SourceId
+
+GateStatus = Literal["go", "hold", "no-go"]
+Direction = Literal["above", "below"]
+FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Gate(Schema):
+    slug: str
+    title: str
+    description: str
+    source: str
+    metric: str
+    status: GateStatus
+    value: float | None = None
+    unit: str | None = None
+    threshold: float | None = Field(None, description="The threshold that set the status")
+    warn: float
+    critical: float
+    direction: Direction
+    hysteresis: float
+    min_violations: int
+    position: int
+    since: datetime = Field(description="When the status last changed")
+    updated_at: datetime
+    last_seen_at: datetime | None = None
+    stale: bool
+    stale_after_s: float = Field(description="Seconds without a sample before the gate is stale")
+
+
+class GateUpsert(InputSchema):
+    title: Annotated[str, Field(min_length=1, max_length=128)]
+    description: Annotated[str, Field(max_length=2000)] = ""
+    source: SourceId
+    metric: MetricName
+    warn: FiniteFloat
+    critical: FiniteFloat
+    direction: Direction = "above"
+    hysteresis: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
+    min_violations: Annotated[int, Field(ge=1, le=100)] = 1
+    stale_after_s: Annotated[float, Field(ge=30, le=7 * 86400)] | None = None
+    position: Annotated[int, Field(ge=0, le=1000)] = 0
+
+    @model_validator(mode="after")
+    def _ordered_thresholds(self) -> Self:
+        worse = (
+            self.critical >= self.warn if self.direction == "above" else self.critical <= self.warn
+        )
+        if not worse:
+            side = "at or above" if self.direction == "above" else "at or below"
+            raise ValueError(f"critical must be {side} warn when direction is '{self.direction}'")
+        return self
+
+
+class GateList(Schema):
+    items: list[Gate]
+
+
+class GateTransition(Schema):
+    slug: str
+    from_status: GateStatus
+    to_status: GateStatus
+    value: float | None
+    threshold: float | None
+    ts: datetime

@@ -1,0 +1,30 @@
+"""Pydantic building blocks shared by the domain schemas."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from chiron.kit.time import as_utc
+
+UTC_DATETIME = Annotated[datetime, AfterValidator(as_utc)]
+SOURCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
+METRIC_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$"
+
+SourceId = Annotated[str, Field(min_length=1, max_length=128, pattern=SOURCE_PATTERN)]
+MetricName = Annotated[str, Field(min_length=1, max_length=128, pattern=METRIC_PATTERN)]
+Unit = Annotated[str, Field(max_length=32)]
+
+
+class Schema(BaseModel):
+    """Responses: plain, from ORM attributes."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class InputSchema(BaseModel):
+    """Requests: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")

@@ -1,0 +1,96 @@
+"""Ingest, summary and series shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
+
+from chiron.gates.schemas import Direction, Gate, GateStatus, GateTransition
+from chiron.kit.schema import UTC_DATETIME, InputSchema, MetricName, Schema, SourceId, Unit
+
+AttrValue = Annotated[StrictStr, Field(max_length=256)] | StrictInt | StrictFloat | StrictBool
+AttrKey = Annotated[str, Field(min_length=1, max_length=64)]
+# Numbers only: a JSON string such as "1.5" is refused rather than coerced.
+SampleValue = Annotated[StrictFloat | StrictInt, Field(allow_inf_nan=False)]
+
+
+class SampleIn(InputSchema):
+    source: SourceId
+    metric: MetricName
+    value: SampleValue
+    unit: Unit | None = None
+    ts: UTC_DATETIME | None = Field(None, description="Device time; the receive time when absent")
+    attrs: Annotated[dict[AttrKey, AttrValue], Field(max_length=16)] | None = None
+
+
+class SampleBatch(InputSchema):
+    samples: Annotated[list[SampleIn], Field(min_length=1, max_length=5000)]
+
+
+class IngestResult(Schema):
+    accepted: int = Field(description="Samples stored by this request")
+    duplicates: int = Field(description="Samples not stored again because the batch was a retry")
+    gate_transitions: list[GateTransition]
+    last_event_id: str | None = Field(None, description="Bus position of this batch's message")
+
+
+class SparkPoint(Schema):
+    ts: datetime
+    value: float
+
+
+class MetricSummary(Schema):
+    source: str
+    metric: str
+    unit: str | None
+    value: float
+    ts: datetime
+    severity: Literal["ok", "warn", "critical"]
+    stale: bool
+    last_seen_at: datetime
+    warn: float | None = None
+    critical: float | None = None
+    direction: Direction | None = None
+    sparkline: list[SparkPoint]
+
+
+class Counts(Schema):
+    samples_total: int
+    sources: int
+    metrics: int
+    events_24h: int
+    gates: dict[GateStatus, int]
+
+
+class Summary(Schema):
+    generated_at: datetime
+    last_event_id: str | None = Field(description="Stream position this snapshot is current to")
+    gates: list[Gate]
+    metrics: list[MetricSummary]
+    counts: Counts
+
+
+class SeriesPoint(Schema):
+    ts: datetime = Field(description="Bucket start")
+    min: float
+    max: float
+    mean: float
+    count: int
+
+
+class Series(Schema):
+    source: str
+    metric: str
+    unit: str | None
+    bucket_seconds: float
+    points: list[SeriesPoint]
+
+
+class StreamSample(Schema):
+    source: str
+    metric: str
+    value: float
+    unit: str | None = None
+    ts: datetime

@@ -1,0 +1,39 @@
+"""Timeline shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from chiron.kit.schema import UTC_DATETIME, InputSchema, Schema, SourceId
+
+Severity = Literal["info", "warning", "critical"]
+EventKind = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class TimelineEventOut(Schema):
+    id: int
+    ts: datetime
+    kind: str
+    severity: Severity
+    title: str
+    body: str
+    gate_slug: str | None = None
+    source: str | None = None
+
+
+class TimelineEventCreate(InputSchema):
+    kind: EventKind = "note"
+    severity: Severity = "info"
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    body: Annotated[str, Field(max_length=4000)] = ""
+    ts: UTC_DATETIME | None = None
+    source: SourceId | None = None
+    gate_slug: Annotated[str, Field(max_length=64)] | None = None
+
+
+class TimelinePage(Schema):
+    items: list[TimelineEventOut]
+    next_cursor: str | None = None
