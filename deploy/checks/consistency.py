@@ -18,7 +18,8 @@ problems: list[str] = []
 
 
 def problem(message: str) -> None:
-    problems.append(message)
+    if message not in problems:
+        problems.append(message)
 
 
 def read(rel: str) -> str:
