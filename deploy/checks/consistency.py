@@ -6,6 +6,7 @@ names the file to fix; the exit status is the number of problems (capped).
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sys
@@ -121,10 +122,53 @@ def check_nginx() -> None:
         problem("deploy/nginx.conf: `location /` must proxy to chiron_web")
 
 
+def matrix_rows(doc: str) -> dict[str, list[str]]:
+    """Env matrix rows: variable -> its cells (variable, default, read by, prod, meaning)."""
+    rows = {}
+    for line in doc.splitlines():
+        if m := re.match(r"^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|", line):
+            rows[m.group(1)] = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip("|"))]
+    return rows
+
+
+def settings_fields() -> set[str] | None:
+    """CHIRON_* names of the API's Settings fields, read from its source (no import)."""
+    config = ROOT / "apps/api/src/chiron/config.py"
+    if not config.is_file():
+        return None
+    tree = ast.parse(config.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == "Settings":
+            return {
+                "CHIRON_" + stmt.target.id.upper()
+                for stmt in node.body
+                if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+            }
+    problem("apps/api/src/chiron/config.py: no `class Settings` found")
+    return None
+
+
+def check_settings_matrix() -> None:
+    """The env matrix matches the API's settings class field for field."""
+    fields = settings_fields()
+    if fields is None:
+        print("note: no API settings yet; env matrix not compared with them")
+        return
+    rows = matrix_rows(read("docs/deployment.md"))
+    api_rows = {
+        name for name, cells in rows.items()
+        if name.startswith("CHIRON_") and len(cells) > 2 and re.match(r"api\b", cells[2])
+    }
+    for name in sorted(fields - api_rows):
+        problem(f"docs/deployment.md: env matrix lacks an `api` row for setting `{name}`")
+    for name in sorted(api_rows - fields):
+        problem(f"docs/deployment.md: `{name}` is read by api per the matrix, but Settings has no such field")
+
+
 def check_docs() -> None:
     """Every variable the stack sets or reads is a row of the env matrix."""
     doc = read("docs/deployment.md")
-    documented = set(re.findall(r"^\|\s*`([A-Z][A-Z0-9_]*)`", doc, flags=re.M))
+    documented = set(matrix_rows(doc))
     env_set, env_commented = env_example()
     wanted = {n for n in env_set | env_commented if n.startswith(("CHIRON_", "OTEL_", "POSTGRES_"))}
     compose = yaml.safe_load(read("docker-compose.yaml"))
@@ -170,7 +214,7 @@ def check_vscode_and_make() -> None:
 
 
 def main() -> int:
-    for check in (check_compose, check_nginx, check_docs, check_vscode_and_make):
+    for check in (check_compose, check_nginx, check_docs, check_settings_matrix, check_vscode_and_make):
         try:
             check()
         except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
