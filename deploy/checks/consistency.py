@@ -165,6 +165,20 @@ def check_settings_matrix() -> None:
         problem(f"docs/deployment.md: `{name}` is read by api per the matrix, but Settings has no such field")
 
 
+def check_web_matrix() -> None:
+    """Every variable of the web's zod env schema has a row read by web."""
+    env_ts = ROOT / "apps/web/src/lib/env.ts"
+    if not env_ts.is_file():
+        print("note: no apps/web/src/lib/env.ts yet; web env not compared")
+        return
+    names = set(re.findall(r"^\s+([A-Z][A-Z0-9_]+):\s*z\.", env_ts.read_text(encoding="utf-8"), flags=re.M))
+    rows = matrix_rows(read("docs/deployment.md"))
+    for name in sorted(names):
+        cells = rows.get(name)
+        if cells is None or len(cells) < 3 or not re.search(r"\bweb\b", cells[2]):
+            problem(f"docs/deployment.md: env matrix lacks a `web` row for `{name}` (apps/web/src/lib/env.ts)")
+
+
 def check_docs() -> None:
     """Every variable the stack sets or reads is a row of the env matrix."""
     doc = read("docs/deployment.md")
@@ -214,7 +228,8 @@ def check_vscode_and_make() -> None:
 
 
 def main() -> int:
-    for check in (check_compose, check_nginx, check_docs, check_settings_matrix, check_vscode_and_make):
+    for check in (check_compose, check_nginx, check_docs, check_settings_matrix, check_web_matrix,
+                  check_vscode_and_make):
         try:
             check()
         except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as exc:
