@@ -1,5 +1,164 @@
-"""`chiron clients ...` (filled in by the auth work)."""
+"""`chiron clients create|list|revoke`: API keys, managed against CHIRON_DATABASE_URL."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, TypeVar
 
 import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chiron.auth import service
+from chiron.config import ConfigError, Settings, get_settings
+from chiron.db import Database
+from chiron.errors import AppError
+from chiron.kit.time import utcnow
 
 clients_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+
+T = TypeVar("T")
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+
+class ScopeChoice(StrEnum):
+    ingest = "ingest"
+    read = "read"
+    admin = "admin"
+
+
+def parse_duration(text: str) -> timedelta:
+    """`90s`, `15m`, `12h`, `30d`."""
+    match = _DURATION.match(text)
+    if match is None or int(match.group(1)) == 0:
+        raise typer.BadParameter(
+            "use a positive number with a unit: s, m, h or d (e.g. 30d)", param_hint="--expires-in"
+        )
+    return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except ConfigError as exc:
+        typer.secho(f"error: {exc}", fg="red", err=True)
+        raise typer.Exit(2) from None
+
+
+def _ensure_embedded_store(settings: Settings) -> None:
+    """Like `chiron serve`: the embedded SQLite store is created on first use."""
+    if settings.is_sqlite:
+        from alembic import command
+
+        from chiron.cli import alembic_config
+
+        command.upgrade(alembic_config(settings.database_url), "head")
+
+
+def _run(work: Callable[[AsyncSession, Settings], Awaitable[T]], *, write: bool = False) -> T:
+    settings = _settings()
+    _ensure_embedded_store(settings)
+
+    async def run() -> T:
+        db = Database.from_settings(settings)
+        try:
+            if write:
+                async with db.writer(), db.transaction() as session:
+                    return await work(session, settings)
+            async with db.transaction() as session:
+                return await work(session, settings)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(run())
+    except AppError as exc:
+        typer.secho(f"error: {exc.message}", fg="red", err=True)
+        raise typer.Exit(1) from None
+
+
+def _when(value: datetime | None) -> str:
+    return "-" if value is None else value.strftime("%Y-%m-%d %H:%MZ")
+
+
+@clients_app.command("create")
+def create(
+    name: Annotated[str, typer.Argument(help="Who will hold the key, e.g. rover-7")],
+    scope: Annotated[
+        list[ScopeChoice],
+        typer.Option("--scope", "-s", help="Repeat for several: ingest, read, admin"),
+    ],
+    expires_in: Annotated[
+        str | None, typer.Option("--expires-in", help="Lifetime, e.g. 90s, 15m, 12h, 30d")
+    ] = None,
+) -> None:
+    """Create an API client and print its key, once."""
+    lifetime = parse_duration(expires_in) if expires_in else None
+
+    async def work(session: AsyncSession, settings: Settings) -> tuple[str, str, str, str]:
+        client, token = await service.create_api_client(
+            session, settings, name, [s.value for s in scope], lifetime
+        )
+        return client.key_id, ",".join(client.scopes), _when(client.expires_at), token
+
+    key_id, scopes, expires, token = _run(work, write=True)
+    typer.echo(f"Created API client {name!r}: key id {key_id}, scopes {scopes}, expires {expires}")
+    typer.echo("")
+    typer.echo(token)
+    typer.echo("")
+    typer.secho(
+        "Store this key now: it will not be shown again (only its hash is kept).",
+        fg="yellow",
+        err=True,
+    )
+
+
+@clients_app.command("list")
+def list_clients() -> None:
+    """List API clients (never their secrets)."""
+
+    async def work(session: AsyncSession, _: Settings) -> list[tuple[str, ...]]:
+        now = utcnow()
+        rows: list[tuple[str, ...]] = []
+        for c in await service.list_api_clients(session):
+            expired = c.expires_at is not None and c.expires_at <= now
+            rows.append(
+                (
+                    c.key_id,
+                    c.name,
+                    ",".join(c.scopes),
+                    _when(c.created_at),
+                    _when(c.last_used_at),
+                    _when(c.expires_at) + (" (expired)" if expired else ""),
+                    _when(c.revoked_at),
+                )
+            )
+        return rows
+
+    rows = _run(work)
+    table = Table(title="API clients")
+    for column in ("key id", "name", "scopes", "created", "last used", "expires", "revoked"):
+        table.add_column(column, no_wrap=column in ("key id", "scopes"))
+    for row in rows:
+        table.add_row(*row)
+    Console().print(table if rows else "No API clients yet: chiron clients create NAME --scope …")
+
+
+@clients_app.command("revoke")
+def revoke(
+    key_id: Annotated[str, typer.Argument(help="The key id shown by `clients list`")],
+) -> None:
+    """Revoke an API key; every replica refuses it within seconds."""
+
+    async def work(session: AsyncSession, _: Settings) -> datetime | None:
+        client = await service.revoke_api_client(session, key_id)
+        return client.revoked_at
+
+    revoked_at = _run(work, write=True)
+    typer.echo(f"Revoked {key_id} at {_when(revoked_at)}")

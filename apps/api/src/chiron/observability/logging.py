@@ -8,6 +8,7 @@ from typing import Any
 
 import structlog
 
+from chiron.auth.scrub import scrub_secrets
 from chiron.config import LogFormat, Settings
 from chiron.observability.context import current_request_id
 
@@ -26,6 +27,7 @@ def shared_processors() -> list[Any]:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         _add_request_id,
+        scrub_secrets,  # last: nothing after it may add a credential back
     ]
 
 

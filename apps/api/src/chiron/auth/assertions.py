@@ -1,0 +1,124 @@
+"""Verifies Clerk-style RS256 JWT assertions against a JWKS: the configured one, or in
+development and test the built-in mock issuer's. Switching to Clerk is configuration only:
+`CHIRON_AUTH_ISSUER`, `CHIRON_AUTH_JWKS_URL` and (optionally) `CHIRON_AUTH_AUDIENCE`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
+
+from chiron.auth.dev_issuer import DevIssuer, dev_issuer
+from chiron.auth.errors import CredentialRejected, IdentityProviderUnavailable
+from chiron.config import Environment, Settings
+
+ALGORITHM = "RS256"
+LEEWAY_S = 10
+JWKS_CACHE_S = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    subject: str
+    email: str | None
+    name: str | None
+
+
+def mock_issuer_enabled(settings: Settings) -> bool:
+    return settings.env is not Environment.production
+
+
+class AssertionVerifier:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._jwks: jwt.PyJWKClient | None = None
+        if settings.auth_jwks_url:
+            self._jwks = jwt.PyJWKClient(
+                settings.auth_jwks_url, cache_keys=True, lifespan=JWKS_CACHE_S, timeout=5
+            )
+
+    async def dev_issuer(self) -> DevIssuer | None:
+        """The mock issuer, unless a real JWKS is configured or this is production."""
+        if self._jwks is not None or not mock_issuer_enabled(self.settings):
+            return None
+        # Deriving the RSA key takes a moment the first time: keep it off the event loop.
+        return await asyncio.to_thread(dev_issuer, self.settings)
+
+    async def verify(self, assertion: str) -> Identity:
+        try:
+            header = jwt.get_unverified_header(assertion)
+        except jwt.InvalidTokenError:
+            raise CredentialRejected("The assertion is not a JWT") from None
+        if header.get("alg") != ALGORITHM:
+            raise CredentialRejected("The assertion must be signed with RS256")
+        key, issuer, audience = await self._trust(assertion, header)
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                assertion,
+                key,
+                algorithms=[ALGORITHM],
+                issuer=issuer,
+                leeway=LEEWAY_S,
+                options={"require": ["exp", "iat", "iss", "sub"], "verify_aud": False},
+            )
+        except jwt.ExpiredSignatureError:
+            raise CredentialRejected("The assertion has expired", code="expired_token") from None
+        except jwt.InvalidIssuerError:
+            raise CredentialRejected("The assertion comes from an untrusted issuer") from None
+        except jwt.InvalidSignatureError:
+            raise CredentialRejected("The assertion signature is invalid") from None
+        except jwt.ImmatureSignatureError:
+            raise CredentialRejected("The assertion is not valid yet") from None
+        except jwt.InvalidTokenError:
+            raise CredentialRejected("The assertion is not valid") from None
+        if audience and not _meant_for(claims, audience):
+            raise CredentialRejected("The assertion was not issued for this service")
+        email = claims.get("email")
+        name = claims.get("name")
+        return Identity(
+            subject=str(claims["sub"]),
+            email=str(email) if email else None,
+            name=str(name) if name else (str(email) if email else None),
+        )
+
+    async def _trust(
+        self, assertion: str, header: dict[str, Any]
+    ) -> tuple[RSAPublicKey | Any, str, str | None]:
+        """The verification key, the expected issuer and audience."""
+        if self._jwks is not None:
+            issuer = self.settings.auth_issuer
+            if not issuer:
+                raise IdentityProviderUnavailable(
+                    "CHIRON_AUTH_ISSUER must be set together with CHIRON_AUTH_JWKS_URL"
+                )
+            try:
+                signing_key = await asyncio.to_thread(
+                    self._jwks.get_signing_key_from_jwt, assertion
+                )
+            except jwt.PyJWKClientConnectionError:
+                raise IdentityProviderUnavailable(
+                    "The identity provider's JWKS is unreachable"
+                ) from None
+            except jwt.PyJWKClientError:
+                raise CredentialRejected("The assertion was signed with an unknown key") from None
+            return signing_key.key, issuer, self.settings.auth_audience
+        issuer_ = await self.dev_issuer()
+        if issuer_ is None:
+            raise IdentityProviderUnavailable(
+                "No identity provider is configured: "
+                "set CHIRON_AUTH_ISSUER and CHIRON_AUTH_JWKS_URL"
+            )
+        if header.get("kid") != issuer_.kid:
+            raise CredentialRejected("The assertion was signed with an unknown key")
+        return issuer_.private_key.public_key(), issuer_.issuer, issuer_.audience
+
+
+def _meant_for(claims: dict[str, Any], audience: str) -> bool:
+    """Clerk session tokens name their audience in `azp`; other issuers use `aud`."""
+    aud = claims.get("aud")
+    audiences = [aud] if isinstance(aud, str) else list(aud or [])
+    return audience in audiences or claims.get("azp") == audience
