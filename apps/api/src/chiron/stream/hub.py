@@ -1,18 +1,194 @@
-"""The per-process fan-out hub (placeholder; the stream work fills it in)."""
+"""The per-process fan-out hub: one task tails the bus and hands each message, encoded once,
+to every connection's bounded queue. A slow connection gets `resync`, never unbounded memory;
+a failing bus marks the hub degraded, tells every connection to resync, and is retried.
+"""
 
 from __future__ import annotations
 
-from chiron.stream.bus import Bus
+import asyncio
+import contextlib
+import time
+from collections import deque
+
+import structlog
+
+from chiron.stream.bus import Bus, BusMessage, StreamId, parse_id
+from chiron.stream.frames import Frame, Resync, encode_message
+
+log = structlog.get_logger("chiron.stream.hub")
+
+Item = Frame | Resync
+
+
+class Subscriber:
+    """One connection's view of the hub: a bounded queue and a wake-up signal."""
+
+    __slots__ = (
+        "_items",
+        "_limit",
+        "_wake",
+        "closed",
+        "heartbeat_s",
+        "next_ping",
+        "ping",
+        "resyncs",
+    )
+
+    def __init__(self, limit: int, heartbeat_s: float) -> None:
+        self._items: deque[Item] = deque()
+        self._limit = max(1, limit)
+        self._wake = asyncio.Event()
+        self.closed = False
+        self.ping = False
+        self.heartbeat_s = heartbeat_s
+        self.next_ping = time.monotonic() + heartbeat_s
+        self.resyncs = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def push(self, frame: Frame) -> None:
+        if len(self._items) >= self._limit:
+            # Too slow to keep up: drop what it has not read, tell it to refetch instead.
+            self._items.clear()
+            self._items.append(Resync("slow_consumer", frame.key))
+            self.resyncs += 1
+        else:
+            self._items.append(frame)
+        self._wake.set()
+
+    def push_resync(self, reason: str, key: StreamId | None) -> None:
+        self._items.clear()
+        self._items.append(Resync(reason, key))
+        self.resyncs += 1
+        self._wake.set()
+
+    def drain(self) -> list[Item]:
+        items = list(self._items)
+        self._items.clear()
+        self._wake.clear()
+        return items
+
+    async def wait(self) -> None:
+        if not self._items and not self.closed and not self.ping:
+            await self._wake.wait()
+
+    def sent(self) -> None:
+        """Anything written counts as activity: the next heartbeat is due later."""
+        self.ping = False
+        self.next_ping = time.monotonic() + self.heartbeat_s
+
+    def request_ping(self) -> None:
+        self.ping = True
+        self._wake.set()
+
+    def close(self) -> None:
+        self.closed = True
+        self._wake.set()
 
 
 class Hub:
-    def __init__(self, bus: Bus, queue_size: int = 1000) -> None:
+    def __init__(
+        self,
+        bus: Bus,
+        queue_size: int = 1000,
+        *,
+        heartbeat_s: float = 15.0,
+        block_ms: int = 2000,
+        batch: int = 1000,
+        max_backoff_s: float = 5.0,
+    ) -> None:
         self.bus = bus
         self.queue_size = queue_size
-        self.connections = 0
+        self.heartbeat_s = heartbeat_s
+        self.block_ms = block_ms
+        self.batch = batch
+        self.max_backoff_s = max_backoff_s
+        self.degraded = False
+        self.cursor: str | None = None  # the newest id fanned out (or the start position)
+        self.delivered = 0
+        self.bus_errors = 0
+        self._subscribers: set[Subscriber] = set()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._tick = 1.0
+
+    @property
+    def connections(self) -> int:
+        return len(self._subscribers)
 
     async def start(self) -> None:
-        return None
+        if self._tasks:
+            return
+        self._tasks = [
+            asyncio.create_task(self._run(), name="chiron-hub-reader"),
+            asyncio.create_task(self._heartbeats(), name="chiron-hub-heartbeats"),
+        ]
 
     async def stop(self) -> None:
-        return None
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        for subscriber in list(self._subscribers):
+            subscriber.close()
+
+    def subscribe(self, heartbeat_s: float | None = None) -> Subscriber:
+        subscriber = Subscriber(self.queue_size, heartbeat_s or self.heartbeat_s)
+        self._tick = min(self._tick, subscriber.heartbeat_s / 2)
+        self._subscribers.add(subscriber)
+        return subscriber
+
+    def unsubscribe(self, subscriber: Subscriber) -> None:
+        self._subscribers.discard(subscriber)
+        subscriber.close()
+
+    def _fan_out(self, messages: list[BusMessage]) -> None:
+        subscribers = list(self._subscribers)
+        for message in messages:
+            frame = encode_message(message)
+            for subscriber in subscribers:
+                subscriber.push(frame)
+        self.cursor = messages[-1].id
+        self.delivered += len(messages)
+
+    def _broadcast_resync(self, reason: str) -> None:
+        key = parse_id(self.cursor) if self.cursor else None
+        for subscriber in list(self._subscribers):
+            subscriber.push_resync(reason, key)
+
+    async def _run(self) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                if self.cursor is None:
+                    self.cursor = await self.bus.last_id() or "0-0"
+                messages = await self.bus.read_new(self.cursor, self.block_ms, self.batch)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any bus failure: degrade, resync, retry
+                self.bus_errors += 1
+                if not self.degraded:
+                    self.degraded = True
+                    log.warning("hub_bus_down", bus=self.bus.name, error=repr(exc))
+                    self._broadcast_resync("bus_unavailable")
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff_s)
+                continue
+            if self.degraded:
+                # Whatever was stored while the bus was down never reached the stream.
+                self.degraded = False
+                backoff = 0.1
+                log.info("hub_bus_recovered", bus=self.bus.name)
+                self._broadcast_resync("bus_recovered")
+            if messages:
+                self._fan_out(messages)
+
+    async def _heartbeats(self) -> None:
+        while True:
+            await asyncio.sleep(self._tick)
+            now = time.monotonic()
+            for subscriber in list(self._subscribers):
+                if now >= subscriber.next_ping and not subscriber.ping:
+                    subscriber.request_ping()
