@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.should_seed_on_start:
             from chiron.seed import seed_if_empty
 
-            await seed_if_empty(db)
+            await seed_if_empty(db, settings)
         await hub.start()
         log.info("startup", env=settings.env.value, store=db.engine.dialect.name, bus=bus.name)
         try:

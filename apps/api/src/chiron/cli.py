@@ -115,7 +115,7 @@ def db_seed(
     async def run() -> str:
         db = Database.from_settings(settings)
         try:
-            return await seed(db, force=force, progress=typer.echo)
+            return await seed(db, force=force, settings=settings, progress=typer.echo)
         finally:
             await db.dispose()
 

@@ -1,7 +1,134 @@
-"""Development seed data (filled in with the domain)."""
+"""Development seed data: the demo fleet's gates, a day of samples and timeline events,
+loaded through the real ingest path so latest values, rollups and gates agree."""
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from chiron.config import Settings
 from chiron.db import Database
+from chiron.fleet import BASE_SOURCES, GATES, make_series
+from chiron.gates import service as gates
+from chiron.gates.schemas import GateUpsert
+from chiron.kit.time import utcnow
+from chiron.models import HeroGate, MetricLatest
+from chiron.telemetry import service as telemetry
+from chiron.telemetry.schemas import SampleIn
+from chiron.timeline import service as timeline
+
+SEED_HOURS = 24
+SEED_STEP_S = 60
+CHUNK = 5000
 
 
-async def seed_if_empty(db: Database) -> bool:
-    return False
+async def is_empty(db: Database) -> bool:
+    async with db.sessionmaker() as session:
+        gate = await session.scalar(select(func.count()).select_from(HeroGate))
+        latest = await session.scalar(select(func.count()).select_from(MetricLatest))
+    return not gate and not latest
+
+
+async def seed_if_empty(db: Database, settings: Settings | None = None) -> bool:
+    if not await is_empty(db):
+        return False
+    await seed(db, settings=settings)
+    return True
+
+
+async def seed(
+    db: Database,
+    *,
+    force: bool = False,
+    settings: Settings | None = None,
+    progress: Callable[[str], object] = lambda _: None,
+) -> str:
+    if not force and not await is_empty(db):
+        return "The store already has data; nothing seeded (use --force to add more)."
+    settings = settings or Settings()
+    now = utcnow()
+    start = now - timedelta(hours=SEED_HOURS)
+
+    async with db.writer(), db.transaction() as session:
+        for position, spec in enumerate(GATES):
+            data = GateUpsert(
+                title=spec.title,
+                description=spec.description,
+                source=spec.source,
+                metric=spec.metric,
+                warn=spec.warn,
+                critical=spec.critical,
+                direction=spec.direction,
+                hysteresis=spec.hysteresis,  # type: ignore[arg-type]
+                min_violations=spec.min_violations,
+                position=position,
+            )
+            await gates.upsert(session, spec.slug, data, None)
+    progress(f"Seeded {len(GATES)} gates")
+
+    sims = make_series(seed=7, count=len(BASE_SOURCES))
+    for sim in sims.values():
+        sim.episode_rate = 1 / 5400.0  # a few episodes per series over the day
+    batch: list[SampleIn] = []
+    total = 0
+    steps = SEED_HOURS * 3600 // SEED_STEP_S
+    for step in range(steps + 1):
+        t = start + timedelta(seconds=step * SEED_STEP_S)
+        for (source, metric), sim in sims.items():
+            value = sim.value(t.timestamp(), SEED_STEP_S)
+            if (source, metric) == ("core", "core.temp") and step >= steps - 8:
+                value = 82.0 + (step - steps + 8) * 0.15  # end the day warm: Thermal on HOLD
+            batch.append(
+                SampleIn(
+                    source=source, metric=metric, value=round(value, 3), unit=sim.model.unit, ts=t
+                )
+            )
+        if len(batch) >= CHUNK or step == steps:
+            async with db.writer(), db.transaction() as session:
+                await telemetry.ingest(session, batch, settings, utcnow())
+            total += len(batch)
+            batch = []
+            progress(f"  {total} samples")
+
+    async with db.writer(), db.transaction() as session:
+        for hours_ago, kind, severity, title, body in (
+            (
+                20,
+                "deploy",
+                "info",
+                "Deployed flight software 4.12.0",
+                "Rolled out to rover-1 and rover-2",
+            ),
+            (
+                14,
+                "incident",
+                "warning",
+                "Relay 2 antenna realigned",
+                "Link quality recovered after a manual realignment",
+            ),
+            (
+                6,
+                "note",
+                "info",
+                "Night shift handover",
+                "All gates green at handover; watch core temperature",
+            ),
+            (
+                1,
+                "deploy",
+                "info",
+                "Deployed relay firmware 2.3.1",
+                "Latency smoothing enabled on relay-1",
+            ),
+        ):
+            await timeline.record(
+                session,
+                kind=kind,
+                severity=severity,
+                title=title,
+                body=body,
+                ts=now - timedelta(hours=hours_ago),
+            )
+    return f"Seeded {len(GATES)} gates, {total} samples and the demo timeline."

@@ -7,7 +7,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from chiron.kit.schema import InputSchema, MetricName, Schema, SourceId
+from chiron.kit.schema import InputSchema, MetricName, Schema, SourceId, Text
 
 GateStatus = Literal["go", "hold", "no-go"]
 Direction = Literal["above", "below"]
@@ -38,8 +38,8 @@ class Gate(Schema):
 
 
 class GateUpsert(InputSchema):
-    title: Annotated[str, Field(min_length=1, max_length=128)]
-    description: Annotated[str, Field(max_length=2000)] = ""
+    title: Annotated[Text, Field(min_length=1, max_length=128)]
+    description: Annotated[Text, Field(max_length=2000)] = ""
     source: SourceId
     metric: MetricName
     warn: FiniteFloat

@@ -15,7 +15,9 @@ METRIC_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$"
 
 SourceId = Annotated[str, Field(min_length=1, max_length=128, pattern=SOURCE_PATTERN)]
 MetricName = Annotated[str, Field(min_length=1, max_length=128, pattern=METRIC_PATTERN)]
-Unit = Annotated[str, Field(max_length=32)]
+Unit = Annotated[str, Field(max_length=32, pattern=r"^[^\x00-\x1f]*$")]
+# PostgreSQL text and jsonb refuse NUL; refuse it at the edge instead of failing in the store.
+Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 
 
 class Schema(BaseModel):

@@ -1,3 +1,170 @@
-from fastapi import APIRouter
+"""Dashboard HTTP: ingest, summary and series. Parse, authorize, call the service."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Header, Query, Request
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+
+from chiron.auth.deps import IngestPrincipal, ReadPrincipal
+from chiron.deps import SessionDep, StateDep
+from chiron.errors import ERROR_RESPONSES, ErrorResponse, InvalidInput, UnsupportedMediaType
+from chiron.kit.schema import METRIC_PATTERN, SOURCE_PATTERN
+from chiron.kit.time import as_utc, utcnow
+from chiron.stream.publisher import publish_all
+from chiron.telemetry import idempotency, reads, service
+from chiron.telemetry.schemas import IngestResult, SampleBatch, Series, Summary
 
 router = APIRouter(prefix="/api/v1/dashboard", tags=["dashboard"])
+log = structlog.get_logger("chiron.telemetry")
+
+_INGEST_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    409: {"model": ErrorResponse, "description": "Idempotency-Key reused with another body"},
+    413: {"model": ErrorResponse, "description": "Body larger than the limit"},
+    415: {"model": ErrorResponse, "description": "Body is not application/json"},
+}
+
+
+def _parse_batch(body: bytes) -> SampleBatch:
+    try:
+        return SampleBatch.model_validate_json(body)
+    except ValidationError as exc:
+        details = [
+            {
+                "loc": ["body", *err.get("loc", ())],
+                "msg": err.get("msg", ""),
+                "type": err.get("type", ""),
+            }
+            for err in exc.errors()[:50]
+        ]
+        raise InvalidInput("The batch is not valid; nothing was stored", details=details) from None
+
+
+@router.post(
+    "/samples",
+    status_code=202,
+    response_model=IngestResult,
+    operation_id="dashboard-ingest_samples",
+    summary="Ingest a batch of samples",
+    responses=_INGEST_RESPONSES,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/SampleBatch"}}
+            },
+        }
+    },
+)
+async def ingest_samples(
+    request: Request,
+    principal: IngestPrincipal,
+    state: StateDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=255,
+            pattern=r"^[\x21-\x7e]+$",
+            description="A retried batch with the same key is stored once",
+        ),
+    ] = None,
+) -> IngestResult:
+    """Store 1 to 5,000 samples in one transaction (all or nothing), step the gates, and
+    publish to the live stream once committed."""
+    content_type = request.headers.get("content-type", "")
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        raise UnsupportedMediaType("Send the batch as application/json")
+    body = await request.body()
+    batch = _parse_batch(body)
+    settings, db = state.settings, state.db
+    digest = idempotency.body_hash(body)
+    now = utcnow()
+    horizon = now - timedelta(seconds=settings.idempotency_ttl_s)
+
+    async with db.writer():
+        try:
+            async with db.transaction() as session:
+                if idempotency_key:
+                    replayed = await idempotency.replay(
+                        session, principal.subject, idempotency_key, digest, horizon
+                    )
+                    if replayed is not None:
+                        return replayed
+                    record = await idempotency.reserve(
+                        session,
+                        principal.subject,
+                        idempotency_key,
+                        digest,
+                        now,
+                        settings.idempotency_ttl_s,
+                    )
+                ingested = await service.ingest(session, batch.samples, settings, now)
+                if idempotency_key:
+                    record.response = ingested.result.model_dump(mode="json")
+        except IntegrityError:
+            if not idempotency_key:
+                raise
+            # A concurrent request with the same key won the race; answer as its retry.
+            async with db.transaction() as session:
+                replayed = await idempotency.replay(
+                    session, principal.subject, idempotency_key, digest, horizon
+                )
+            if replayed is None:
+                raise
+            return replayed
+
+    ingested.result.last_event_id = await publish_all(state.bus, ingested.payloads)
+    return ingested.result
+
+
+@router.get(
+    "/summary",
+    response_model=Summary,
+    operation_id="dashboard-get_summary",
+    responses=ERROR_RESPONSES,
+)
+async def get_summary(_: ReadPrincipal, session: SessionDep, state: StateDep) -> Summary:
+    """Gates, each metric's latest value with a sparkline, counts, and the stream position
+    this snapshot is current to (start the stream from `last_event_id`)."""
+    # Read the bus position first: anything published later is replayed by the stream.
+    last_event_id = await _bus_position(state)
+    return await reads.summary(session, utcnow(), last_event_id)
+
+
+async def _bus_position(state: Any) -> str | None:
+    try:
+        position: str | None = await state.bus.last_id()
+    except Exception as exc:  # noqa: BLE001 - a down bus leaves the cursor empty, not the page
+        log.warning("bus_position_unavailable", error=type(exc).__name__)
+        return None
+    return position
+
+
+@router.get(
+    "/series",
+    response_model=Series,
+    operation_id="dashboard-get_series",
+    responses=ERROR_RESPONSES,
+)
+async def get_series(
+    _: ReadPrincipal,
+    session: SessionDep,
+    source: Annotated[str, Query(max_length=128, pattern=SOURCE_PATTERN)],
+    metric: Annotated[str, Query(max_length=128, pattern=METRIC_PATTERN)],
+    from_: Annotated[
+        datetime | None, Query(alias="from", description="Default: 1 h before `to`")
+    ] = None,
+    to: Annotated[datetime | None, Query(description="Default: now")] = None,
+    points: Annotated[int, Query(ge=1, le=2000)] = 500,
+) -> Series:
+    """At most `points` buckets, each with min / max / mean / count, so a spike is never
+    averaged away. Bucket edges are aligned to multiples of `bucket_seconds`."""
+    end = as_utc(to) if to else utcnow()
+    start = as_utc(from_) if from_ else end - timedelta(hours=1)
+    return await reads.series(session, source, metric, start, end, points)

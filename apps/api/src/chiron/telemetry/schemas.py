@@ -10,8 +10,13 @@ from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from chiron.gates.schemas import Direction, Gate, GateStatus, GateTransition
 from chiron.kit.schema import UTC_DATETIME, InputSchema, MetricName, Schema, SourceId, Unit
 
-AttrValue = Annotated[StrictStr, Field(max_length=256)] | StrictInt | StrictFloat | StrictBool
-AttrKey = Annotated[str, Field(min_length=1, max_length=64)]
+AttrValue = (
+    Annotated[StrictStr, Field(max_length=256, pattern=r"^[^\x00]*$")]
+    | Annotated[StrictInt, Field(ge=-(2**53), le=2**53)]
+    | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+    | StrictBool
+)
+AttrKey = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")]
 # Numbers only: a JSON string such as "1.5" is refused rather than coerced.
 SampleValue = Annotated[StrictFloat | StrictInt, Field(allow_inf_nan=False)]
 
@@ -50,6 +55,7 @@ class MetricSummary(Schema):
     severity: Literal["ok", "warn", "critical"]
     stale: bool
     last_seen_at: datetime
+    stale_after_s: float
     warn: float | None = None
     critical: float | None = None
     direction: Direction | None = None

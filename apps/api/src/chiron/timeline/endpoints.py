@@ -1,3 +1,52 @@
-from fastapi import APIRouter
+"""Timeline HTTP: the newest-first page, and recording deploys, incidents and notes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from chiron.auth.deps import IngestPrincipal, ReadPrincipal
+from chiron.deps import SessionDep, StateDep
+from chiron.errors import ERROR_RESPONSES
+from chiron.stream.payloads import TimelinePayload
+from chiron.stream.publisher import publish_all
+from chiron.timeline import service
+from chiron.timeline.schemas import TimelineEventCreate, TimelineEventOut, TimelinePage
 
 router = APIRouter(tags=["timeline"])
+
+
+@router.get(
+    "/api/v1/dashboard/timeline",
+    response_model=TimelinePage,
+    operation_id="timeline-list",
+    responses=ERROR_RESPONSES,
+)
+async def list_timeline(
+    _: ReadPrincipal,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    before: Annotated[
+        str | None, Query(max_length=200, description="`next_cursor` of the previous page")
+    ] = None,
+) -> TimelinePage:
+    """Newest first; pass `next_cursor` back as `before` for the next page."""
+    return await service.page(session, limit, before)
+
+
+@router.post(
+    "/api/v1/timeline",
+    status_code=201,
+    response_model=TimelineEventOut,
+    operation_id="timeline-create",
+    responses=ERROR_RESPONSES,
+)
+async def create_event(
+    data: TimelineEventCreate, _: IngestPrincipal, state: StateDep
+) -> TimelineEventOut:
+    """Record a deploy, an incident or a note (scope `ingest`; `admin` implies it)."""
+    async with state.db.writer(), state.db.transaction() as session:
+        event = TimelineEventOut.model_validate(await service.create(session, data))
+    await publish_all(state.bus, [TimelinePayload(event=event)])
+    return event

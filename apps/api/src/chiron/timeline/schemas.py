@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from chiron.kit.schema import UTC_DATETIME, InputSchema, Schema, SourceId
+from chiron.kit.schema import UTC_DATETIME, InputSchema, Schema, SourceId, Text
 
 Severity = Literal["info", "warning", "critical"]
 EventKind = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
@@ -27,11 +27,11 @@ class TimelineEventOut(Schema):
 class TimelineEventCreate(InputSchema):
     kind: EventKind = "note"
     severity: Severity = "info"
-    title: Annotated[str, Field(min_length=1, max_length=200)]
-    body: Annotated[str, Field(max_length=4000)] = ""
+    title: Annotated[Text, Field(min_length=1, max_length=200)]
+    body: Annotated[Text, Field(max_length=4000)] = ""
     ts: UTC_DATETIME | None = None
     source: SourceId | None = None
-    gate_slug: Annotated[str, Field(max_length=64)] | None = None
+    gate_slug: Annotated[str, Field(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = None
 
 
 class TimelinePage(Schema):

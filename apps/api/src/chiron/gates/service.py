@@ -1,0 +1,182 @@
+"""Gate rules applied to the store: evaluate samples, transitions, staleness, edits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chiron.gates.repository import GateRepository
+from chiron.gates.rules import GateState, Thresholds, severity_of_status, step
+from chiron.gates.schemas import Gate, GateTransition, GateUpsert
+from chiron.kit.time import as_utc, utcnow
+from chiron.models import HeroGate, MetricLatest, TimelineEvent
+from chiron.timeline import service as timeline
+
+MIN_STALE_AFTER_S = 30.0
+CADENCE_MULTIPLE = 3.0
+
+
+def default_stale_after(cadence_s: float | None) -> float:
+    """A few times the recent cadence, never under 30 s."""
+    if cadence_s is None:
+        return MIN_STALE_AFTER_S
+    return max(MIN_STALE_AFTER_S, CADENCE_MULTIPLE * cadence_s)
+
+
+def stale_after(gate: HeroGate, latest: MetricLatest | None) -> float:
+    if gate.stale_after_s is not None:
+        return gate.stale_after_s
+    return default_stale_after(latest.cadence_s if latest else None)
+
+
+def thresholds(gate: HeroGate) -> Thresholds:
+    return Thresholds(
+        gate.warn, gate.critical, gate.direction, gate.hysteresis, gate.min_violations
+    )
+
+
+def to_schema(gate: HeroGate, latest: MetricLatest | None = None) -> Gate:
+    return Gate.model_validate(
+        {
+            **{c: getattr(gate, c) for c in Gate.model_fields if c != "stale_after_s"},
+            "stale_after_s": stale_after(gate, latest),
+        }
+    )
+
+
+@dataclass
+class GateChanges:
+    """What an evaluation changed, for the response, the timeline and the bus."""
+
+    transitions: list[GateTransition] = field(default_factory=list)
+    gates: dict[str, HeroGate] = field(default_factory=dict)
+    events: list[TimelineEvent] = field(default_factory=list)
+
+
+def _fmt(value: float | None, unit: str | None) -> str:
+    if value is None:
+        return "no value"
+    text = f"{value:.4g}"
+    return f"{text} {unit}" if unit else text
+
+
+async def _transition(
+    session: AsyncSession, gate: HeroGate, new_status: str, ts: datetime, changes: GateChanges
+) -> None:
+    old = gate.status
+    gate.status = new_status
+    gate.since = ts
+    gate.threshold = thresholds(gate).threshold_for(new_status)
+    changes.transitions.append(
+        GateTransition(
+            slug=gate.slug,
+            from_status=old,
+            to_status=new_status,
+            value=gate.value,
+            threshold=gate.threshold,
+            ts=ts,
+        )
+    )
+    changes.gates[gate.slug] = gate
+    crossed = "crossed" if new_status != "go" else "cleared"
+    changes.events.append(
+        await timeline.record(
+            session,
+            kind="gate_transition",
+            severity=severity_of_status(new_status),
+            title=f"{gate.title}: {old.upper()} → {new_status.upper()}",
+            body=f"{gate.metric} on {gate.source} at {_fmt(gate.value, gate.unit)} "
+            f"{crossed} {_fmt(gate.threshold, gate.unit)}",
+            gate_slug=gate.slug,
+            source=gate.source,
+            ts=ts,
+        )
+    )
+
+
+async def apply_samples(
+    session: AsyncSession,
+    series: dict[tuple[str, str], list[tuple[datetime, float, str | None]]],
+    previous_ts: dict[tuple[str, str], datetime],
+    now: datetime,
+) -> GateChanges:
+    """Step every gate watching these series through its new samples, in device-time order.
+
+    Samples older than the series' latest known sample are stored but do not drive gates:
+    a gate follows the latest value.
+    """
+    changes = GateChanges()
+    gates = await GateRepository(session).watching(series.keys(), lock=True)
+    for gate in gates:
+        key = (gate.source, gate.metric)
+        floor = previous_ts.get(key)
+        points = sorted(p for p in series[key] if floor is None or p[0] >= floor)
+        if not points:
+            continue
+        rules = thresholds(gate)
+        state = GateState(gate.status, gate.violations)
+        for ts, value, unit in points:
+            gate.value, gate.unit = value, unit or gate.unit
+            new = step(rules, state, value)
+            if new.status != state.status:
+                await _transition(session, gate, new.status, ts, changes)
+            state = new
+        gate.violations = state.violations
+        gate.threshold = rules.threshold_for(gate.status)
+        gate.last_seen_at = now
+        gate.updated_at = now
+        if gate.stale:
+            gate.stale = False
+            changes.gates[gate.slug] = gate
+            changes.events.append(
+                await timeline.record(
+                    session,
+                    kind="fresh",
+                    severity="info",
+                    title=f"{gate.title}: reporting again",
+                    body=f"{gate.metric} on {gate.source} reads {_fmt(gate.value, gate.unit)}",
+                    gate_slug=gate.slug,
+                    source=gate.source,
+                    ts=now,
+                )
+            )
+    await session.flush()
+    return changes
+
+
+async def upsert(
+    session: AsyncSession, slug: str, data: GateUpsert, latest: MetricLatest | None
+) -> tuple[HeroGate, bool, GateChanges]:
+    """Create or edit a gate, then re-evaluate it against the latest value at once."""
+    repo = GateRepository(session)
+    now = utcnow()
+    gate = await repo.by_slug(slug, lock=True)
+    created = gate is None
+    if gate is None:
+        gate = HeroGate(
+            slug=slug, status="go", violations=0, since=now, updated_at=now, stale=False
+        )
+        repo.add(gate)
+    for name, value in data.model_dump().items():
+        setattr(gate, name, value)
+    gate.updated_at = now
+    changes = GateChanges()
+    if latest is not None:
+        gate.value, gate.unit = latest.value, latest.unit
+        gate.last_seen_at = as_utc(latest.last_seen_at)
+        # New thresholds apply to the current value directly: an edit is not a flap.
+        wanted = thresholds(gate).classify(latest.value)
+        if wanted != gate.status:
+            await _transition(session, gate, wanted, now, changes)
+    gate.violations = 0
+    gate.threshold = thresholds(gate).threshold_for(gate.status) if latest else None
+    changes.gates[slug] = gate
+    await session.flush()
+    return gate, created, changes
+
+
+async def list_gates(session: AsyncSession) -> Sequence[HeroGate]:
+    return await GateRepository(session).all()

@@ -1,0 +1,138 @@
+"""Read models: the dashboard summary and downsampled series, from latest values and rollups."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from chiron.errors import InvalidInput
+from chiron.gates import service as gates
+from chiron.gates.repository import GateRepository
+from chiron.gates.rules import metric_severity
+from chiron.kit.time import as_utc
+from chiron.telemetry.repository import TelemetryRepository
+from chiron.telemetry.rollups import plan
+from chiron.telemetry.schemas import (
+    Counts,
+    MetricSummary,
+    Series,
+    SeriesPoint,
+    SparkPoint,
+    Summary,
+)
+from chiron.timeline.repository import TimelineRepository
+
+SPARK_RESOLUTION_S = 10
+SPARK_POINTS = 60
+MAX_SERIES_RANGE = timedelta(days=366 * 5)
+
+
+async def summary(session: AsyncSession, now: datetime, last_event_id: str | None) -> Summary:
+    """Everything the dashboard's first paint needs, without touching raw samples."""
+    repo = TelemetryRepository(session)
+    latest = await repo.all_latest()
+    gate_rows = await GateRepository(session).all()
+    by_series = {(m.source, m.metric): m for m in latest}
+
+    gate_models = [gates.to_schema(g, by_series.get((g.source, g.metric))) for g in gate_rows]
+    rules_by_series = {(g.source, g.metric): (gates.thresholds(g), g) for g in gate_rows}
+
+    spark: dict[tuple[str, str], list[SparkPoint]] = defaultdict(list)
+    since = now - timedelta(seconds=SPARK_RESOLUTION_S * SPARK_POINTS)
+    for r in await repo.recent_rollups(SPARK_RESOLUTION_S, since):
+        spark[(r.source, r.metric)].append(SparkPoint(ts=r.bucket_start, value=r.sum / r.count))
+
+    metrics = []
+    for m in latest:
+        key = (m.source, m.metric)
+        rules, gate = rules_by_series.get(key, (None, None))
+        stale_after = (
+            gates.stale_after(gate, m)
+            if gate is not None
+            else gates.default_stale_after(m.cadence_s)
+        )
+        last_seen = as_utc(m.last_seen_at)
+        points = spark.get(key) or [SparkPoint(ts=m.ts, value=m.value)]
+        metrics.append(
+            MetricSummary(
+                source=m.source,
+                metric=m.metric,
+                unit=m.unit,
+                value=m.value,
+                ts=m.ts,
+                severity=metric_severity(rules, m.value),
+                stale=(now - last_seen).total_seconds() > stale_after,
+                last_seen_at=last_seen,
+                stale_after_s=stale_after,
+                warn=rules.warn if rules else None,
+                critical=rules.critical if rules else None,
+                direction=rules.direction if rules else None,
+                sparkline=points[-SPARK_POINTS:],
+            )
+        )
+
+    # Gates know their staleness from the same clock, even before the sweeper marks them.
+    for model in gate_models:
+        if model.last_seen_at is not None:
+            model.stale = (now - model.last_seen_at).total_seconds() > model.stale_after_s
+
+    samples_total, sources, series_count = await repo.totals()
+    status_counts = {"go": 0, "hold": 0, "no-go": 0}
+    for model in gate_models:
+        status_counts[model.status] += 1
+    counts = Counts(
+        samples_total=samples_total,
+        sources=sources,
+        metrics=series_count,
+        events_24h=await TimelineRepository(session).count_since(now - timedelta(hours=24)),
+        gates=status_counts,
+    )
+    return Summary(
+        generated_at=now,
+        last_event_id=last_event_id,
+        gates=gate_models,
+        metrics=metrics,
+        counts=counts,
+    )
+
+
+async def series(
+    session: AsyncSession,
+    source: str,
+    metric: str,
+    start: datetime,
+    end: datetime,
+    points: int,
+) -> Series:
+    if end <= start:
+        raise InvalidInput(
+            "`to` must be after `from`",
+            code="invalid_range",
+            details={"from": start.isoformat(), "to": end.isoformat()},
+        )
+    if end - start > MAX_SERIES_RANGE:
+        raise InvalidInput("The range is longer than 5 years", code="invalid_range")
+    repo = TelemetryRepository(session)
+    width, resolution, lo, hi = plan(start, end, points)
+    buckets = await repo.bucketed((source, metric), lo, hi, width, resolution)
+    latest = await repo.latest_for([(source, metric)])
+    unit = latest[(source, metric)].unit if latest else None
+    return Series(
+        source=source,
+        metric=metric,
+        unit=unit,
+        bucket_seconds=width,
+        points=[
+            SeriesPoint(
+                ts=lo + timedelta(seconds=b.index * width),
+                min=b.min,
+                max=b.max,
+                mean=b.sum / b.count,
+                count=b.count,
+            )
+            for b in buckets
+            if b.count
+        ],
+    )
