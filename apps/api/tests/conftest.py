@@ -16,7 +16,7 @@ from chiron.db import Database
 from chiron.models import Base
 from chiron.state import AppState
 
-pytest_plugins = ["tests.fixtures.stores"]
+pytest_plugins = ["tests.fixtures.stores", "tests.fixtures.auth"]
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
@@ -49,6 +49,7 @@ def settings(migrated: str, redis_url: str | None) -> Settings:
         stream_key=f"chiron-test:{uuid.uuid4().hex}",
         secret_key=TEST_SECRET,
         seed_on_start=False,
+        stale_sweep_s=0,
         log_format="console",
         _env_file=None,  # type: ignore[call-arg]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,6 +14,7 @@ from chiron import __version__
 from chiron.config import Settings, get_settings
 from chiron.db import Database
 from chiron.errors import install_error_handlers
+from chiron.gates.staleness import run_sweeper
 from chiron.health import router as health_router
 from chiron.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from chiron.observability.logging import configure_logging
@@ -38,10 +40,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             await seed_if_empty(db, settings)
         await hub.start()
+        sweeper = (
+            asyncio.create_task(run_sweeper(db, bus, settings.stale_sweep_s))
+            if settings.stale_sweep_s > 0
+            else None
+        )
         log.info("startup", env=settings.env.value, store=db.engine.dialect.name, bus=bus.name)
         try:
             yield
         finally:
+            if sweeper is not None:
+                sweeper.cancel()
+                await asyncio.gather(sweeper, return_exceptions=True)
             await hub.stop()
             await bus.close()
             await db.dispose()

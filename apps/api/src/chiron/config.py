@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     stream_maxlen: int = 100_000
     stream_queue_size: int = 1_000
     heartbeat_s: float = 15.0
+    stale_sweep_s: float = 5.0
 
     # auth
     secret_key: str = DEV_SECRET_KEY

@@ -1,5 +1,215 @@
-"""`chiron simulate`: a device fleet (filled in with ingest)."""
+"""`chiron simulate`: a device fleet pushing realistic samples (drift, noise, spikes,
+dropouts) that move gates between go, hold and no-go every few minutes."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import signal
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import httpx
+import typer
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from chiron.fleet import SeriesSim, fleet, make_series
+
+RETRIES = 5
 
 
-def simulate() -> None:
+@dataclass
+class Stats:
+    started: float = field(default_factory=time.monotonic)
+    batches: int = 0
+    samples: int = 0
+    errors: int = 0
+    retries: int = 0
+    silent: set[str] = field(default_factory=set)
+    transitions: list[str] = field(default_factory=list)
+    last_error: str = ""
+
+    def rate(self) -> float:
+        return self.samples / max(time.monotonic() - self.started, 1e-6)
+
+    def line(self) -> str:
+        return (
+            f"simulate: {self.samples} samples in {self.batches} batches ({self.rate():.0f}/s), "
+            f"{self.retries} retries, {self.errors} errors"
+        )
+
+
+def _table(stats: Stats, url: str, sources: int) -> Table:
+    table = Table(title=f"chiron simulate -> {url}", show_header=False, expand=False)
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("elapsed", f"{time.monotonic() - stats.started:6.0f} s")
+    table.add_row(
+        "sources",
+        f"{sources} ({len(stats.silent)} silent: {', '.join(sorted(stats.silent)) or '-'})",
+    )
+    table.add_row("batches", str(stats.batches))
+    table.add_row("samples", f"{stats.samples} ({stats.rate():.0f}/s)")
+    table.add_row("retries / errors", f"{stats.retries} / {stats.errors}")
+    table.add_row("last error", stats.last_error or "-")
+    for line in stats.transitions[-4:]:
+        table.add_row("gate", line)
+    return table
+
+
+async def _push(client: httpx.AsyncClient, samples: list[dict[str, Any]], stats: Stats) -> None:
+    """One batch, retried with the same Idempotency-Key so a retry is stored once."""
+    key = uuid.uuid4().hex
+    delay = 0.25
+    for attempt in range(RETRIES):
+        try:
+            response = await client.post(
+                "/api/v1/dashboard/samples",
+                json={"samples": samples},
+                headers={"Idempotency-Key": key},
+            )
+        except httpx.TransportError as exc:
+            stats.last_error = type(exc).__name__
+        else:
+            if response.status_code == 202:
+                stats.batches += 1
+                stats.samples += len(samples)
+                for t in response.json().get("gate_transitions", []):
+                    stats.transitions.append(
+                        f"{t['slug']}: {t['from_status'].upper()} -> {t['to_status'].upper()}"
+                    )
+                return
+            stats.last_error = f"HTTP {response.status_code}"
+            if response.status_code < 500 and response.status_code != 429:
+                stats.errors += 1
+                return
+        if attempt + 1 < RETRIES:
+            stats.retries += 1
+            await asyncio.sleep(delay + random.uniform(0, delay))  # noqa: S311
+            delay = min(delay * 2, 5.0)
+    stats.errors += 1
+
+
+async def _device(
+    client: httpx.AsyncClient,
+    source: str,
+    series: dict[str, SeriesSim],
+    rate: float,
+    deadline: float | None,
+    stats: Stats,
+    rng: random.Random,
+) -> None:
+    period = 1.0 / rate
+    silent_until = 0.0
+    # relay-2 is the flaky one: its silences are what turn the Telemetry link gate stale.
+    dropout_rate = 1 / 240.0 if source == "relay-2" else 1 / 1500.0
+    next_tick = time.monotonic()
+    while deadline is None or time.monotonic() < deadline:
+        now = time.time()
+        if now < silent_until:
+            stats.silent.add(source)
+        else:
+            stats.silent.discard(source)
+            if rng.random() < dropout_rate * period:
+                silent_until = now + rng.uniform(45, 100)
+            else:
+                ts = datetime.fromtimestamp(now, UTC).isoformat()
+                samples = [
+                    {
+                        "source": source,
+                        "metric": metric,
+                        "value": round(sim.value(now, period), 4),
+                        "unit": sim.model.unit,
+                        "ts": ts,
+                    }
+                    for metric, sim in series.items()
+                ]
+                await _push(client, samples, stats)
+        next_tick += period
+        await asyncio.sleep(max(0.0, next_tick - time.monotonic()))
+
+
+async def run_fleet(
+    url: str, token: str, sources: int, rate: float, duration: float | None, seed: int | None
+) -> Stats:
+    stats = Stats()
+    all_series = make_series(seed if seed is not None else random.randrange(1 << 30), sources)  # noqa: S311
+    deadline = time.monotonic() + duration if duration else None
+    headers = {"Authorization": f"Bearer {token}"}
+    rng = random.Random(seed)  # noqa: S311 - simulation, not secrets
+    console = Console(stderr=True)
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=10.0) as client:
+        devices = [
+            asyncio.create_task(
+                _device(
+                    client,
+                    source,
+                    {m.metric: all_series[(source, m.metric)] for m in models},
+                    rate,
+                    deadline,
+                    stats,
+                    random.Random(rng.random()),  # noqa: S311
+                )
+            )
+            for source, models in fleet(sources)
+        ]
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        done = asyncio.gather(*devices)
+        try:
+            if console.is_terminal:
+                with Live(
+                    _table(stats, url, sources), console=console, refresh_per_second=4
+                ) as live:
+                    while not done.done() and not stop.is_set():
+                        await asyncio.sleep(0.25)
+                        live.update(_table(stats, url, sources))
+            else:
+                last = 0.0
+                while not done.done() and not stop.is_set():
+                    await asyncio.sleep(1.0)
+                    if time.monotonic() - last >= 10:
+                        last = time.monotonic()
+                        print(stats.line(), file=sys.stderr, flush=True)
+        finally:
+            for task in devices:
+                task.cancel()
+            await asyncio.gather(*devices, return_exceptions=True)
+    return stats
+
+
+def simulate(
+    url: Annotated[str, typer.Option(help="Chiron API base URL")] = "http://127.0.0.1:8000",
+    token: Annotated[
+        str, typer.Option(help="An API key with the ingest scope", envvar="CHIRON_TOKEN")
+    ] = "",
+    sources: Annotated[int, typer.Option(min=1, max=500, help="Number of devices")] = 5,
+    rate: Annotated[
+        float, typer.Option(min=0.05, max=50, help="Reports per second per device")
+    ] = 1.0,
+    duration: Annotated[
+        float | None, typer.Option(min=1, help="Seconds to run (default: until Ctrl-C)")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Random seed for a repeatable run")] = None,
+) -> None:
     """Run a simulated device fleet against a Chiron API."""
+    if not token:
+        typer.secho(
+            "error: pass --token (or set CHIRON_TOKEN) with an API key that has the "
+            "ingest scope; create one with `chiron clients create NAME --scope ingest`",
+            fg="red",
+            err=True,
+        )
+        raise typer.Exit(2)
+    stats = asyncio.run(run_fleet(url, token, sources, rate, duration, seed))
+    typer.echo(stats.line(), err=True)
+    if stats.batches == 0 and stats.errors:
+        raise typer.Exit(1)
