@@ -17,6 +17,8 @@ from chiron.auth.errors import CredentialRejected, IdentityProviderUnavailable
 from chiron.config import Environment, Settings
 
 ALGORITHM = "RS256"
+# Subjects become principal ids stored elsewhere (idempotency keys): keep them bounded.
+MAX_SUBJECT_LENGTH = 64
 LEEWAY_S = 10
 JWKS_CACHE_S = 300
 
@@ -77,10 +79,13 @@ class AssertionVerifier:
             raise CredentialRejected("The assertion is not valid") from None
         if audience and not _meant_for(claims, audience):
             raise CredentialRejected("The assertion was not issued for this service")
+        subject = str(claims["sub"])
+        if not subject or len(subject) > MAX_SUBJECT_LENGTH:
+            raise CredentialRejected("The assertion's subject is empty or too long")
         email = claims.get("email")
         name = claims.get("name")
         return Identity(
-            subject=str(claims["sub"]),
+            subject=subject,
             email=str(email) if email else None,
             name=str(name) if name else (str(email) if email else None),
         )
