@@ -10,7 +10,7 @@ from chiron.stream.payloads import ResyncPayload, encode
 HEARTBEAT = b": ping\n\n"
 # Sent first: opens the stream at once for proxies and clients, and tells EventSource how
 # soon to reconnect after a drop.
-PREAMBLE = b"retry: 2000\n: connected\n\n"
+PREAMBLE = b": connected\nretry: 2000\n\n"
 
 
 @dataclass(frozen=True, slots=True)

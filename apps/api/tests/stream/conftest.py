@@ -1,0 +1,78 @@
+"""Stream fixtures: settings tuned per test, a real uvicorn server in-process, credentials."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from redis.asyncio import Redis
+
+from chiron.config import Settings
+
+
+@pytest.fixture
+def stream_overrides() -> dict[str, Any]:
+    """Parametrize this (indirectly by name) to change stream settings for one test."""
+    return {}
+
+
+@pytest.fixture
+async def settings(settings: Settings, stream_overrides: dict[str, Any]) -> AsyncIterator[Settings]:
+    yield settings.model_copy(update=stream_overrides)
+    if settings.redis_url:  # each test has its own stream key: leave nothing behind
+        client = Redis.from_url(settings.redis_url)
+        try:
+            await client.delete(settings.stream_key)
+        finally:
+            await client.aclose()
+
+
+@contextlib.asynccontextmanager
+async def serve(app: Any) -> AsyncIterator[str]:
+    """Run `app` (lifespan already running) on a free port; yield its base URL.
+
+    A real server, not ASGITransport, so frames are seen as a client sees them: flushed or not.
+    """
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        lifespan="off",
+        log_config=None,
+        ws="none",
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+async def base_url(app: Any) -> AsyncIterator[str]:
+    async with serve(app) as url:
+        yield url
+
+
+@pytest.fixture
+async def read_headers(make_token: Any) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await make_token(['read'])}"}
+
+
+@pytest.fixture
+async def http(base_url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=base_url, timeout=httpx.Timeout(10.0)) as client:
+        yield client
