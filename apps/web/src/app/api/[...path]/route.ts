@@ -1,0 +1,12 @@
+/** Catch-all pass-through to the Chiron API (streams bodies, forwards cookies). */
+import { proxyToApi } from "@/lib/proxy";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export const GET = proxyToApi;
+export const POST = proxyToApi;
+export const PUT = proxyToApi;
+export const PATCH = proxyToApi;
+export const DELETE = proxyToApi;
+export const OPTIONS = proxyToApi;

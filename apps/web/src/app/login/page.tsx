@@ -1,0 +1,30 @@
+/** Sign-in route. An operator with a working session goes straight to the dashboard. */
+import { zMe } from "@chiron/api-client";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { LoginScreen } from "@/features/login/LoginScreen";
+import { env } from "@/lib/env";
+import { readiness, renderedAt, serverFetcher, SESSION_COOKIE } from "@/lib/server-api";
+import pkg from "../../../package.json";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Sign in · Chiron" };
+
+export default async function LoginPage() {
+  const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (token) {
+    const me = await serverFetcher(token)("/auth/me", zMe).catch(() => null);
+    if (me) redirect("/");
+  }
+  const ready = await readiness();
+  return (
+    <LoginScreen
+      site={env.CHIRON_SITE_NAME}
+      fleet={env.CHIRON_FLEET}
+      version={pkg.version}
+      ssoUrl={env.CHIRON_SSO_URL ?? null}
+      ready={ready}
+      serverNow={renderedAt()}
+    />
+  );
+}

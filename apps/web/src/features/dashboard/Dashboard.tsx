@@ -1,0 +1,96 @@
+"use client";
+/** The command surface: reads the hydrated cache, keeps it live from the stream, lays out the bands. */
+import type { Gate, MetricSummary } from "@chiron/api-client";
+import { AuroraBackground, NoiseOverlay, worstSeverity } from "@chiron/ui";
+import { useQuery } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useMemo } from "react";
+import { isUnauthorized } from "@/lib/http";
+import { summaryQuery, timelineQuery } from "@/lib/queries";
+import { useNow } from "@/lib/use-now";
+import { gateView } from "../gates/gate-view";
+import { GatesBand } from "../gates/GatesBand";
+import { KeyMetrics } from "../metrics/KeyMetrics";
+import { metricTitle } from "../metrics/metric-titles";
+import { SignalsGrid } from "../metrics/SignalsGrid";
+import { useDashboardStream } from "../stream/useDashboardStream";
+import { useIngestMeter } from "../stream/useIngestMeter";
+import { TimelineBand } from "../timeline/TimelineBand";
+import { Header } from "./Header";
+import styles from "./dashboard.module.css";
+
+export type DashboardProps = { site: string; fleet: string; serverNow: number };
+
+const sameSeries = (g: Gate, m: MetricSummary) => g.source === m.source && g.metric === m.metric;
+
+function metricStale(m: MetricSummary, now: number, derive: boolean, staleAfterS = 30): boolean {
+  if (m.stale) return true;
+  if (!derive || !m.last_seen_at) return false;
+  return now - Date.parse(m.last_seen_at) > staleAfterS * 1000;
+}
+
+export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
+  const router = useRouter();
+  const now = useNow(serverNow);
+  const summary = useQuery(summaryQuery());
+  const timeline = useQuery(timelineQuery(null));
+  const stream = useDashboardStream(summary.data?.last_event_id, summary.isSuccess);
+  const meter = useIngestMeter(summary.data?.counts.samples_total, now);
+
+  useEffect(() => {
+    if (isUnauthorized(summary.error) || isUnauthorized(timeline.error)) router.replace("/login");
+  }, [summary.error, timeline.error, router]);
+
+  const deriveStale = stream.status === "reconnecting" || stream.status === "offline";
+  const data = summary.data;
+
+  const gates = useMemo(
+    () => (data?.gates ?? []).map((gate) => ({ gate, view: gateView(gate, now, deriveStale) })),
+    [data?.gates, now, deriveStale],
+  );
+  const keyMetrics = useMemo(() => {
+    if (!data) return [];
+    return data.gates.flatMap((g) => {
+      const m = data.metrics.find((x) => sameSeries(g, x));
+      return m ? [{ metric: m, title: metricTitle(m.metric), stale: metricStale(m, now, deriveStale, g.stale_after_s) || g.stale }] : [];
+    });
+  }, [data, now, deriveStale]);
+  const signals = useMemo(
+    () => (data?.metrics ?? []).map((m) => ({ metric: m, title: metricTitle(m.metric), stale: metricStale(m, now, deriveStale) })),
+    [data?.metrics, now, deriveStale],
+  );
+
+  const worst = worstSeverity(gates.map((g) => g.view.severity));
+  const worstIndex = gates.findIndex((g) => g.view.severity === worst);
+  const focus = gates.length ? (worstIndex + 0.5) / gates.length : 0.3;
+  const dataAsOf = Math.max(stream.lastEventAt ?? 0, data ? Date.parse(data.generated_at) : 0) || null;
+  const sources = new Set(keyMetrics.map((k) => k.metric.source));
+
+  return (
+    <>
+      <AuroraBackground severity={worst} focus={focus} />
+      <NoiseOverlay opacity={0.05} />
+      <div className={styles.page} data-stream={stream.status}>
+        <Header site={site} fleet={fleet} devices={data?.counts.sources ?? null} now={now} stream={stream} dataAsOf={dataAsOf} rate={meter.rate} />
+        {!data ? (
+          <div className={`panel ${styles.waiting}`} role="status">
+            {summary.isError ? "The Chiron API is not answering. Retrying…" : "Loading the command surface…"}
+          </div>
+        ) : (
+          <main className={styles.main}>
+            <GatesBand gates={gates} metrics={data.metrics} now={now} />
+            <div className={styles.metricsRow}>
+              <KeyMetrics
+                items={keyMetrics}
+                now={now}
+                subtitle={`${[...sources].join(", ") || "no sources"} · ${stream.status === "live" ? "live" : stream.status}`}
+              />
+              <SignalsGrid items={signals} now={now} windowLabel="last 15 min" />
+            </div>
+            <TimelineBand events={timeline.data?.items ?? []} now={now} density={meter.density} />
+          </main>
+        )}
+      </div>
+    </>
+  );
+}

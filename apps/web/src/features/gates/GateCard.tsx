@@ -1,0 +1,82 @@
+"use client";
+/** One gate in the hero band: the call as word + shape + colour, and the reason under it. */
+import type { Gate } from "@chiron/api-client";
+import { SeverityIcon, severityTokens, thresholdBands } from "@chiron/ui";
+import type { CSSProperties } from "react";
+import { ago, ageLong, ageShort, hhmm, hhmmss } from "@/lib/format";
+import { gaugeRange } from "../metrics/metric-format";
+import type { GateView } from "./gate-view";
+import styles from "./gates.module.css";
+
+export type GateCardProps = { gate: Gate; view: GateView; now: number; sparkline?: { ts: string; value: number }[] };
+
+function ThresholdBar({ gate, sparkline }: Pick<GateCardProps, "gate" | "sparkline">) {
+  const { min, max } = gaugeRange({ unit: gate.unit, value: gate.value, warn: gate.warn, critical: gate.critical, sparkline: sparkline ?? [] });
+  const pct = (v: number) => `${((Math.min(max, Math.max(min, v)) - min) / (max - min)) * 100}%`;
+  const bands = thresholdBands(min, max, gate.warn, gate.critical, gate.direction);
+  return (
+    <div className={styles.bar} aria-hidden>
+      {bands.map((b) => (
+        <span
+          key={b.level}
+          className={styles.band}
+          data-level={b.level}
+          style={{ left: pct(b.from), width: `calc(${pct(b.to)} - ${pct(b.from)})` }}
+        />
+      ))}
+      {gate.value !== null ? <span className={styles.marker} style={{ left: pct(gate.value) }} /> : null}
+    </div>
+  );
+}
+
+export function GateCard({ gate, view, now, sparkline }: GateCardProps) {
+  const token = severityTokens[view.severity];
+  const stale = view.severity === "stale";
+  const lastSeen = gate.last_seen_at ? Date.parse(gate.last_seen_at) : null;
+  const style = { "--sev": token.color, "--sev-glow": token.glow } as CSSProperties;
+  const word = stale ? "STALE" : token.word;
+  return (
+    <article className={styles.card} data-severity={view.severity} style={style} aria-labelledby={`gate-${gate.slug}`}>
+      <header>
+        <h3 id={`gate-${gate.slug}`} className={styles.title}>
+          {gate.title}
+        </h3>
+        <p className={`${styles.key} mono`}>
+          {gate.source} · {gate.metric}
+        </p>
+      </header>
+      <p className={styles.status}>
+        <SeverityIcon severity={view.severity} size={30} color={stale ? "#edf1f7" : undefined} />
+        <span className={styles.word}>{word}</span>
+        {stale && view.staleFor !== null ? <span className={`${styles.age} mono`}>{ageShort(view.staleFor)}</span> : null}
+      </p>
+      <p className={styles.reason}>
+        {view.valueText !== null ? (
+          <>
+            <strong className={styles.value}>{view.valueText}</strong>
+            {gate.unit ? <span className={styles.unit}>{gate.unit}</span> : null}
+          </>
+        ) : (
+          <span className={styles.unit}>no reading</span>
+        )}
+        <span className={styles.sep}>·</span>
+        <span>
+          {stale
+            ? lastSeen
+              ? `last ${severityTokens[gate.status].word} at ${hhmmss(lastSeen)}`
+              : "never reported"
+            : (view.thresholdText ?? "no threshold")}
+        </span>
+      </p>
+      <ThresholdBar gate={gate} sparkline={sparkline} />
+      <footer className={styles.foot}>
+        <span>{stale ? "no samples" : gate.since ? `since ${hhmm(Date.parse(gate.since))}` : ""}</span>
+        <span>{lastSeen === null ? "—" : stale ? ageLong(now - lastSeen) : ago(now - lastSeen)}</span>
+      </footer>
+      <span className="chiron-sr-only">
+        {gate.title}: {word}
+        {stale ? `, silent for ${ageLong(view.staleFor ?? 0)}, last status ${severityTokens[gate.status].word}` : ""}.
+      </span>
+    </article>
+  );
+}

@@ -1,0 +1,28 @@
+/** What a gate card says: status or STALE, the reason (value, unit, threshold) and ages. */
+import type { Gate } from "@chiron/api-client";
+import type { Severity } from "@chiron/ui";
+import { metricFormatter, thresholdSymbol } from "../metrics/metric-format";
+
+export type GateView = {
+  severity: Severity;
+  /** Stale for this long (ms), else null. */
+  staleFor: number | null;
+  valueText: string | null;
+  thresholdText: string | null;
+};
+
+/** Client-side staleness is only trusted while the stream is down (the server says it otherwise). */
+export function gateView(g: Gate, now: number, deriveStale: boolean): GateView {
+  const lastSeen = g.last_seen_at ? Date.parse(g.last_seen_at) : null;
+  const silentFor = lastSeen === null ? null : now - lastSeen;
+  const stale = g.stale || (deriveStale && silentFor !== null && silentFor > g.stale_after_s * 1000);
+  const fmt = metricFormatter(g.unit, g.value);
+  const threshold = g.threshold ?? (g.status === "no-go" ? g.critical : g.warn);
+  const which = threshold !== null && threshold === g.critical && g.status === "no-go" ? "crit" : "warn";
+  return {
+    severity: stale ? "stale" : g.status,
+    staleFor: stale ? Math.max(0, silentFor ?? 0) : null,
+    valueText: g.value === null ? null : fmt(g.value),
+    thresholdText: threshold === null ? null : `${which} ${thresholdSymbol(g.direction)} ${fmt(threshold)}`,
+  };
+}

@@ -1,0 +1,89 @@
+"use client";
+/** Radial gauges for the gated metrics, each with its thresholds and trend beside it. */
+import type { MetricSummary } from "@chiron/api-client";
+import { levelToSeverity, levelWord, SeverityBadge, TelemetryRadialGauge } from "@chiron/ui";
+import { ageShort, hhmm } from "@/lib/format";
+import { gaugeRange, metricFormatter, thresholdSymbol, trendPerMinute } from "./metric-format";
+import styles from "./metrics.module.css";
+
+export type KeyMetric = { metric: MetricSummary; title: string; stale: boolean };
+
+function Trend({ m }: { m: MetricSummary }) {
+  const t = trendPerMinute(m);
+  if (t === null) return null;
+  const fmt = metricFormatter(m.unit, Math.abs(t) < 1 ? 0.5 : t);
+  const arrow = Math.abs(t) < 1e-9 ? "→" : t > 0 ? "↑" : "↓";
+  return (
+    <li className={styles.trend}>
+      <span aria-hidden>{arrow}</span> {fmt(Math.abs(t))} {m.unit ?? ""}/min
+      <span className="chiron-sr-only">{t >= 0 ? " rising" : " falling"}</span>
+    </li>
+  );
+}
+
+export function KeyMetrics({ items, now, subtitle }: { items: KeyMetric[]; now: number; subtitle: string }) {
+  return (
+    <section className={`panel ${styles.keyPanel}`} aria-labelledby="key-metrics-heading">
+      <div className="panel-head">
+        <h2 id="key-metrics-heading" className="section-label">
+          Key metrics
+        </h2>
+        <span className="section-meta">{subtitle}</span>
+      </div>
+      <div className={styles.keyGrid}>
+        {items.map(({ metric: m, title, stale }) => {
+          const { min, max } = gaugeRange(m);
+          const fmt = metricFormatter(m.unit, m.value);
+          const sym = thresholdSymbol(m.direction);
+          const lastSeen = m.last_seen_at ? Date.parse(m.last_seen_at) : null;
+          return (
+            <div key={`${m.source}/${m.metric}`} className={styles.keyCell} data-stale={stale || undefined}>
+              <TelemetryRadialGauge
+                value={m.value}
+                min={min}
+                max={max}
+                warn={m.warn}
+                critical={m.critical}
+                direction={m.direction ?? "above"}
+                unit={m.unit}
+                label={title}
+                level={m.severity}
+                stale={stale}
+                size={148}
+                showSeverity={false}
+                formatValue={fmt}
+              />
+              <div className={styles.keyInfo}>
+                <h3 className={styles.keyTitle}>{title}</h3>
+                <p className={`${styles.keyKey} mono`}>{m.metric}</p>
+                <SeverityBadge
+                  severity={stale ? "stale" : levelToSeverity[m.severity]}
+                  word={stale ? `STALE${lastSeen ? ` · ${ageShort(now - lastSeen)}` : ""}` : levelWord[m.severity]}
+                  className={styles.keyBadge}
+                  style={stale ? { color: "var(--c-text)" } : undefined}
+                />
+                <ul className={styles.thresholds}>
+                  {m.warn !== null ? (
+                    <li>
+                      <span className={styles.dash} data-level="warn" aria-hidden /> warn {sym} {fmt(m.warn)}
+                    </li>
+                  ) : null}
+                  {m.critical !== null ? (
+                    <li>
+                      <span className={styles.dash} data-level="critical" aria-hidden /> crit {sym} {fmt(m.critical)}
+                    </li>
+                  ) : null}
+                  {stale && lastSeen ? (
+                    <li className={styles.trend}>silent since {hhmm(lastSeen)}</li>
+                  ) : (
+                    <Trend m={m} />
+                  )}
+                </ul>
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </section>
+  );
+}

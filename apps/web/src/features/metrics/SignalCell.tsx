@@ -1,0 +1,65 @@
+"use client";
+/** One metric in the signals grid: value + unit, sparkline with its range, threshold line when crossed. */
+import type { MetricSummary } from "@chiron/api-client";
+import { levelColor, levelToSeverity, SeverityIcon, TelemetrySparkline } from "@chiron/ui";
+import { ageShort } from "@/lib/format";
+import { useElementWidth } from "@/lib/use-element-width";
+import { metricFormatter } from "./metric-format";
+import styles from "./metrics.module.css";
+
+type Point = { ts: string; value: number };
+const getX = (p: Point) => Date.parse(p.ts);
+const getY = (p: Point) => p.value;
+
+export function SignalCell({ metric: m, title, stale, now }: { metric: MetricSummary; title: string; stale: boolean; now: number }) {
+  const [ref, width] = useElementWidth<HTMLDivElement>(180);
+  const fmt = metricFormatter(m.unit, m.value);
+  const alert = !stale && m.severity !== "ok";
+  const color = levelColor(m.severity, stale);
+  const values = m.sparkline.map(getY);
+  const threshold = alert ? (m.severity === "critical" ? m.critical : m.warn) : null;
+  const lastSeen = m.last_seen_at ? Date.parse(m.last_seen_at) : null;
+  return (
+    <div className={styles.signal} data-stale={stale || undefined} data-level={m.severity}>
+      <div className={styles.signalHead}>
+        <h3 className={styles.signalTitle}>
+          {title}
+          {alert ? <SeverityIcon severity={levelToSeverity[m.severity]} size={14} title={m.severity === "critical" ? "critical" : "warning"} /> : null}
+          {stale ? (
+            <span className={`${styles.staleTag} mono`}>
+              <SeverityIcon severity="stale" size={12} color="currentColor" title="stale" />
+              {lastSeen ? ageShort(now - lastSeen) : ""}
+            </span>
+          ) : null}
+        </h3>
+        <p className={styles.signalValue} style={alert ? { color } : undefined}>
+          <strong>{m.value === null ? "—" : fmt(m.value)}</strong>
+          {m.unit ? <span className={styles.signalUnit}>{m.unit}</span> : null}
+        </p>
+      </div>
+      <div className={styles.signalChart}>
+        <div ref={ref} className={styles.sparkBox}>
+          <TelemetrySparkline
+            data={m.sparkline}
+            getX={getX}
+            getY={getY}
+            width={width}
+            height={46}
+            label={`${title} (${m.source} · ${m.metric})`}
+            unit={m.unit}
+            color={color}
+            threshold={threshold}
+            stale={stale}
+            formatValue={fmt}
+          />
+        </div>
+        {values.length ? (
+          <div className={styles.range} aria-hidden>
+            <span>{fmt(Math.max(...values))}</span>
+            <span>{fmt(Math.min(...values))}</span>
+          </div>
+        ) : null}
+      </div>
+    </div>
+  );
+}

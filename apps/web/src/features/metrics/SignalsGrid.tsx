@@ -1,0 +1,27 @@
+"use client";
+/** Every metric as a sparkline cell. */
+import type { MetricSummary } from "@chiron/api-client";
+import { SignalCell } from "./SignalCell";
+import styles from "./metrics.module.css";
+
+export type SignalItem = { metric: MetricSummary; title: string; stale: boolean };
+
+export function SignalsGrid({ items, now, windowLabel }: { items: SignalItem[]; now: number; windowLabel: string }) {
+  return (
+    <section className={`panel ${styles.signalsPanel}`} aria-labelledby="signals-heading">
+      <div className="panel-head">
+        <h2 id="signals-heading" className="section-label">
+          Signals
+        </h2>
+        <span className="section-meta">
+          {items.length} metrics · {windowLabel}
+        </span>
+      </div>
+      <div className={styles.signalsGrid}>
+        {items.map((it) => (
+          <SignalCell key={`${it.metric.source}/${it.metric.metric}`} metric={it.metric} title={it.title} stale={it.stale} now={now} />
+        ))}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+"use client";
+/** The signed-in operator, token refresh (manual and automatic near expiry) and sign-out. */
+import { zTokenResponse } from "@chiron/api-client";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
+import { browserFetch } from "@/lib/http";
+import { meQuery, queryKeys } from "@/lib/queries";
+
+/** Refresh automatically when less than this is left (tokens live ~15 min). */
+export const AUTO_REFRESH_MS = 2 * 60_000;
+
+export function useSession(now: number) {
+  const qc = useQueryClient();
+  const router = useRouter();
+  const me = useQuery(meQuery());
+
+  const refresh = useMutation({
+    mutationFn: () => browserFetch("/auth/refresh", zTokenResponse, { method: "POST", body: "{}" }),
+    onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.me }),
+    onError: (error) => {
+      if ((error as { status?: number }).status === 401) router.replace("/login");
+    },
+  });
+
+  const signOut = useMutation({
+    mutationFn: async () => {
+      await fetch("/auth/logout", { method: "POST", credentials: "same-origin" });
+    },
+    onSettled: () => {
+      qc.clear();
+      router.replace("/login");
+    },
+  });
+
+  const expiresAt = me.data ? Date.parse(me.data.expires_at) : null;
+  const remaining = expiresAt === null ? null : expiresAt - now;
+
+  const autoFor = useRef<number | null>(null);
+  useEffect(() => {
+    if (remaining === null || expiresAt === null) return;
+    if (remaining <= 0) {
+      router.replace("/login");
+    } else if (remaining < AUTO_REFRESH_MS && autoFor.current !== expiresAt && !refresh.isPending) {
+      autoFor.current = expiresAt;
+      refresh.mutate();
+    }
+  }, [remaining, expiresAt, refresh, router]);
+
+  return { me: me.data ?? null, remaining, refresh, signOut };
+}

@@ -1,0 +1,58 @@
+"use client";
+/** Starts the tab's single StreamManager once the snapshot's cursor is known, and exposes its state. */
+import { useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
+import { useEffect, useSyncExternalStore } from "react";
+import { createCacheSink } from "@/lib/stream/cache-sink";
+import { StreamManager, type AuthCheck, type StreamState } from "@/lib/stream/manager";
+
+let tabManager: StreamManager | null = null;
+
+const initial: StreamState = { status: "connecting", lastEventId: null, lastEventAt: null, attempt: 0, retryAt: null, failingSince: null };
+
+async function checkAuth(): Promise<AuthCheck> {
+  try {
+    const res = await fetch("/auth/me", { credentials: "same-origin", cache: "no-store" });
+    if (res.status === 401 || res.status === 403) return "unauthorized";
+    return res.ok ? "ok" : "error";
+  } catch {
+    return "error";
+  }
+}
+
+export function useDashboardStream(cursor: string | null | undefined, enabled: boolean): StreamState {
+  const qc = useQueryClient();
+  const router = useRouter();
+
+  useEffect(() => {
+    if (!enabled || tabManager) return;
+    const sink = createCacheSink(qc);
+    const manager = new StreamManager({
+      createEventSource: (url) => new EventSource(url, { withCredentials: true }),
+      checkAuth,
+      onPayload: sink,
+      onUnauthorized: () => router.replace("/login"),
+    });
+    tabManager = manager;
+    manager.start(cursor ?? null);
+    const wake = () => manager.retryNow();
+    const onVisible = () => document.visibilityState === "visible" && wake();
+    window.addEventListener("online", wake);
+    document.addEventListener("visibilitychange", onVisible);
+    return () => {
+      window.removeEventListener("online", wake);
+      document.removeEventListener("visibilitychange", onVisible);
+      manager.stop();
+      sink.dispose();
+      tabManager = null;
+    };
+    // The cursor only seeds the first open; afterwards the manager tracks its own.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [enabled, qc, router]);
+
+  return useSyncExternalStore(
+    (cb) => (tabManager ? tabManager.subscribe(cb) : () => {}),
+    () => tabManager?.getState() ?? initial,
+    () => initial,
+  );
+}

@@ -1,0 +1,81 @@
+"use client";
+/** The timeline band: lanes with pulses on a 30-minute axis, and the latest events as a list. */
+import type { TimelineEvent } from "@chiron/api-client";
+import { SeverityIcon, TimelinePulseOverlay, type DensityPoint } from "@chiron/ui";
+import { hhmmss } from "@/lib/format";
+import { useElementWidth } from "@/lib/use-element-width";
+import { colorOf, EventGlyph, LANES, laneOf } from "./event-style";
+import styles from "./timeline.module.css";
+
+const WINDOW_MS = 30 * 60_000;
+const getKey = (e: TimelineEvent) => e.id;
+const getTime = (e: TimelineEvent) => Date.parse(e.ts);
+const getTitle = (e: TimelineEvent) => `${e.title}${e.body ? ` (${e.body})` : ""}`;
+const renderMarker = (e: TimelineEvent) => <EventGlyph event={e} size={18} centered />;
+
+export function TimelineBand({ events, now, density }: { events: TimelineEvent[]; now: number; density?: DensityPoint[] }) {
+  const [ref, width] = useElementWidth<HTMLDivElement>(900);
+  const recent = events.slice(0, 5);
+  return (
+    <section className={`panel ${styles.panel}`} aria-labelledby="timeline-heading">
+      <div className="panel-head">
+        <h2 id="timeline-heading" className="section-label">
+          Timeline
+        </h2>
+        <span className="section-meta">last 30 min</span>
+        <ul className={styles.legend} aria-label="Legend">
+          <li>
+            <SeverityIcon severity="go" size={13} />
+            <SeverityIcon severity="hold" size={13} />
+            <SeverityIcon severity="no-go" size={13} /> gate change
+          </li>
+          <li>
+            <SeverityIcon severity="stale" size={13} color="#b3bccb" /> stale
+          </li>
+          <li>
+            <span className={styles.deployArrow} aria-hidden>
+              ↑
+            </span>{" "}
+            deploy
+          </li>
+          <li>
+            <span className={styles.noteDot} aria-hidden /> note
+          </li>
+        </ul>
+      </div>
+      <div className={styles.body}>
+        <div ref={ref} className={styles.chart}>
+          <TimelinePulseOverlay
+            events={events}
+            getKey={getKey}
+            getTime={getTime}
+            getLane={laneOf}
+            getTitle={getTitle}
+            getColor={colorOf}
+            renderMarker={renderMarker}
+            lanes={LANES}
+            from={now - WINDOW_MS}
+            to={now}
+            width={width}
+            height={178}
+            label="Timeline of gate changes, deploys and notes over the last 30 minutes"
+            density={density && density.length > 1 ? density : undefined}
+          />
+        </div>
+        <ol className={styles.list} aria-label="Latest events">
+          {recent.map((e) => (
+            <li key={e.id}>
+              <time className="mono" dateTime={e.ts}>
+                {hhmmss(Date.parse(e.ts))}
+              </time>
+              <EventGlyph event={e} size={16} />
+              <span className={styles.eventTitle}>{e.title}</span>
+              {e.body ? <span className={styles.eventBody}>{e.body}</span> : null}
+            </li>
+          ))}
+          {recent.length === 0 ? <li className={styles.empty}>No events yet.</li> : null}
+        </ol>
+      </div>
+    </section>
+  );
+}

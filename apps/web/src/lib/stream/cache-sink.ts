@@ -1,0 +1,36 @@
+/** Routes validated stream payloads into the TanStack Query cache. */
+import type { Summary, TelemetryPayload, TimelinePage } from "@chiron/api-client";
+import type { QueryClient } from "@tanstack/react-query";
+import { queryKeys } from "../queries";
+import { createSampleBuffer, defaultTimers, type Timers } from "./sample-buffer";
+import { applyGate, applySamples, prependTimeline } from "./transforms";
+
+export function createCacheSink(qc: QueryClient, { windowMs = 250, timers = defaultTimers }: { windowMs?: number; timers?: Timers } = {}) {
+  const samples = createSampleBuffer(
+    (batch) => qc.setQueryData<Summary>(queryKeys.summary, (s) => (s ? applySamples(s, batch) : s)),
+    windowMs,
+    timers,
+  );
+
+  const sink = (payload: TelemetryPayload, _id: string | null) => {
+    switch (payload.type) {
+      case "samples":
+        samples.push(payload.samples);
+        break;
+      case "gate":
+        samples.flushNow();
+        qc.setQueryData<Summary>(queryKeys.summary, (s) => (s ? applyGate(s, payload.gate) : s));
+        break;
+      case "timeline":
+        qc.setQueryData<TimelinePage>(queryKeys.timeline(null), (p) => (p ? prependTimeline(p, payload.event) : p));
+        break;
+      case "resync":
+        // Our cursor fell behind the bus: the snapshot is the truth again.
+        samples.discard();
+        void qc.invalidateQueries({ queryKey: queryKeys.summary });
+        void qc.invalidateQueries({ queryKey: queryKeys.timeline(null) });
+        break;
+    }
+  };
+  return Object.assign(sink, { dispose: () => samples.discard() });
+}

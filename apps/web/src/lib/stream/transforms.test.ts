@@ -1,0 +1,82 @@
+import { applyGate, applySamples, compareEventIds, prependTimeline } from "./transforms";
+import { event, gate, iso, metric, summary, T0 } from "../../../test/fixtures";
+
+describe("applySamples", () => {
+  it("appends points, updates the latest value and recomputes severity", () => {
+    const next = applySamples(summary(), [
+      { source: "rover-07", metric: "core.temp", value: 71.8, unit: "°C", ts: iso(T0 + 1000) },
+    ]);
+    const m = next.metrics[0]!;
+    expect(m.value).toBe(71.8);
+    expect(m.severity).toBe("warn");
+    expect(m.sparkline.at(-1)).toEqual({ ts: iso(T0 + 1000), value: 71.8 });
+    expect(next.gates[0]!.value).toBe(71.8);
+    expect(next.gates[0]!.status).toBe("go"); // status is the server's call (hysteresis)
+    expect(next.counts.samples_total).toBe(11);
+  });
+
+  it("keeps sparklines ordered, de-duplicated and capped", () => {
+    const many = Array.from({ length: 80 }, (_, i) => ({ source: "rover-07", metric: "core.temp", value: i, ts: iso(T0 + (80 - i) * 1000) }));
+    const next = applySamples(summary(), [...many, many[0]!], 60);
+    const spark = next.metrics[0]!.sparkline;
+    expect(spark).toHaveLength(60);
+    const times = spark.map((p) => Date.parse(p.ts));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(new Set(times).size).toBe(60);
+    expect(next.metrics[0]!.value).toBe(0); // newest by device time, not arrival order
+  });
+
+  it("ignores late samples for the latest value", () => {
+    const next = applySamples(summary(), [{ source: "rover-07", metric: "core.temp", value: 99, ts: iso(T0 - 500) }]);
+    expect(next.metrics[0]!.value).toBe(60);
+    expect(next.metrics[0]!.sparkline).toHaveLength(4);
+  });
+
+  it("clears staleness when a silent source speaks again", () => {
+    const s = summary({ metrics: [metric({ stale: true })] });
+    expect(applySamples(s, [{ source: "rover-07", metric: "core.temp", value: 61, ts: iso(T0 + 5000) }]).metrics[0]!.stale).toBe(false);
+  });
+
+  it("adds metrics the snapshot did not know", () => {
+    const next = applySamples(summary(), [{ source: "relay-9", metric: "radio.rssi", value: -70, unit: "dBm", ts: iso(T0) }]);
+    expect(next.metrics.map((m) => m.metric)).toEqual(["core.temp", "radio.rssi"]);
+  });
+
+  it("returns the same object for an empty batch", () => {
+    const s = summary();
+    expect(applySamples(s, [])).toBe(s);
+  });
+});
+
+describe("applyGate", () => {
+  it("replaces the gate by slug and recounts", () => {
+    const next = applyGate(summary(), gate({ status: "no-go", value: 90 }));
+    expect(next.gates).toHaveLength(1);
+    expect(next.gates[0]!.status).toBe("no-go");
+    expect(next.counts.gates).toEqual({ go: 0, hold: 0, "no-go": 1 });
+  });
+
+  it("inserts unknown gates in position order", () => {
+    const next = applyGate(summary(), gate({ slug: "first", position: 0, status: "hold" }));
+    expect(next.gates.map((g) => g.slug)).toEqual(["first", "thermal"]);
+    expect(next.counts.gates).toEqual({ go: 1, hold: 1, "no-go": 0 });
+  });
+});
+
+describe("prependTimeline", () => {
+  it("prepends once", () => {
+    const page = { items: [event({ id: "a" })], next_cursor: null };
+    const next = prependTimeline(page, event({ id: "b" }));
+    expect(next.items.map((e) => e.id)).toEqual(["b", "a"]);
+    expect(prependTimeline(next, event({ id: "b" }))).toBe(next);
+  });
+});
+
+describe("compareEventIds", () => {
+  it("orders Redis-style ids numerically", () => {
+    expect(compareEventIds("1700000000000-2", "1700000000000-10")).toBe(-1);
+    expect(compareEventIds("1700000000001-0", "1700000000000-99")).toBe(1);
+    expect(compareEventIds("9", "10")).toBe(-1);
+    expect(compareEventIds("5-0", "5-0")).toBe(0);
+  });
+});
