@@ -96,7 +96,7 @@ class Hub:
         heartbeat_s: float = 15.0,
         block_ms: int = 2000,
         batch: int = 1000,
-        max_backoff_s: float = 5.0,
+        max_backoff_s: float = 2.0,
     ) -> None:
         self.bus = bus
         self.queue_size = queue_size

@@ -129,7 +129,7 @@ class Workers:
                     "worker_handler_failed", id=message.id, attempts=attempts, exc_info=True
                 )
                 return False
-            log.error("worker_message_dropped", id=message.id, event=message.event)
+            log.error("worker_message_dropped", id=message.id, bus_event=message.event)
             return True
         self.handled += 1
         return True
