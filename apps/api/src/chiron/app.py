@@ -17,7 +17,9 @@ from chiron.errors import install_error_handlers
 from chiron.gates.staleness import run_sweeper
 from chiron.health import router as health_router
 from chiron.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from chiron.observability.instrument import instrument_app, observe_resources
 from chiron.observability.logging import configure_logging
+from chiron.observability.otel import setup_telemetry
 from chiron.state import AppState
 from chiron.stream.factory import build_bus
 from chiron.stream.hub import Hub
@@ -28,12 +30,14 @@ log = structlog.get_logger("chiron.app")
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings)
+    setup_telemetry(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database.from_settings(settings)
         bus = build_bus(settings)
         hub = Hub(bus, settings.stream_queue_size)
+        observe_resources(db.engine, hub)
         app.state.chiron = AppState(settings=settings, db=db, bus=bus, hub=hub)
         if settings.should_seed_on_start:
             from chiron.seed import seed_if_empty
@@ -82,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["X-Request-ID"],
         )
     app.add_middleware(RequestIdMiddleware)
+    instrument_app(app)  # outermost: request ids, errors and handlers run inside its span
     _include_routers(app)
     return app
 
