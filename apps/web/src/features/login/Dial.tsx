@@ -1,7 +1,7 @@
 /** Decorative instrument dial behind the sign-in card (aria-hidden). */
 export function Dial() {
   const ticks = Array.from({ length: 120 }, (_, i) => i);
-  const c = 340;
+  const c = 420;
   return (
     <svg className="login-dial" width={c * 2} height={c * 2} viewBox={`0 0 ${c * 2} ${c * 2}`} aria-hidden>
       <defs>
@@ -33,9 +33,9 @@ export function Dial() {
           />
         );
       })}
-      <path d={arcPath(c, c - 55, 200, 320)} fill="none" stroke="url(#dial-arc)" strokeWidth="2.2" strokeLinecap="round" />
-      <path d={arcPath(c, c + 10, 18, 62)} fill="none" stroke="url(#dial-warm)" strokeWidth="2.2" strokeLinecap="round" />
-      <g transform={`translate(${c + Math.sin((320 * Math.PI) / 180) * (c - 55)}, ${c - Math.cos((320 * Math.PI) / 180) * (c - 55)})`}>
+      <path d={arcPath(c, c - 75, 205, 315)} fill="none" stroke="url(#dial-arc)" strokeWidth="2.2" strokeLinecap="round" />
+      <path d={arcPath(c, c - 8, 22, 62)} fill="none" stroke="url(#dial-warm)" strokeWidth="2.2" strokeLinecap="round" />
+      <g transform={`translate(${c + Math.sin((315 * Math.PI) / 180) * (c - 75)}, ${c - Math.cos((315 * Math.PI) / 180) * (c - 75)})`}>
         <circle r="18" fill="none" stroke="rgba(61,214,163,0.25)" className="login-dial-pulse" data-animated />
         <circle r="10" fill="none" stroke="rgba(61,214,163,0.45)" />
         <circle r="4" fill="#edf1f7" />

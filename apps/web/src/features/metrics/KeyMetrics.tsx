@@ -49,7 +49,7 @@ export function KeyMetrics({ items, now, subtitle }: { items: KeyMetric[]; now: 
                 label={title}
                 level={m.severity}
                 stale={stale}
-                size={148}
+                size={116}
                 showSeverity={false}
                 formatValue={fmt}
               />

@@ -22,8 +22,8 @@ export function SignalCell({ metric: m, title, stale, now }: { metric: MetricSum
   return (
     <div className={styles.signal} data-stale={stale || undefined} data-level={m.severity}>
       <div className={styles.signalHead}>
-        <h3 className={styles.signalTitle}>
-          {title}
+        <h3 className={styles.signalTitle} title={title}>
+          <span className={styles.signalName}>{title}</span>
           {alert ? <SeverityIcon severity={levelToSeverity[m.severity]} size={14} title={m.severity === "critical" ? "critical" : "warning"} /> : null}
           {stale ? (
             <span className={`${styles.staleTag} mono`}>
@@ -44,7 +44,7 @@ export function SignalCell({ metric: m, title, stale, now }: { metric: MetricSum
             getX={getX}
             getY={getY}
             width={width}
-            height={46}
+            height={40}
             label={`${title} (${m.source} · ${m.metric})`}
             unit={m.unit}
             color={color}

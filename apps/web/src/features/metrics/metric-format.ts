@@ -1,12 +1,13 @@
 /** How each metric's numbers read: decimals by unit and magnitude, a real minus sign, gauge ranges, trends. */
 import type { MetricSummary } from "@chiron/api-client";
 
-const WHOLE_UNITS = new Set(["%", "dBm", "ms", "W"]);
+const WHOLE_UNITS = new Set(["dBm", "ms", "W"]);
 
 export function metricFormatter(unit: string | null | undefined, sample?: number | null): (v: number) => string {
   return (v: number) => {
     const ref = Math.abs(sample ?? v);
-    const decimals = (unit && WHOLE_UNITS.has(unit)) || ref >= 100 ? 0 : ref < 1 ? 2 : 1;
+    const whole = (unit && WHOLE_UNITS.has(unit)) || ref >= 100 || (unit === "%" && ref >= 10);
+    const decimals = whole ? 0 : ref < 1 && unit !== "%" ? 2 : 1;
     return v.toFixed(decimals).replace(/^-/, "\u2212");
   };
 }

@@ -57,7 +57,7 @@ export function TimelineBand({ events, now, density }: { events: TimelineEvent[]
             from={now - WINDOW_MS}
             to={now}
             width={width}
-            height={178}
+            height={146}
             label="Timeline of gate changes, deploys and notes over the last 30 minutes"
             density={density && density.length > 1 ? density : undefined}
           />
