@@ -13,6 +13,7 @@ from chiron.gates.rules import GateState, Thresholds, severity_of_status, step
 from chiron.gates.schemas import Gate, GateTransition, GateUpsert
 from chiron.kit.time import as_utc, utcnow
 from chiron.models import HeroGate, MetricLatest, TimelineEvent
+from chiron.observability import metrics
 from chiron.timeline import service as timeline
 
 MIN_STALE_AFTER_S = 30.0
@@ -70,6 +71,7 @@ async def _transition(
     gate.status = new_status
     gate.since = ts
     gate.threshold = thresholds(gate).threshold_for(new_status)
+    metrics.gate_transition(new_status)
     changes.transitions.append(
         GateTransition(
             slug=gate.slug,

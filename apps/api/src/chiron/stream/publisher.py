@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import structlog
 
+from chiron.observability import metrics
 from chiron.stream.bus import Bus
 from chiron.stream.payloads import GatePayload, SamplesPayload, TimelinePayload, encode
 
@@ -24,5 +25,6 @@ async def publish_all(bus: Bus, payloads: list[Publishable]) -> str | None:
             last = await bus.publish(payload.type, encode(payload))
         except Exception as exc:  # noqa: BLE001 - the store has the data; the stream resyncs
             PublishStats.failures += 1
+            metrics.bus_publish_failed(bus.name)
             log.warning("bus_publish_failed", bus=bus.name, error=type(exc).__name__)
     return last

@@ -15,6 +15,7 @@ from chiron.deps import SessionDep, StateDep
 from chiron.errors import ERROR_RESPONSES, ErrorResponse, InvalidInput, UnsupportedMediaType
 from chiron.kit.schema import METRIC_PATTERN, SOURCE_PATTERN
 from chiron.kit.time import as_utc, utcnow
+from chiron.observability.metrics import observe_ingest
 from chiron.stream.publisher import publish_all
 from chiron.telemetry import idempotency, reads, service
 from chiron.telemetry.schemas import IngestResult, SampleBatch, Series, Summary
@@ -61,6 +62,7 @@ def _parse_batch(body: bytes) -> SampleBatch:
         }
     },
 )
+@observe_ingest
 async def ingest_samples(
     request: Request,
     principal: IngestPrincipal,
