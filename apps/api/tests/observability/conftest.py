@@ -83,7 +83,7 @@ def install() -> Installed:
         capture = Capture()
         spans, reader = SpanCapture(capture), InMemoryMetricReader()
         telemetry = otel.setup_telemetry(
-            Settings(env="test", _env_file=None),  # type: ignore[call-arg]
+            Settings(env="test", _env_file=None),
             span_processors=[spans],
             log_processors=[LogCapture(capture)],
             metric_readers=[reader],

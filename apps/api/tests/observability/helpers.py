@@ -13,7 +13,9 @@ from opentelemetry.trace import SpanKind
 INGEST = "/api/v1/dashboard/samples"
 
 
-def batch(values: Sequence[float], *, source: str = "rover-1", metric: str = "voltage") -> dict[str, Any]:
+def batch(
+    values: Sequence[float], *, source: str = "rover-1", metric: str = "voltage"
+) -> dict[str, Any]:
     start = datetime.now(UTC) - timedelta(seconds=len(values) + 1)
     return {
         "samples": [

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import httpx
 from opentelemetry.sdk.trace.sampling import ALWAYS_ON, Decision
-from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, set_span_in_context
+from opentelemetry.trace import (
+    NonRecordingSpan,
+    SpanContext,
+    SpanKind,
+    TraceFlags,
+    set_span_in_context,
+)
 
 from chiron.observability.instrument import REQUEST_ID_ATTRIBUTE
 from chiron.observability.otel import SkipOrphanClientSpans
@@ -72,12 +78,11 @@ async def test_incoming_traceparent_is_continued(
     client: httpx.AsyncClient, auth_headers: dict[str, str], captured: Capture
 ) -> None:
     trace_id, parent_id = "0af7651916cd43dd8448eb211c80319c", "b7ad6b7169203331"
-    await ingest(
-        client, auth_headers, batch([1.0]), traceparent=f"00-{trace_id}-{parent_id}-01"
-    )
+    await ingest(client, auth_headers, batch([1.0]), traceparent=f"00-{trace_id}-{parent_id}-01")
     root = server_span(captured.spans, INGEST)
     assert format(root.context.trace_id, "032x") == trace_id
-    assert root.parent is not None and format(root.parent.span_id, "016x") == parent_id
+    assert root.parent is not None
+    assert format(root.parent.span_id, "016x") == parent_id
 
 
 async def test_background_redis_and_sql_do_not_start_traces(
@@ -97,7 +102,7 @@ def test_sampler_drops_only_parentless_client_spans() -> None:
         is Decision.RECORD_AND_SAMPLE
     )
     parent = set_span_in_context(
-        NonRecordingSpan(SpanContext(1, 2, is_remote=False, trace_flags=1))
+        NonRecordingSpan(SpanContext(1, 2, is_remote=False, trace_flags=TraceFlags(1)))
     )
     assert (
         sampler.should_sample(parent, 1, "XADD", SpanKind.CLIENT).decision
