@@ -35,8 +35,8 @@ class SSEReader:
         self.response = response
         self._lines: AsyncIterator[str] = response.aiter_lines()
 
-    async def next(self, timeout: float = 5.0) -> Event:
-        async with asyncio.timeout(timeout):
+    async def next(self, within: float = 5.0) -> Event:
+        async with asyncio.timeout(within):
             fields: dict[str, str] = {}
             data: list[str] = []
             async for line in self._lines:
@@ -58,9 +58,9 @@ class SSEReader:
                     fields[name] = value
             raise EOFError("stream ended")
 
-    async def next_event(self, timeout: float = 5.0) -> Event:
+    async def next_event(self, within: float = 5.0) -> Event:
         """The next real event, skipping comments and `retry:` lines."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         while True:
             event = await self.next(max(0.01, deadline - time.monotonic()))
             if event.event != "comment" and (event.id is not None or event.data):
@@ -89,10 +89,10 @@ def free_port() -> int:
 
 async def eventually(
     check: Callable[[], bool] | Callable[[], Awaitable[bool]],
-    timeout: float = 5.0,
+    within: float = 5.0,
     interval: float = 0.02,
 ) -> None:
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within
     while True:
         result = check()
         if not isinstance(result, bool):

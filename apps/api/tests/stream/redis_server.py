@@ -35,7 +35,7 @@ class OwnedRedis:
             try:
                 await client.ping()
                 return
-            except Exception:  # noqa: BLE001 - not up yet
+            except Exception:
                 if time.monotonic() > deadline:
                     raise
                 await asyncio.sleep(0.05)

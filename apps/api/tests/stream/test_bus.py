@@ -25,7 +25,8 @@ async def test_ids_are_ms_seq_and_increasing(bus: Bus) -> None:
     assert await bus.last_id() is None
     ids = await publish_samples(bus, 50)
     keys = [parse_id(i) for i in ids]
-    assert keys == sorted(keys) and len(set(keys)) == 50
+    assert keys == sorted(keys)
+    assert len(set(keys)) == 50
     assert await bus.first_id() == ids[0]
     assert await bus.last_id() == ids[-1]
     await bus.ping()
@@ -37,7 +38,8 @@ async def test_range_after_is_exclusive_and_paged(bus: Bus) -> None:
     assert [m.id for m in await bus.range_after("0-0", 100)] == ids
     assert await bus.range_after(ids[-1], 10) == []
     message = (await bus.range_after(ids[0], 1))[0]
-    assert message.event == "samples" and message.data.startswith(b"{")
+    assert message.event == "samples"
+    assert message.data.startswith(b"{")
 
 
 async def test_read_new_waits_for_the_next_message(bus: Bus) -> None:

@@ -24,7 +24,9 @@ def test_overflow_resets_the_queue_to_one_resync() -> None:
         subscriber.push(frame(n))
     items = subscriber.drain()
     assert items[0] == Resync("slow_consumer", (1005, 0))
-    assert [i.key for i in items[1:] if isinstance(i, Frame)] == [(1000 + n, 0) for n in range(6, 10)]
+    assert [i.key for i in items[1:] if isinstance(i, Frame)] == [
+        (1000 + n, 0) for n in range(6, 10)
+    ]
     for n in range(10_000):
         subscriber.push(frame(n))
         assert len(subscriber) <= 5

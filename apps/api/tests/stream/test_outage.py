@@ -61,13 +61,13 @@ async def test_redis_restart_mid_stream(
         assert ready.status_code == 503
         assert ready.json()["checks"]["bus"].startswith("down")
         assert ready.json()["checks"]["store"] == "ok"
-        resync = await reader.next_event(timeout=10)
+        resync = await reader.next_event(within=10)
         assert resync.event == "resync"
         assert resync.json()["reason"] == "bus_unavailable"
         assert resync.id == event.id  # the client keeps its position
 
         await owned_redis.start()
-        recovered = await reader.next_event(timeout=15)
+        recovered = await reader.next_event(within=15)
         assert recovered.json() == {"type": "resync", "reason": "bus_recovered"}
         assert not state.hub.degraded
         assert (await http.get("/readyz")).status_code == 200

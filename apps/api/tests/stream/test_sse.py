@@ -73,7 +73,7 @@ async def test_frame_is_flushed_alone(
         loop = asyncio.get_running_loop()
         started = loop.time()
         [sent] = await publish_samples(state.bus, 1)
-        event = await reader.next_event(timeout=2.0)
+        event = await reader.next_event(within=2.0)
         assert event.id == sent
         assert loop.time() - started < 0.5
 
@@ -84,7 +84,7 @@ async def test_resume_at_random_points_yields_every_event_once(
     total = 1000
     [start] = await publish_samples(state.bus, 1, start=-1)
     publisher = asyncio.create_task(publish_samples(state.bus, total, pace=10))
-    rng = random.Random()  # noqa: S311 - test data
+    rng = random.Random()
     seed = rng.randrange(1 << 30)
     rng.seed(seed)
     cuts = sorted(rng.sample(range(1, total), 3))
@@ -126,7 +126,8 @@ async def test_trimmed_cursor_gets_resync_then_live(
 ) -> None:
     ids = await publish_samples(state.bus, 500)  # Redis trims whole nodes of ~100 entries
     first = await state.bus.first_id()
-    assert first is not None and parse_id(first) > parse_id(ids[0])
+    assert first is not None
+    assert parse_id(first) > parse_id(ids[0])
     headers = {**read_headers, "Last-Event-ID": ids[0]}
     async with http.stream("GET", STREAM, headers=headers) as response:
         reader = SSEReader(response)
@@ -174,7 +175,7 @@ async def test_disconnect_is_noticed_on_an_idle_stream(
         await eventually(lambda: state.hub.connections == 1)
         # No database connection is held while streaming.
         assert state.db.engine.pool.checkedout() == 0  # type: ignore[attr-defined]
-    await eventually(lambda: state.hub.connections == 0, timeout=1.0)
+    await eventually(lambda: state.hub.connections == 0, within=1.0)
 
 
 @pytest.mark.parametrize("stream_overrides", [{"stream_queue_size": 5}])
@@ -192,11 +193,12 @@ async def test_slow_consumer_gets_resync_with_bounded_memory(
         ids = [await state.bus.publish("samples", big) for _ in range(300)]
         await asyncio.sleep(0.2)
         queued = [len(s) for s in state.hub._subscribers]
-        assert queued and max(queued) <= 5
+        assert queued
+        assert max(queued) <= 5
         events = []
         async with asyncio.timeout(20):
             while not events or events[-1].id != ids[-1]:
-                events.append(await reader.next_event(timeout=10))
+                events.append(await reader.next_event(within=10))
     kinds = [e.event for e in events]
     assert "resync" in kinds
     resync = events[kinds.index("resync")]
