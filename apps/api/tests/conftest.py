@@ -84,3 +84,9 @@ async def client(app: object) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
         yield http
+
+
+@pytest.fixture
+def settings_obj(settings: Settings) -> Settings:
+    """The same settings under a name hypothesis-driven tests can take."""
+    return settings

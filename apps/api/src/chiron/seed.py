@@ -61,7 +61,7 @@ async def seed(
                 warn=spec.warn,
                 critical=spec.critical,
                 direction=spec.direction,
-                hysteresis=spec.hysteresis,  # type: ignore[arg-type]
+                hysteresis=spec.hysteresis,
                 min_violations=spec.min_violations,
                 position=position,
             )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Insert, func
+from sqlalchemy import Insert, Integer, cast, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
@@ -34,11 +34,20 @@ class Repository:
     def greatest(self, a: Any, b: Any) -> ColumnElement[Any]:
         return func.greatest(a, b) if self.is_postgres else func.max(a, b)
 
-    def epoch(self, column: Any) -> ColumnElement[float]:
-        """Seconds since the Unix epoch of a UTC timestamp column."""
+    def epoch_us(self, column: Any) -> ColumnElement[int]:
+        """Whole microseconds since the Unix epoch of a UTC timestamp column, exactly.
+
+        Integer arithmetic keeps bucket edges exact: SQLite's julianday() is a double
+        with ~10 us of error, enough to drop a sample into the previous bucket.
+        """
         if self.is_postgres:
-            return func.extract("epoch", column)  # type: ignore[return-value]
-        return (func.julianday(column) - 2440587.5) * 86400.0
+            # extract() returns numeric (exact) on PostgreSQL 14+.
+            return func.floor(func.extract("epoch", column) * 1_000_000)
+        # SQLAlchemy stores SQLite timestamps as 'YYYY-MM-DD HH:MM:SS.ffffff'.
+        # Whole seconds from the text without its fraction: strftime rounds fractions.
+        seconds = cast(func.strftime("%s", func.substr(column, 1, 19)), Integer)
+        micros = cast(func.substr(column, 21, 6), Integer)
+        return seconds * 1_000_000 + micros
 
 
 __all__ = ["Insert", "Repository"]

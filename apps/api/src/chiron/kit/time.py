@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 
 def utcnow() -> datetime:
@@ -17,3 +17,11 @@ def as_utc(value: datetime) -> datetime:
 
 def maybe_utc(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_us(value: datetime) -> int:
+    """Whole microseconds since the Unix epoch, without float rounding."""
+    return (as_utc(value) - _EPOCH) // timedelta(microseconds=1)

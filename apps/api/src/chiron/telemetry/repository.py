@@ -11,7 +11,7 @@ import orjson
 from sqlalchemy import and_, case, func, literal, select, tuple_
 
 from chiron.kit.repository import Repository
-from chiron.kit.time import as_utc
+from chiron.kit.time import as_utc, to_us
 from chiron.models import MetricLatest, SampleRollup, TelemetrySample
 
 SeriesKey = tuple[str, str]
@@ -212,7 +212,8 @@ class TelemetryRepository(Repository):
     ) -> list[Bucket]:
         """Aggregate into buckets of `width_s` from `start` (raw samples or a rollup)."""
         source, metric = key
-        origin = start.timestamp()
+        origin_us = to_us(start)
+        width_us = round(width_s * 1_000_000)
         if resolution_s is None:
             t = TelemetrySample
             time_col: Any = t.ts
@@ -240,7 +241,7 @@ class TelemetryRepository(Repository):
                 r.bucket_start < end,
             )
         # Add a tiny epsilon so float error never drops a value into the previous bucket.
-        index = func.floor((self.epoch(time_col) - origin) / width_s + 1e-9)
+        index = func.floor((self.epoch_us(time_col) - origin_us) / width_us)
         statement = (
             select(index.label("i"), *aggregates).where(where).group_by(index).order_by(index)
         )
