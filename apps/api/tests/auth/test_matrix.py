@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from starlette.routing import Match
 
 from tests.auth.conftest import CREDENTIAL_STATES, Credentials
+from tests.auth.helpers import is_registered
 
 PROBES = {
     "ingest": ("POST", "/_probe/ingest"),
@@ -37,18 +37,6 @@ REAL_ROUTES: list[tuple[str, str, Any, str]] = [
     ("PUT", "/api/v1/gates/battery", GATE, "admin"),
 ]
 FAILURE_STATES = [s for s, (status, _) in CREDENTIAL_STATES.items() if status != 200]
-
-
-def is_registered(app: FastAPI, method: str, path: str) -> bool:
-    scope = {
-        "type": "http",
-        "method": method,
-        "path": path.split("?", 1)[0],
-        "root_path": "",
-        "headers": [],
-        "query_string": b"",
-    }
-    return any(route.matches(scope)[0] is Match.FULL for route in app.router.routes)
 
 
 def assert_outcome(response: httpx.Response, credential: str) -> None:
