@@ -20,6 +20,7 @@ from chiron.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from chiron.observability.instrument import instrument_app, observe_resources
 from chiron.observability.logging import configure_logging
 from chiron.observability.otel import setup_telemetry
+from chiron.openapi import install as install_openapi
 from chiron.state import AppState
 from chiron.stream.factory import build_bus
 from chiron.stream.hub import Hub
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     instrument_app(app)  # outermost: request ids, errors and handlers run inside its span
     _include_routers(app)
+    install_openapi(app)
     return app
 
 

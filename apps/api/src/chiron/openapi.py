@@ -1,0 +1,80 @@
+"""Write the API's OpenAPI document: `python -m chiron.openapi [PATH]` (stdout without PATH).
+
+The web's generated client (packages/api-client) is made from this file; a check fails
+when the committed document or client differ from a fresh generation.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+
+def _extra_models() -> list[type[Any]]:
+    # Bodies parsed by hand for speed (ingest validates the raw bytes in one pass).
+    from chiron.telemetry.schemas import SampleBatch
+
+    return [SampleBatch]
+
+
+def install(app: FastAPI) -> None:
+    """Make the document tell the truth: hand-parsed bodies are described, and every 422
+    has Chiron's error shape rather than FastAPI's default."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = get_openapi(
+            title=app.title, version=app.version, summary=app.summary, routes=app.routes
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for model in _extra_models():
+            generated = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            components.update(generated.pop("$defs", {}))
+            components[model.__name__] = generated
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                invalid = operation.get("responses", {}).get("422")
+                if invalid is not None:
+                    invalid["description"] = "Invalid input"
+                    invalid["content"] = {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/ErrorResponse"}
+                        }
+                    }
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def document() -> dict[str, Any]:
+    # Fixed settings: the document must not depend on the machine's environment.
+    from chiron.app import create_app
+    from chiron.config import Settings
+
+    settings = Settings(env="development", _env_file=None)  # type: ignore[call-arg]
+    return create_app(settings).openapi()
+
+
+def render() -> str:
+    return json.dumps(document(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str]) -> None:
+    text = render()
+    if len(argv) > 1:
+        Path(argv[1]).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
