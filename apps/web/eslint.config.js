@@ -1,5 +1,6 @@
 // Flat config: typescript-eslint recommended, rules of hooks, Next's own output ignored.
 import js from "@eslint/js";
+import globals from "globals";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
@@ -15,9 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**/*.mjs"],
-    languageOptions: {
-      globals: { process: "readonly", Buffer: "readonly", console: "readonly", setInterval: "readonly", clearInterval: "readonly", URL: "readonly" },
-    },
+    files: ["scripts/**/*.mjs", "e2e/**/*.mjs"],
+    languageOptions: { globals: globals.node },
   },
 );

@@ -118,7 +118,11 @@ export function TimelinePulseOverlay<Datum>({
     };
   }, [density, laneY, densityLabel, height, xScale]);
 
-  const ticks = useMemo(() => xScale.ticks(Math.max(2, Math.floor(width / 140))), [xScale, width]);
+  // Ticks too close to the "now" label would collide with it.
+  const ticks = useMemo(
+    () => xScale.ticks(Math.max(2, Math.floor(width / 140))).filter((t) => innerRight - xScale(t) > 36),
+    [xScale, width, innerRight],
+  );
   const sorted = useMemo(() => [...visible].sort((a, b) => getTime(b) - getTime(a)), [visible, getTime]);
 
   return (

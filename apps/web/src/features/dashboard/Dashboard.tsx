@@ -55,10 +55,17 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
       return m ? [{ metric: m, title: metricTitle(m.metric), stale: metricStale(m, now, deriveStale, g.stale_after_s) || g.stale }] : [];
     });
   }, [data, now, deriveStale]);
-  const signals = useMemo(
-    () => (data?.metrics ?? []).map((m) => ({ metric: m, title: metricTitle(m.metric), stale: metricStale(m, now, deriveStale) })),
-    [data?.metrics, now, deriveStale],
-  );
+  const signals = useMemo(() => {
+    const metrics = data?.metrics ?? [];
+    const seen = new Map<string, number>();
+    for (const m of metrics) seen.set(m.metric, (seen.get(m.metric) ?? 0) + 1);
+    // The same metric from several devices: say which device each cell is.
+    return metrics.map((m) => ({
+      metric: m,
+      title: (seen.get(m.metric) ?? 0) > 1 ? `${metricTitle(m.metric)} · ${m.source}` : metricTitle(m.metric),
+      stale: metricStale(m, now, deriveStale),
+    }));
+  }, [data?.metrics, now, deriveStale]);
 
   const worst = worstSeverity(gates.map((g) => g.view.severity));
   const worstIndex = gates.findIndex((g) => g.view.severity === worst);

@@ -63,7 +63,7 @@ export function GateCard({ gate, view, now, sparkline }: GateCardProps) {
         <span>
           {stale
             ? lastSeen
-              ? `last ${severityTokens[gate.status].word} at ${hhmmss(lastSeen)}`
+              ? `last ${severityTokens[gate.status].word} ${hhmmss(lastSeen)}`
               : "never reported"
             : (view.thresholdText ?? "no threshold")}
         </span>

@@ -2,6 +2,7 @@
 /** The hero band: every gate as a large card, with the go / hold / no-go / stale tally. */
 import type { Gate, MetricSummary } from "@chiron/api-client";
 import { SeverityIcon, type Severity } from "@chiron/ui";
+import type { CSSProperties } from "react";
 import { GateCard } from "./GateCard";
 import type { GateView } from "./gate-view";
 import styles from "./gates.module.css";
@@ -35,7 +36,7 @@ export function GatesBand({ gates, metrics, now }: GatesBandProps) {
           ))}
         </ul>
       </div>
-      <div className={styles.grid}>
+      <div className={styles.grid} style={{ "--cols": Math.min(Math.max(gates.length, 1), 8) } as CSSProperties}>
         {gates.map(({ gate, view }) => (
           <GateCard key={gate.slug} gate={gate} view={view} now={now} sparkline={spark(gate)} />
         ))}

@@ -2,9 +2,16 @@
 /** Radial gauges for the gated metrics, each with its thresholds and trend beside it. */
 import type { MetricSummary } from "@chiron/api-client";
 import { levelToSeverity, levelWord, SeverityBadge, TelemetryRadialGauge } from "@chiron/ui";
+import type { CSSProperties } from "react";
 import { ageShort, hhmm } from "@/lib/format";
 import { gaugeRange, metricFormatter, thresholdSymbol, trendPerMinute } from "./metric-format";
 import styles from "./metrics.module.css";
+
+/** Columns so that rows are even and never wider than `max` (7 gauges -> 4 + 3, 12 -> 6 + 6). */
+export function balancedColumns(n: number, max: number): number {
+  if (n <= 0) return 1;
+  return Math.ceil(n / Math.ceil(n / max));
+}
 
 export type KeyMetric = { metric: MetricSummary; title: string; stale: boolean };
 
@@ -30,7 +37,7 @@ export function KeyMetrics({ items, now, subtitle }: { items: KeyMetric[]; now: 
         </h2>
         <span className="section-meta">{subtitle}</span>
       </div>
-      <div className={styles.keyGrid}>
+      <div className={styles.keyGrid} style={{ "--cols": balancedColumns(items.length, 6) } as CSSProperties}>
         {items.map(({ metric: m, title, stale }) => {
           const { min, max } = gaugeRange(m);
           const fmt = metricFormatter(m.unit, m.value);
@@ -54,7 +61,9 @@ export function KeyMetrics({ items, now, subtitle }: { items: KeyMetric[]; now: 
                 formatValue={fmt}
               />
               <div className={styles.keyInfo}>
-                <h3 className={styles.keyTitle}>{title}</h3>
+                <h3 className={styles.keyTitle} title={title}>
+                  {title}
+                </h3>
                 <p className={`${styles.keyKey} mono`}>{m.metric}</p>
                 <SeverityBadge
                   severity={stale ? "stale" : levelToSeverity[m.severity]}

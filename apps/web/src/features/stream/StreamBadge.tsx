@@ -21,7 +21,7 @@ export function StreamBadge({ state, now, dataAsOf, rate }: StreamBadgeProps) {
   const { status } = state;
   const label = status === "live" ? "LIVE" : status === "offline" ? "OFFLINE" : status === "connecting" ? "CONNECTING" : "RECONNECTING";
   let detail = "";
-  if (status === "live" && rate !== null) detail = `${formatRate(rate)} samples/s`;
+  if (status === "live" && rate !== null) detail = rate > 0 ? `${formatRate(rate)} samples/s` : "no samples";
   if (status === "reconnecting" && state.retryAt) detail = `retry ${state.attempt} · in ${Math.max(0, Math.ceil((state.retryAt - now) / 1000))}s`;
   if (status === "offline") detail = dataAsOf ? `data ${ageShort(now - dataAsOf)} old` : "no data";
   return (
