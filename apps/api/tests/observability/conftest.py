@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from opentelemetry._logs import LogRecord
@@ -78,20 +77,16 @@ _installed: Installed | None = None
 
 
 def install() -> Installed:
+    """Attach the capture to whatever this process has installed (or install it)."""
     global _installed
     if _installed is None:
-        capture = Capture()
-        spans, reader = SpanCapture(capture), InMemoryMetricReader()
+        capture, reader = Capture(), InMemoryMetricReader()
         telemetry = otel.setup_telemetry(
             Settings(env="test", _env_file=None),
-            span_processors=[spans],
+            span_processors=[SpanCapture(capture)],
             log_processors=[LogCapture(capture)],
             metric_readers=[reader],
         )
-        provider: Any = telemetry.tracer_provider
-        if provider is not None and spans not in provider._active_span_processor._span_processors:
-            # Something else in this process installed tracing first: join it.
-            provider.add_span_processor(spans)
         _installed = Installed(capture, reader, telemetry)
     return _installed
 

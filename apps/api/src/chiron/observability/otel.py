@@ -166,7 +166,7 @@ def _check_protocol() -> None:
 
 
 def _tracer_provider(
-    settings: Settings, resource: Resource, choice: Choice, extra: Sequence[SpanProcessor]
+    resource: Resource, choice: Choice, extra: Sequence[SpanProcessor]
 ) -> TracerProvider:
     provider = TracerProvider(
         resource=resource, sampler=SkipOrphanClientSpans(_get_from_env_or_default())
@@ -229,11 +229,13 @@ def setup_telemetry(
     log_processors: Sequence[LogRecordProcessor] = (),
     metric_readers: Sequence[MetricReader] = (),
 ) -> Telemetry:
-    """Install the providers once per process; explicit processors/readers (tests) always
-    install their signal, whatever the environment says."""
+    """Install the providers once per process. Explicit processors/readers (tests) always
+    get their signal recorded, whatever the environment says; when telemetry is already
+    installed they are attached to it."""
     global _installed
     with _lock:
         if _installed is not None:
+            _attach(_installed, settings, span_processors, log_processors, metric_readers)
             return _installed
         if _env_true("OTEL_SDK_DISABLED"):
             return Telemetry()
@@ -248,25 +250,13 @@ def setup_telemetry(
         resource = build_resource(settings)
         telemetry = Telemetry(exporters=choices)
         if wants_traces:
-            telemetry.tracer_provider = _tracer_provider(
-                settings, resource, choices["traces"], span_processors
+            _set_tracer_provider(
+                telemetry, _tracer_provider(resource, choices["traces"], span_processors)
             )
-            trace.set_tracer_provider(telemetry.tracer_provider)
-        telemetry.meter_provider = _meter_provider(resource, choices["metrics"], metric_readers)
-        if telemetry.meter_provider is not None:
-            metrics.set_meter_provider(telemetry.meter_provider)
-        telemetry.logger_provider = _logger_provider(resource, choices["logs"], log_processors)
-        if telemetry.logger_provider is not None:
-            from chiron.observability.logging import attach_otlp_handler
-            from chiron.observability.otlp_logs import StructlogOtlpHandler
-
-            set_logger_provider(telemetry.logger_provider)
-            telemetry.log_handler = StructlogOtlpHandler(telemetry.logger_provider)
-            attach_otlp_handler(telemetry.log_handler)
-        if telemetry.tracing:
-            from chiron.observability.instrument import instrument_libraries
-
-            instrument_libraries()
+        _set_meter_provider(
+            telemetry, _meter_provider(resource, choices["metrics"], metric_readers)
+        )
+        _set_logger_provider(telemetry, _logger_provider(resource, choices["logs"], log_processors))
         _installed = telemetry
     log.info(
         "telemetry: traces=%s logs=%s metrics=%s",
@@ -275,3 +265,60 @@ def setup_telemetry(
         choices["metrics"],
     )
     return telemetry
+
+
+def _set_tracer_provider(telemetry: Telemetry, provider: TracerProvider) -> None:
+    from chiron.observability.instrument import instrument_libraries
+
+    telemetry.tracer_provider = provider
+    trace.set_tracer_provider(provider)
+    instrument_libraries()
+
+
+def _set_meter_provider(telemetry: Telemetry, provider: MeterProvider | None) -> None:
+    if provider is not None:
+        telemetry.meter_provider = provider
+        metrics.set_meter_provider(provider)
+
+
+def _set_logger_provider(telemetry: Telemetry, provider: LoggerProvider | None) -> None:
+    if provider is None:
+        return
+    from chiron.observability.logging import attach_otlp_handler
+    from chiron.observability.otlp_logs import StructlogOtlpHandler
+
+    telemetry.logger_provider = provider
+    set_logger_provider(provider)
+    telemetry.log_handler = StructlogOtlpHandler(provider)
+    attach_otlp_handler(telemetry.log_handler)
+
+
+def _attach(
+    telemetry: Telemetry,
+    settings: Settings,
+    span_processors: Sequence[SpanProcessor],
+    log_processors: Sequence[LogRecordProcessor],
+    metric_readers: Sequence[MetricReader],
+) -> None:
+    """Add a caller's processors/readers to what is installed, filling in missing signals."""
+    if not (span_processors or log_processors or metric_readers):
+        return
+    resource = build_resource(settings)
+    if span_processors:
+        if telemetry.tracer_provider is None:
+            _set_tracer_provider(telemetry, _tracer_provider(resource, "none", span_processors))
+        else:
+            for processor in span_processors:
+                telemetry.tracer_provider.add_span_processor(processor)
+    if log_processors:
+        if telemetry.logger_provider is None:
+            _set_logger_provider(telemetry, _logger_provider(resource, "none", log_processors))
+        else:
+            for log_processor in log_processors:
+                telemetry.logger_provider.add_log_record_processor(log_processor)
+    if metric_readers:
+        if telemetry.meter_provider is None:
+            _set_meter_provider(telemetry, _meter_provider(resource, "none", metric_readers))
+        else:
+            # A MeterProvider's readers are fixed when it is made.
+            log.warning("metric readers not attached: a MeterProvider is already installed")
