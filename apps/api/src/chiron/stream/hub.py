@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import time
 from collections import deque
 
@@ -18,6 +19,21 @@ from chiron.stream.frames import Frame, Resync, encode_message
 log = structlog.get_logger("chiron.stream.hub")
 
 Item = Frame | Resync
+
+# Measured with 1,000 clients at 50 events/s: with the default thresholds a full collection
+# walked the whole heap (startup plus every connection's objects) every ~5 s and stalled
+# fan-out ~200 ms; with these, max latency stayed under 60 ms over 15 s.
+GC_THRESHOLDS = (20_000, 50, 100)
+
+
+def tune_gc_for_fanout() -> None:
+    """Process-wide: rarer, cheaper garbage collections for a long-lived streaming server.
+
+    Not for test processes: it moves when cyclic garbage (and its ResourceWarnings) is freed.
+    """
+    gc.collect()
+    gc.freeze()  # the startup heap lives as long as the process: never walk it again
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 class Subscriber:
@@ -97,6 +113,7 @@ class Hub:
         block_ms: int = 2000,
         batch: int = 1000,
         max_backoff_s: float = 2.0,
+        tune_gc: bool = False,
     ) -> None:
         self.bus = bus
         self.queue_size = queue_size
@@ -104,6 +121,7 @@ class Hub:
         self.block_ms = block_ms
         self.batch = batch
         self.max_backoff_s = max_backoff_s
+        self.tune_gc = tune_gc
         self.degraded = False
         self.cursor: str | None = None  # the newest id fanned out (or the start position)
         self.delivered = 0
@@ -119,6 +137,8 @@ class Hub:
     async def start(self) -> None:
         if self._tasks:
             return
+        if self.tune_gc:
+            tune_gc_for_fanout()
         self._tasks = [
             asyncio.create_task(self._run(), name="chiron-hub-reader"),
             asyncio.create_task(self._heartbeats(), name="chiron-hub-heartbeats"),
