@@ -19,20 +19,28 @@ def bucket_start(ts: datetime, resolution_s: int) -> datetime:
 
 def rollup_rows(samples: Iterable[tuple[str, str, datetime, float]]) -> list[RollupRow]:
     """Pre-aggregate a batch so each (series, resolution, bucket) is upserted once."""
-    acc: dict[tuple[str, str, int, datetime], RollupRow] = {}
+    # Integer bucket numbers on the hot path; datetimes only once per bucket at the end.
+    acc: dict[tuple[str, str, int, int], list[float]] = {}
     for source, metric, ts, value in samples:
+        epoch = ts.timestamp()
         for res in RESOLUTIONS:
-            start = bucket_start(ts, res)
-            key = (source, metric, res, start)
-            row = acc.get(key)
-            if row is None:
-                acc[key] = RollupRow(source, metric, res, start, value, value, value, 1)
+            key = (source, metric, res, int(epoch // res))
+            agg = acc.get(key)
+            if agg is None:
+                acc[key] = [value, value, value, 1]
             else:
-                row.min = min(row.min, value)
-                row.max = max(row.max, value)
-                row.sum += value
-                row.count += 1
-    return list(acc.values())
+                if value < agg[0]:
+                    agg[0] = value
+                if value > agg[1]:
+                    agg[1] = value
+                agg[2] += value
+                agg[3] += 1
+    return [
+        RollupRow(
+            source, metric, res, datetime.fromtimestamp(n * res, UTC), lo, hi, total, int(count)
+        )
+        for (source, metric, res, n), (lo, hi, total, count) in acc.items()
+    ]
 
 
 def _width(span: float, target: float) -> tuple[float, int | None]:
