@@ -1,0 +1,400 @@
+"""Ingest benchmark: Chiron's real endpoint against the store's own limit and a naive
+endpoint, measured in one run on the same machine and table, reported as ratios.
+
+    apps/api/.venv/bin/python bench/ingest.py [--store sqlite|postgres|both] [--seconds 8]
+        [--query-rows 10000000]
+
+1. limit: raw asyncpg COPY (PostgreSQL) / raw sqlite3 executemany (SQLite) of the same rows;
+2. naive: an endpoint that validates with Pydantic and `session.add()`s each sample;
+3. chiron: `chiron serve` over HTTP with auth, gates, rollups and publishing, driven by a
+   bounded loopback client with 500-sample batches.
+Then, on PostgreSQL, the summary and series queries over --query-rows samples.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import asyncpg
+
+from _stack import (
+    API,
+    api_key,
+    chiron_server,
+    env_for,
+    free_port,
+    percentile,
+    python,
+    server,
+    store,
+)
+
+BATCH = 500
+SOURCES = [f"dev-{i}" for i in range(8)]
+METRICS = ["battery.voltage", "core.temp", "link.quality", "cpu.load", "velocity"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_batches(count: int, start: datetime) -> list[list[dict[str, Any]]]:
+    rng = random.Random(1)
+    batches = []
+    tick = 0
+    for _ in range(count):
+        batch = []
+        for _ in range(BATCH):
+            tick += 1
+            batch.append(
+                {
+                    "source": SOURCES[tick % len(SOURCES)],
+                    "metric": METRICS[tick % len(METRICS)],
+                    "value": round(rng.uniform(0, 100), 3),
+                    "unit": "u",
+                    "ts": (start + timedelta(milliseconds=tick)).isoformat(),
+                }
+            )
+        batches.append(batch)
+    return batches
+
+
+# -- 1. the store's limit ---------------------------------------------------------------
+
+
+def rows_of(batches: list[list[dict[str, Any]]]) -> list[tuple[Any, ...]]:
+    now = datetime.now(UTC)
+    return [
+        (
+            s["source"],
+            s["metric"],
+            s["value"],
+            s["unit"],
+            datetime.fromisoformat(s["ts"]),
+            now,
+            None,
+        )
+        for b in batches
+        for s in b
+    ]
+
+
+async def limit_postgres(url: str, rows: list[tuple[Any, ...]]) -> float:
+    conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        started = time.perf_counter()
+        for i in range(0, len(rows), BATCH):
+            async with conn.transaction():
+                await conn.copy_records_to_table(
+                    "telemetry_samples",
+                    records=rows[i : i + BATCH],
+                    columns=("source", "metric", "value", "unit", "ts", "received_at", "attrs"),
+                )
+        elapsed = time.perf_counter() - started
+        await conn.execute("TRUNCATE telemetry_samples")
+    finally:
+        await conn.close()
+    return len(rows) / elapsed
+
+
+def limit_sqlite(url: str, rows: list[tuple[Any, ...]]) -> float:
+    path = url.split(":///", 1)[1]
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    text_rows = [
+        (
+            r[0],
+            r[1],
+            r[2],
+            r[3],
+            r[4].strftime("%Y-%m-%d %H:%M:%S.%f"),
+            r[5].strftime("%Y-%m-%d %H:%M:%S.%f"),
+            None,
+        )
+        for r in rows
+    ]
+    started = time.perf_counter()
+    for i in range(0, len(text_rows), BATCH):
+        with conn:
+            conn.executemany(
+                "INSERT INTO telemetry_samples (source, metric, value, unit, ts, received_at, attrs)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                text_rows[i : i + BATCH],
+            )
+    elapsed = time.perf_counter() - started
+    with conn:
+        conn.execute("DELETE FROM telemetry_samples")
+    conn.close()
+    return len(rows) / elapsed
+
+
+# -- 2 and 3: HTTP load ------------------------------------------------------------------
+
+
+async def drive(
+    port: int,
+    token: str | None,
+    batches: list[list[dict[str, Any]]],
+    concurrency: int,
+    seconds: float,
+) -> dict[str, float]:
+    bodies = [json.dumps({"samples": b}).encode() for b in batches]
+    headers = {"content-type": "application/json"}
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    latencies: list[float] = []
+    errors = 0
+    sent = 0
+    deadline = time.perf_counter() + seconds
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        url = f"http://127.0.0.1:{port}/api/v1/dashboard/samples"
+
+        async def worker(offset: int) -> None:
+            nonlocal errors, sent
+            i = offset
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                async with http.post(url, data=bodies[i % len(bodies)], headers=headers) as resp:
+                    await resp.read()
+                    if resp.status != 202:
+                        errors += 1
+                        continue
+                latencies.append(time.perf_counter() - started)
+                sent += BATCH
+                i += concurrency
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(n) for n in range(concurrency)))
+        elapsed = time.perf_counter() - started
+    return {
+        "rate": sent / elapsed,
+        "p50_ms": percentile(latencies, 0.5) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "errors": errors,
+        "requests": len(latencies),
+    }
+
+
+def naive(
+    url: str, batches: list[list[dict[str, Any]]], args: argparse.Namespace
+) -> dict[str, float]:
+    port = free_port()
+    cmd = [
+        python(),
+        "-m",
+        "uvicorn",
+        "naive_app:app",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--app-dir",
+        str(ROOT / "bench"),
+    ]
+    with server(cmd, env_for(url, False), port):
+        return asyncio.run(drive(port, None, batches, args.concurrency, args.seconds))
+
+
+def chiron(
+    url: str, batches: list[list[dict[str, Any]]], args: argparse.Namespace, redis: bool
+) -> dict[str, float]:
+    token = api_key(url, "ingest", "read")
+    port = free_port()
+    with chiron_server(url, port, redis, workers=args.workers):
+        asyncio.run(drive(port, token, batches[:4], 2, 1.0))  # warm up
+        return asyncio.run(drive(port, token, batches, args.concurrency, args.seconds))
+
+
+def ingest_bench(kind: str, args: argparse.Namespace) -> dict[str, Any]:
+    start = datetime.now(UTC) - timedelta(hours=1)
+    batches = make_batches(200, start)
+    with store(kind) as url:
+        rows = rows_of(batches)
+        limit = (
+            asyncio.run(limit_postgres(url, rows))
+            if kind == "postgres"
+            else limit_sqlite(url, rows)
+        )
+        base = naive(url, batches, args)
+        real = chiron(url, batches, args, redis=kind == "postgres")
+    return {"store": kind, "limit": limit, "naive": base, "chiron": real}
+
+
+# -- query benchmark ----------------------------------------------------------------------
+
+
+async def load_rows(url: str, rows: int, series: int) -> None:
+    """COPY `rows` samples over 30 days into `series` series, then build the latest-value
+    and rollup tables the way ingest keeps them."""
+    conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    end = datetime.now(UTC)
+    start = end - timedelta(days=30)
+    step = (end - start) / (rows / series)
+    names = [(f"dev-{i // len(METRICS)}", METRICS[i % len(METRICS)]) for i in range(series)]
+    rng = random.Random(2)
+    chunk = 200_000
+    done = 0
+    try:
+        while done < rows:
+            records = []
+            for n in range(done, min(rows, done + chunk)):
+                source, metric = names[n % series]
+                ts = start + step * (n // series)
+                records.append((source, metric, rng.uniform(0, 100), "u", ts, ts, None))
+            await conn.copy_records_to_table(
+                "telemetry_samples",
+                records=records,
+                columns=("source", "metric", "value", "unit", "ts", "received_at", "attrs"),
+            )
+            done += len(records)
+            print(f"  loaded {done:,} / {rows:,}", flush=True)
+        for res in (10, 60, 600, 3600):
+            await conn.execute(f"""
+                INSERT INTO sample_rollups (source, metric, resolution_s, bucket_start, min, max, sum, count)
+                SELECT source, metric, {res}, to_timestamp(floor(extract(epoch from ts) / {res}) * {res}),
+                       min(value), max(value), sum(value), count(*)
+                FROM telemetry_samples GROUP BY 1, 2, 3, 4""")  # noqa: S608 - constants
+        await conn.execute("""
+            INSERT INTO metric_latest (source, metric, value, unit, ts, last_seen_at, cadence_s,
+                                       sample_count, stale)
+            SELECT DISTINCT ON (source, metric) source, metric, value, unit, ts, now(), 1.0,
+                   count(*) OVER (PARTITION BY source, metric), false
+            FROM telemetry_samples ORDER BY source, metric, ts DESC""")
+        await conn.execute("ANALYZE")
+    finally:
+        await conn.close()
+
+
+async def time_get(
+    port: int, token: str, path: str, params: dict[str, str], n: int
+) -> dict[str, float]:
+    latencies = []
+    async with aiohttp.ClientSession(headers={"authorization": f"Bearer {token}"}) as http:
+        for _ in range(n):
+            started = time.perf_counter()
+            async with http.get(f"http://127.0.0.1:{port}{path}", params=params) as resp:
+                await resp.read()
+                assert resp.status == 200, resp.status
+            latencies.append(time.perf_counter() - started)
+    return {
+        "p50_ms": percentile(latencies, 0.5) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+    }
+
+
+def query_bench(args: argparse.Namespace) -> dict[str, Any]:
+    with store("postgres") as url:
+        started = time.perf_counter()
+        asyncio.run(load_rows(url, args.query_rows, 40))
+        load_s = time.perf_counter() - started
+        token = api_key(url, "read")
+        port = free_port()
+        end = datetime.now(UTC)
+        with chiron_server(url, port, redis=True):
+            summary = asyncio.run(time_get(port, token, "/api/v1/dashboard/summary", {}, 200))
+            series = asyncio.run(
+                time_get(
+                    port,
+                    token,
+                    "/api/v1/dashboard/series",
+                    {
+                        "source": "dev-0",
+                        "metric": METRICS[0],
+                        "from": (end - timedelta(days=31)).isoformat(),
+                        "to": end.isoformat(),
+                        "points": "500",
+                    },
+                    200,
+                )
+            )
+            raw_hour = asyncio.run(
+                time_get(
+                    port,
+                    token,
+                    "/api/v1/dashboard/series",
+                    {
+                        "source": "dev-0",
+                        "metric": METRICS[0],
+                        "from": (end - timedelta(hours=1)).isoformat(),
+                        "to": end.isoformat(),
+                        "points": "2000",
+                    },
+                    100,
+                )
+            )
+    return {
+        "rows": args.query_rows,
+        "load_s": load_s,
+        "summary": summary,
+        "series_30d": series,
+        "series_1h_raw": raw_hour,
+    }
+
+
+def report(results: list[dict[str, Any]], query: dict[str, Any] | None) -> str:
+    lines = [
+        "| store | limit (rows/s) | naive (samples/s) | chiron (samples/s) | chiron p50 / p99 ms "
+        "| chiron / limit | chiron / naive |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        c, n = r["chiron"], r["naive"]
+        lines.append(
+            f"| {r['store']} | {r['limit']:,.0f} | {n['rate']:,.0f} | {c['rate']:,.0f} | "
+            f"{c['p50_ms']:.1f} / {c['p99_ms']:.1f} | {c['rate'] / r['limit']:.0%} | "
+            f"{c['rate'] / n['rate']:.1f}x |"
+        )
+    if query:
+        lines += [
+            "",
+            f"Queries over {query['rows']:,} samples in PostgreSQL (loaded in "
+            f"{query['load_s']:.0f} s):",
+            "",
+            "| query | p50 ms | p99 ms |",
+            "|---|---|---|",
+        ]
+        for name in ("summary", "series_30d", "series_1h_raw"):
+            q = query[name]
+            lines.append(f"| {name} | {q['p50_ms']:.1f} | {q['p99_ms']:.1f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--query-rows",
+        type=int,
+        default=10_000_000,
+        help="samples for the query benchmark (0 skips it)",
+    )
+    args = parser.parse_args()
+    kinds = ["sqlite", "postgres"] if args.store == "both" else [args.store]
+    results = []
+    for kind in kinds:
+        print(f"==> ingest on {kind}", flush=True)
+        result = ingest_bench(kind, args)
+        print(json.dumps(result, indent=2), flush=True)
+        results.append(result)
+    query = None
+    if args.query_rows and "postgres" in kinds:
+        print(f"==> queries over {args.query_rows:,} samples", flush=True)
+        query = query_bench(args)
+        print(json.dumps(query, indent=2), flush=True)
+    print()
+    print(report(results, query))
+
+
+if __name__ == "__main__":
+    main()
