@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# `make run`: Chiron on the embedded defaults (SQLite + in-process stream), seeded, with
+# the dashboard and a simulated device fleet. Ctrl-C stops everything.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+API_PORT="${CHIRON_API_PORT:-8000}"
+WEB_PORT="${CHIRON_WEB_PORT:-3000}"
+SOURCES="${CHIRON_SIM_SOURCES:-5}"
+CHIRON="$ROOT/apps/api/.venv/bin/chiron"
+VAR="$ROOT/apps/api/var"
+LOGS="$VAR/logs"
+export PATH="$ROOT/.tools/node_modules/.bin:$PATH" NEXT_TELEMETRY_DISABLED=1 TURBO_TELEMETRY_DISABLED=1
+mkdir -p "$LOGS"
+
+pids=()
+cleanup() {
+  trap - INT TERM EXIT
+  echo
+  echo "==> stopping Chiron"
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup INT TERM EXIT
+
+wait_for() {  # url, name, seconds
+  for _ in $(seq 1 "$3"); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 1
+  done
+  echo "error: $2 did not come up at $1; see $LOGS" >&2
+  exit 1
+}
+
+for port in "$API_PORT" "$WEB_PORT"; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+    echo "error: port $port is already in use (set CHIRON_API_PORT / CHIRON_WEB_PORT)" >&2
+    exit 1
+  fi
+done
+
+echo "==> building the dashboard (first run takes a minute)"
+(cd "$ROOT" && pnpm turbo run build --filter web --output-logs=errors-only)
+
+echo "==> API on http://127.0.0.1:$API_PORT (SQLite at apps/api/var/chiron.db, seeded on first run)"
+(cd "$ROOT/apps/api" && exec "$CHIRON" serve --port "$API_PORT") >"$LOGS/api.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$API_PORT/readyz" "the API" 60
+
+KEY_FILE="$VAR/simulator.key"
+if [ ! -s "$KEY_FILE" ]; then
+  (cd "$ROOT/apps/api" && "$CHIRON" clients create simulator --scope ingest) \
+    2>/dev/null | grep -E "^chiron_" >"$KEY_FILE"
+  chmod 600 "$KEY_FILE"
+fi
+
+echo "==> device fleet: $SOURCES simulated sources at 1 Hz (log: apps/api/var/logs/simulate.log)"
+(cd "$ROOT/apps/api" && CHIRON_TOKEN="$(cat "$KEY_FILE")" exec "$CHIRON" simulate \
+  --url "http://127.0.0.1:$API_PORT" --sources "$SOURCES") >"$LOGS/simulate.log" 2>&1 &
+pids+=($!)
+
+echo "==> dashboard on http://127.0.0.1:$WEB_PORT"
+(cd "$ROOT/apps/web" && CHIRON_API_URL="http://127.0.0.1:$API_PORT" \
+  exec pnpm exec next start --hostname 127.0.0.1 --port "$WEB_PORT") >"$LOGS/web.log" 2>&1 &
+pids+=($!)
+wait_for "http://127.0.0.1:$WEB_PORT/login" "the dashboard" 60
+
+cat <<MSG
+
+  Chiron is running.
+    Dashboard  http://127.0.0.1:$WEB_PORT   (sign in with any email: development issuer)
+    API        http://127.0.0.1:$API_PORT/docs
+    Logs       apps/api/var/logs/{api,simulate,web}.log
+
+  Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}"
+echo "a Chiron process exited; see $LOGS" >&2
