@@ -59,9 +59,9 @@ async def test_dashboard_token_reads_by_bearer_and_by_cookie(
     # Dashboard users read; they cannot ingest or administer.
     forbidden = await client.post("/_probe/ingest", headers={"Authorization": f"Bearer {token}"})
     assert forbidden.status_code == 403
-    if is_registered(app, "GET", "/api/v1/dashboard/summary"):
-        summary = await client.get("/api/v1/dashboard/summary", headers=cookie(token))
-        assert summary.status_code == 200, summary.text
+    assert is_registered(app, "GET", "/api/v1/dashboard/summary")
+    summary = await client.get("/api/v1/dashboard/summary", headers=cookie(token))
+    assert summary.status_code == 200, summary.text
 
 
 async def test_cookie_is_not_accepted_for_writes(
