@@ -136,12 +136,16 @@ async def ingest(
     changes = await gates.apply_samples(session, series, previous_ts, now)
     events = [*changes.events, *await _fresh_sources(session, known, set(series), now)]
 
+    # The rows were validated on the way in: construct the payload without validating again.
     payloads: list[Publishable] = [
-        SamplesPayload(
+        SamplesPayload.model_construct(
+            type="samples",
             samples=[
-                StreamSample(source=r.source, metric=r.metric, value=r.value, unit=r.unit, ts=r.ts)
+                StreamSample.model_construct(
+                    source=r.source, metric=r.metric, value=r.value, unit=r.unit, ts=r.ts
+                )
                 for r in rows
-            ]
+            ],
         )
     ]
     payloads += [
