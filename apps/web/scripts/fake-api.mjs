@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * A tiny stand-in for the Chiron API (shapes from docs/contract-notes.md), for
+ * A tiny stand-in for the Chiron API (shapes of packages/api-client/openapi.json;
+ * src/lib/fake-api.contract.test.ts validates them with the generated schemas), for
  * developing the web app, screenshots and the proxy streaming measurement when
  * the real API is not running. Not a reference implementation.
  *
@@ -85,7 +86,7 @@ function metricSummary(k) {
   const stale = now() - Date.parse(last.ts) > 30_000;
   return {
     source: spec.source, metric: spec.metric, unit: spec.unit, value: last.value, ts: last.ts,
-    severity: levelFor(last.value, spec), stale, last_seen_at: last.ts,
+    severity: levelFor(last.value, spec), stale, last_seen_at: last.ts, stale_after_s: 30,
     warn: spec.warn ?? null, critical: spec.critical ?? null, direction: spec.direction ?? null,
     sparkline: spark,
   };
@@ -105,7 +106,7 @@ const gates = new Map(
   gateDefs.map(([slug, title, source, metric], position) => {
     const s = state.get(`${source}|${metric}`).spec;
     return [slug, { slug, title, description: `${title} checkpoint`, source, metric, position, warn: s.warn, critical: s.critical,
-      direction: s.direction, status: "go", since: iso(t0 - sinceAgo[position] * 60_000), stale_after_s: 30 }];
+      direction: s.direction, hysteresis: 0, min_violations: 1, status: "go", since: iso(t0 - sinceAgo[position] * 60_000), stale_after_s: 30 }];
   }),
 );
 function gateView(g) {
@@ -118,6 +119,7 @@ function gateView(g) {
   const threshold = g.status === "no-go" ? g.critical : g.warn;
   return { slug: g.slug, title: g.title, description: g.description, source: g.source, metric: g.metric, status: g.status,
     value: m.value, unit: m.unit, threshold, warn: g.warn, critical: g.critical, direction: g.direction,
+    hysteresis: g.hysteresis, min_violations: g.min_violations,
     position: g.position, since: g.since, updated_at: m.ts, last_seen_at: m.last_seen_at, stale: m.stale, stale_after_s: 30 };
 }
 if (BAD) gates.get("telemetry-link").status = "go";
@@ -128,7 +130,7 @@ if (BAD) gates.get("propulsion-bus").since = iso(t0 - 3_000);
 let eventSeq = 0;
 const timeline = [];
 const addEvent = (ago, kind, severity, title, body, gate_slug = null, source = null, ts = now() - ago * 1000) => {
-  const e = { id: String(++eventSeq), ts: iso(ts), kind, severity, title, body, gate_slug, source };
+  const e = { id: ++eventSeq, ts: iso(ts), kind, severity, title, body, gate_slug, source };
   timeline.unshift(e);
   timeline.sort((a, b) => Date.parse(b.ts) - Date.parse(a.ts));
   return e;
@@ -255,15 +257,15 @@ createServer(async (req, res) => {
     return json(res, 200, {
       generated_at: iso(now()), last_event_id: bus.at(-1)?.id ?? null, gates: gl,
       metrics: [...state.keys()].map(metricSummary),
-      counts: { samples_total: 1_204_331, sources: 18, events_24h: timeline.length, gates: counts },
+      counts: { samples_total: 1_204_331, sources: 18, metrics: state.size, events_24h: timeline.length, gates: counts },
     });
   }
   if (p === "/api/v1/dashboard/timeline") {
     const limit = Number(url.searchParams.get("limit") ?? 50);
     const before = url.searchParams.get("before");
-    const start = before ? timeline.findIndex((e) => e.id === before) + 1 : 0;
+    const start = before ? timeline.findIndex((e) => String(e.id) === before) + 1 : 0;
     const items = timeline.slice(start, start + limit);
-    return json(res, 200, { items, next_cursor: start + limit < timeline.length ? items.at(-1)?.id ?? null : null });
+    return json(res, 200, { items, next_cursor: start + limit < timeline.length ? String(items.at(-1)?.id) : null });
   }
   if (p === "/api/v1/dashboard/series") {
     const st = state.get(`${url.searchParams.get("source")}|${url.searchParams.get("metric")}`);

@@ -1,5 +1,5 @@
-/** Small builders for summary / gate / timeline shapes from docs/contract-notes.md. */
-import type { Gate, MetricSummary, Summary, TimelineEvent } from "@chiron/api-client";
+/** Small builders for summary / gate / timeline shapes (types generated from the OpenAPI document). */
+import type { Gate, MetricSummary, Summary, TimelineEventOut } from "@chiron/api-client";
 
 export const T0 = Date.UTC(2025, 5, 1, 14, 0, 0);
 export const iso = (ms: number) => new Date(ms).toISOString();
@@ -8,7 +8,7 @@ export function gate(over: Partial<Gate> = {}): Gate {
   return {
     slug: "thermal",
     title: "Thermal envelope",
-    description: null,
+    description: "",
     source: "rover-07",
     metric: "core.temp",
     status: "go",
@@ -18,6 +18,8 @@ export function gate(over: Partial<Gate> = {}): Gate {
     warn: 70,
     critical: 85,
     direction: "above",
+    hysteresis: 0,
+    min_violations: 1,
     position: 1,
     since: iso(T0),
     updated_at: iso(T0),
@@ -41,6 +43,7 @@ export function metric(over: Partial<MetricSummary> = {}): MetricSummary {
     warn: 70,
     critical: 85,
     direction: "above",
+    stale_after_s: 30,
     sparkline: [0, 1, 2].map((i) => ({ ts: iso(T0 - (2 - i) * 1000), value: 58 + i })),
     ...over,
   };
@@ -52,14 +55,14 @@ export function summary(over: Partial<Summary> = {}): Summary {
     last_event_id: "1000-0",
     gates: [gate()],
     metrics: [metric()],
-    counts: { samples_total: 10, sources: 1, events_24h: 1, gates: { go: 1, hold: 0, "no-go": 0 } },
+    counts: { samples_total: 10, sources: 1, metrics: 1, events_24h: 1, gates: { go: 1, hold: 0, "no-go": 0 } },
     ...over,
   };
 }
 
-export function event(over: Partial<TimelineEvent> = {}): TimelineEvent {
+export function event(over: Partial<TimelineEventOut> = {}): TimelineEventOut {
   return {
-    id: "e1",
+    id: 1,
     ts: iso(T0),
     kind: "gate_transition",
     severity: "warning",

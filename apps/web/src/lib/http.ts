@@ -1,6 +1,6 @@
 /** Browser-side JSON fetch against the web origin's relative /api and /auth paths. */
-import { zApiError } from "@chiron/api-client";
-import type { z } from "zod";
+import { zErrorResponse } from "@chiron/api-client";
+import { parse, safeParse, type core } from "zod/mini";
 
 export class HttpError extends Error {
   constructor(
@@ -13,14 +13,17 @@ export class HttpError extends Error {
   }
 }
 
-export type Fetcher = <S extends z.ZodType>(path: string, schema: S, init?: RequestInit) => Promise<z.output<S>>;
+/** Any generated schema (zod/mini or zod): validated with the tree-shakable core parse. */
+export type Schema = core.$ZodType;
+
+export type Fetcher = <S extends Schema>(path: string, schema: S, init?: RequestInit) => Promise<core.output<S>>;
 
 /** Turns a non-2xx response into an HttpError carrying the API's error code. */
 export async function toHttpError(res: Response): Promise<HttpError> {
   let code = `http_${res.status}`;
   let message = res.statusText || `HTTP ${res.status}`;
   try {
-    const parsed = zApiError.safeParse(await res.json());
+    const parsed = safeParse(zErrorResponse, await res.json());
     if (parsed.success) {
       code = parsed.data.error.code;
       message = parsed.data.error.message;
@@ -40,7 +43,7 @@ export const browserFetch: Fetcher = async (path, schema, init) => {
     headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}), ...init?.headers },
   });
   if (!res.ok) throw await toHttpError(res);
-  return schema.parse(await res.json());
+  return parse(schema, await res.json());
 };
 
 export function isUnauthorized(error: unknown): boolean {

@@ -11,7 +11,7 @@ import styles from "./gates.module.css";
 export type GateCardProps = { gate: Gate; view: GateView; now: number; sparkline?: { ts: string; value: number }[] };
 
 function ThresholdBar({ gate, sparkline }: Pick<GateCardProps, "gate" | "sparkline">) {
-  const { min, max } = gaugeRange({ unit: gate.unit, value: gate.value, warn: gate.warn, critical: gate.critical, sparkline: sparkline ?? [] });
+  const { min, max } = gaugeRange({ unit: gate.unit ?? null, value: gate.value ?? null, warn: gate.warn, critical: gate.critical, sparkline: sparkline ?? [] });
   const pct = (v: number) => `${((Math.min(max, Math.max(min, v)) - min) / (max - min)) * 100}%`;
   const bands = thresholdBands(min, max, gate.warn, gate.critical, gate.direction);
   return (
@@ -24,7 +24,7 @@ function ThresholdBar({ gate, sparkline }: Pick<GateCardProps, "gate" | "sparkli
           style={{ left: pct(b.from), width: `calc(${pct(b.to)} - ${pct(b.from)})` }}
         />
       ))}
-      {gate.value !== null ? <span className={styles.marker} style={{ left: pct(gate.value) }} /> : null}
+      {gate.value != null ? <span className={styles.marker} style={{ left: pct(gate.value) }} /> : null}
     </div>
   );
 }

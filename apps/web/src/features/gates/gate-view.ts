@@ -16,13 +16,14 @@ export function gateView(g: Gate, now: number, deriveStale: boolean): GateView {
   const lastSeen = g.last_seen_at ? Date.parse(g.last_seen_at) : null;
   const silentFor = lastSeen === null ? null : now - lastSeen;
   const stale = g.stale || (deriveStale && silentFor !== null && silentFor > g.stale_after_s * 1000);
-  const fmt = metricFormatter(g.unit, g.value);
+  const value = g.value ?? null;
+  const fmt = metricFormatter(g.unit ?? null, value);
   const threshold = g.threshold ?? (g.status === "no-go" ? g.critical : g.warn);
   const which = threshold !== null && threshold === g.critical && g.status === "no-go" ? "crit" : "warn";
   return {
     severity: stale ? "stale" : g.status,
     staleFor: stale ? Math.max(0, silentFor ?? 0) : null,
-    valueText: g.value === null ? null : fmt(g.value),
+    valueText: value === null ? null : fmt(value),
     thresholdText: threshold === null ? null : `${which} ${thresholdSymbol(g.direction)} ${fmt(threshold)}`,
   };
 }

@@ -72,12 +72,12 @@ export function KeyMetrics({ items, now, subtitle }: { items: KeyMetric[]; now: 
                   style={stale ? { color: "var(--c-text)" } : undefined}
                 />
                 <ul className={styles.thresholds}>
-                  {m.warn !== null ? (
+                  {m.warn != null ? (
                     <li>
                       <span className={styles.dash} data-level="warn" aria-hidden /> warn {sym} {fmt(m.warn)}
                     </li>
                   ) : null}
-                  {m.critical !== null ? (
+                  {m.critical != null ? (
                     <li>
                       <span className={styles.dash} data-level="critical" aria-hidden /> crit {sym} {fmt(m.critical)}
                     </li>

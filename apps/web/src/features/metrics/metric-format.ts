@@ -15,7 +15,9 @@ export function metricFormatter(unit: string | null | undefined, sample?: number
 export const thresholdSymbol = (direction: "above" | "below" | null | undefined) => (direction === "below" ? "<" : ">");
 
 /** A readable gauge scale covering the history, the value and both thresholds. */
-export function gaugeRange(m: Pick<MetricSummary, "unit" | "value" | "warn" | "critical" | "sparkline">): { min: number; max: number } {
+export function gaugeRange(
+  m: Pick<MetricSummary, "unit" | "warn" | "critical" | "sparkline"> & { value: number | null | undefined },
+): { min: number; max: number } {
   if (m.unit === "%") return { min: 0, max: 100 };
   const values = [...m.sparkline.map((p) => p.value), m.value, m.warn, m.critical].filter(
     (v): v is number => v !== null && v !== undefined && Number.isFinite(v),

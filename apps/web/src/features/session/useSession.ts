@@ -33,7 +33,8 @@ export function useSession(now: number) {
     },
   });
 
-  const expiresAt = me.data ? Date.parse(me.data.expires_at) : null;
+  // A session without an expiry (expires_at null) never needs a refresh.
+  const expiresAt = me.data?.expires_at ? Date.parse(me.data.expires_at) : null;
   const remaining = expiresAt === null ? null : expiresAt - now;
 
   const autoFor = useRef<number | null>(null);

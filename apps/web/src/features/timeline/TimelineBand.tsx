@@ -1,6 +1,6 @@
 "use client";
 /** The timeline band: lanes with pulses on a 30-minute axis, and the latest events as a list. */
-import type { TimelineEvent } from "@chiron/api-client";
+import type { TimelineEventOut } from "@chiron/api-client";
 import { SeverityIcon, TimelinePulseOverlay, type DensityPoint } from "@chiron/ui";
 import { hhmmss } from "@/lib/format";
 import { useElementWidth } from "@/lib/use-element-width";
@@ -8,12 +8,12 @@ import { colorOf, EventGlyph, LANES, laneOf } from "./event-style";
 import styles from "./timeline.module.css";
 
 const WINDOW_MS = 30 * 60_000;
-const getKey = (e: TimelineEvent) => e.id;
-const getTime = (e: TimelineEvent) => Date.parse(e.ts);
-const getTitle = (e: TimelineEvent) => `${e.title}${e.body ? ` (${e.body})` : ""}`;
-const renderMarker = (e: TimelineEvent) => <EventGlyph event={e} size={18} centered />;
+const getKey = (e: TimelineEventOut) => String(e.id);
+const getTime = (e: TimelineEventOut) => Date.parse(e.ts);
+const getTitle = (e: TimelineEventOut) => `${e.title}${e.body ? ` (${e.body})` : ""}`;
+const renderMarker = (e: TimelineEventOut) => <EventGlyph event={e} size={18} centered />;
 
-export function TimelineBand({ events, now, density }: { events: TimelineEvent[]; now: number; density?: DensityPoint[] }) {
+export function TimelineBand({ events, now, density }: { events: TimelineEventOut[]; now: number; density?: DensityPoint[] }) {
   const [ref, width] = useElementWidth<HTMLDivElement>(900);
   const recent = events.slice(0, 5);
   return (

@@ -1,29 +1,29 @@
 /** How a timeline event is drawn: lane, glyph and colour by kind and severity. */
-import type { TimelineEvent } from "@chiron/api-client";
+import type { TimelineEventOut } from "@chiron/api-client";
 import { infoColor, severityTokens, SeverityIcon, type Severity } from "@chiron/ui";
 
 export const LANES = ["Gates", "Deploys", "Notes"] as const;
 
-export function laneOf(e: TimelineEvent): (typeof LANES)[number] {
+export function laneOf(e: TimelineEventOut): (typeof LANES)[number] {
   if (e.kind === "deploy") return "Deploys";
   if (e.kind === "gate_transition" || e.kind === "stale" || e.kind === "fresh" || e.gate_slug) return "Gates";
   return "Notes";
 }
 
-export function severityOf(e: TimelineEvent): Severity | null {
+export function severityOf(e: TimelineEventOut): Severity | null {
   if (e.kind === "stale") return "stale";
   if (e.kind !== "gate_transition" && e.severity === "info") return null;
   return e.severity === "critical" ? "no-go" : e.severity === "warning" ? "hold" : "go";
 }
 
-export function colorOf(e: TimelineEvent): string {
+export function colorOf(e: TimelineEventOut): string {
   const s = severityOf(e);
   if (s) return severityTokens[s].color;
   return e.kind === "deploy" ? infoColor : "#b3bccb";
 }
 
 /** Glyph for an event, drawn at `size` and centred on the origin when `centered`. */
-export function EventGlyph({ event, size = 16, centered = false }: { event: TimelineEvent; size?: number; centered?: boolean }) {
+export function EventGlyph({ event, size = 16, centered = false }: { event: TimelineEventOut; size?: number; centered?: boolean }) {
   const s = severityOf(event);
   const offset = centered ? { x: -size / 2, y: -size / 2 } : {};
   if (s) {

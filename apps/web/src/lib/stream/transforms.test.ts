@@ -65,10 +65,10 @@ describe("applyGate", () => {
 
 describe("prependTimeline", () => {
   it("prepends once", () => {
-    const page = { items: [event({ id: "a" })], next_cursor: null };
-    const next = prependTimeline(page, event({ id: "b" }));
-    expect(next.items.map((e) => e.id)).toEqual(["b", "a"]);
-    expect(prependTimeline(next, event({ id: "b" }))).toBe(next);
+    const page = { items: [event({ id: 1 })], next_cursor: null };
+    const next = prependTimeline(page, event({ id: 2 }));
+    expect(next.items.map((e) => e.id)).toEqual([2, 1]);
+    expect(prependTimeline(next, event({ id: 2 }))).toBe(next);
   });
 });
 

@@ -4,11 +4,13 @@
  * coalesced into one cache write per window, see sample-buffer.ts) and visual
  * (the charts animate between states).
  */
-import type { Gate, MetricSummary, StreamSample, Summary, TimelineEvent, TimelinePage } from "@chiron/api-client";
+import type { Gate, MetricSummary, StreamSample, Summary, TimelineEventOut, TimelinePage } from "@chiron/api-client";
 import { levelFor } from "@chiron/ui";
 
 export const SPARKLINE_POINTS = 60;
 export const TIMELINE_CACHE_LIMIT = 200;
+/** For a series the snapshot did not know; the next summary refetch brings the real value. */
+const DEFAULT_STALE_AFTER_S = 30;
 
 const keyOf = (m: { source: string; metric: string }) => `${m.source}\u0000${m.metric}`;
 const ms = (iso: string) => Date.parse(iso);
@@ -36,11 +38,12 @@ export function applySamples(summary: Summary, samples: readonly StreamSample[],
       source: first.source,
       metric: first.metric,
       unit: first.unit ?? null,
-      value: null,
-      ts: null,
+      value: first.value,
+      ts: first.ts,
       severity: "ok",
       stale: false,
-      last_seen_at: null,
+      last_seen_at: first.ts,
+      stale_after_s: DEFAULT_STALE_AFTER_S,
       warn: null,
       critical: null,
       direction: null,
@@ -103,7 +106,7 @@ export function applyGate(summary: Summary, gate: Gate): Summary {
 }
 
 /** Prepends a live event to the newest timeline page, once. */
-export function prependTimeline(page: TimelinePage, event: TimelineEvent, limit = TIMELINE_CACHE_LIMIT): TimelinePage {
+export function prependTimeline(page: TimelinePage, event: TimelineEventOut, limit = TIMELINE_CACHE_LIMIT): TimelinePage {
   if (page.items.some((e) => e.id === event.id)) return page;
   return { ...page, items: [event, ...page.items].slice(0, limit) };
 }
