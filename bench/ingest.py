@@ -25,9 +25,7 @@ from typing import Any
 
 import aiohttp
 import asyncpg
-
 from _stack import (
-    API,
     api_key,
     chiron_server,
     env_for,
@@ -124,7 +122,8 @@ def limit_sqlite(url: str, rows: list[tuple[Any, ...]]) -> float:
     for i in range(0, len(text_rows), BATCH):
         with conn:
             conn.executemany(
-                "INSERT INTO telemetry_samples (source, metric, value, unit, ts, received_at, attrs)"
+                "INSERT INTO telemetry_samples"
+                " (source, metric, value, unit, ts, received_at, attrs)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 text_rows[i : i + BATCH],
             )
@@ -257,11 +256,12 @@ async def load_rows(url: str, rows: int, series: int) -> None:
             done += len(records)
             print(f"  loaded {done:,} / {rows:,}", flush=True)
         for res in (10, 60, 600, 3600):
+            bucket = f"to_timestamp(floor(extract(epoch from ts) / {res}) * {res})"
             await conn.execute(f"""
-                INSERT INTO sample_rollups (source, metric, resolution_s, bucket_start, min, max, sum, count)
-                SELECT source, metric, {res}, to_timestamp(floor(extract(epoch from ts) / {res}) * {res}),
-                       min(value), max(value), sum(value), count(*)
-                FROM telemetry_samples GROUP BY 1, 2, 3, 4""")  # noqa: S608 - constants
+                INSERT INTO sample_rollups
+                    (source, metric, resolution_s, bucket_start, min, max, sum, count)
+                SELECT source, metric, {res}, {bucket}, min(value), max(value), sum(value), count(*)
+                FROM telemetry_samples GROUP BY 1, 2, 3, 4""")
         await conn.execute("""
             INSERT INTO metric_latest (source, metric, value, unit, ts, last_seen_at, cadence_s,
                                        sample_count, stale)
