@@ -60,7 +60,7 @@ def document() -> dict[str, Any]:
     from chiron.app import create_app
     from chiron.config import Settings
 
-    settings = Settings(env="development", _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(env="development", _env_file=None)
     return create_app(settings).openapi()
 
 
