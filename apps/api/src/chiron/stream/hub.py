@@ -37,12 +37,17 @@ def tune_gc_for_fanout() -> None:
 
 
 class Subscriber:
-    """One connection's view of the hub: a bounded queue and a wake-up signal."""
+    """One connection's view of the hub: a bounded queue and a wake-up signal.
+
+    Hand-rolled rather than asyncio.Queue/Event: one future per wait and no waiter deque,
+    which is most of the hub's cost per delivery at 1,000 subscribers.
+    """
 
     __slots__ = (
         "_items",
         "_limit",
-        "_wake",
+        "_waiter",
+        "active",
         "closed",
         "heartbeat_s",
         "next_ping",
@@ -53,15 +58,23 @@ class Subscriber:
     def __init__(self, limit: int, heartbeat_s: float) -> None:
         self._items: deque[Item] = deque()
         self._limit = max(1, limit)
-        self._wake = asyncio.Event()
+        self._waiter: asyncio.Future[None] | None = None
         self.closed = False
         self.ping = False
+        self.active = False  # wrote something since the heartbeat ticker last looked
         self.heartbeat_s = heartbeat_s
         self.next_ping = time.monotonic() + heartbeat_s
         self.resyncs = 0
 
     def __len__(self) -> int:
         return len(self._items)
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None:
+            self._waiter = None
+            if not waiter.done():
+                waiter.set_result(None)
 
     def push(self, frame: Frame) -> None:
         if len(self._items) >= self._limit:
@@ -71,36 +84,42 @@ class Subscriber:
             self.resyncs += 1
         else:
             self._items.append(frame)
-        self._wake.set()
+        self._wake()
 
     def push_resync(self, reason: str, key: StreamId | None) -> None:
         self._items.clear()
         self._items.append(Resync(reason, key))
         self.resyncs += 1
-        self._wake.set()
+        self._wake()
 
     def drain(self) -> list[Item]:
         items = list(self._items)
         self._items.clear()
-        self._wake.clear()
         return items
 
     async def wait(self) -> None:
-        if not self._items and not self.closed and not self.ping:
-            await self._wake.wait()
+        if self._items or self.closed or self.ping:
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiter = waiter
+        try:
+            await waiter
+        finally:
+            if self._waiter is waiter:
+                self._waiter = None
 
     def sent(self) -> None:
-        """Anything written counts as activity: the next heartbeat is due later."""
+        """Anything written counts as activity: no heartbeat needed for a while."""
         self.ping = False
-        self.next_ping = time.monotonic() + self.heartbeat_s
+        self.active = True
 
     def request_ping(self) -> None:
         self.ping = True
-        self._wake.set()
+        self._wake()
 
     def close(self) -> None:
         self.closed = True
-        self._wake.set()
+        self._wake()
 
 
 class Hub:
@@ -210,5 +229,8 @@ class Hub:
             await asyncio.sleep(self._tick)
             now = time.monotonic()
             for subscriber in list(self._subscribers):
-                if now >= subscriber.next_ping and not subscriber.ping:
+                if subscriber.active:  # cheaper than reading the clock on every write
+                    subscriber.active = False
+                    subscriber.next_ping = now + subscriber.heartbeat_s
+                elif now >= subscriber.next_ping and not subscriber.ping:
                     subscriber.request_ping()
