@@ -4,6 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useSyncExternalStore } from "react";
 import { createCacheSink } from "@/lib/stream/cache-sink";
+import { OFFLINE_AFTER_MS } from "@/lib/stream/backoff";
 import { StreamManager, type AuthCheck, type StreamState } from "@/lib/stream/manager";
 
 let tabManager: StreamManager | null = null;
@@ -20,6 +21,15 @@ async function checkAuth(): Promise<AuthCheck> {
   }
 }
 
+/**
+ * Test hook: `/?offlineAfterMs=3000` shortens the offline budget (the e2e suite uses it so
+ * RECONNECTING -> OFFLINE does not take 20 s). Only ever shortens, never below 1 s.
+ */
+function offlineBudgetOverride(): { offlineAfterMs: number } | Record<string, never> {
+  const v = Number(new URLSearchParams(window.location.search).get("offlineAfterMs"));
+  return Number.isFinite(v) && v >= 1000 ? { offlineAfterMs: Math.min(v, OFFLINE_AFTER_MS) } : {};
+}
+
 export function useDashboardStream(cursor: string | null | undefined, enabled: boolean): StreamState {
   const qc = useQueryClient();
   const router = useRouter();
@@ -32,6 +42,7 @@ export function useDashboardStream(cursor: string | null | undefined, enabled: b
       checkAuth,
       onPayload: sink,
       onUnauthorized: () => router.replace("/login"),
+      ...offlineBudgetOverride(),
     });
     tabManager = manager;
     manager.start(cursor ?? null);

@@ -1,0 +1,43 @@
+/** Spec 5: the animations toggle switches motion off and on, survives a reload, and reduced motion wins. */
+import { expect, signIn, test } from "./support/fixtures";
+
+test("the animations toggle turns motion off and on and the choice survives a reload", async ({ page }) => {
+  await signIn(page);
+  const html = page.locator("html");
+  const toggle = page.getByRole("switch", { name: "Animations" });
+  const animatedCharts = page.locator("svg[data-animated]");
+  await expect(html).toHaveAttribute("data-motion", "on");
+  await expect(toggle).toHaveAttribute("aria-checked", "true");
+  await expect(animatedCharts.first()).toBeAttached();
+
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
+  await expect(html).toHaveAttribute("data-motion", "off");
+  await expect(animatedCharts).toHaveCount(0);
+
+  await page.reload();
+  await expect(html).toHaveAttribute("data-motion", "off");
+  await expect(page.getByRole("switch", { name: "Animations" })).toHaveAttribute("aria-checked", "false");
+  await expect(animatedCharts).toHaveCount(0);
+
+  await page.getByRole("switch", { name: "Animations" }).click();
+  await expect(html).toHaveAttribute("data-motion", "on");
+  await page.reload();
+  await expect(html).toHaveAttribute("data-motion", "on");
+  await expect(page.getByRole("switch", { name: "Animations" })).toHaveAttribute("aria-checked", "true");
+  await expect(animatedCharts.first()).toBeAttached();
+});
+
+test.describe("with prefers-reduced-motion: reduce", () => {
+  test.use({ reducedMotion: "reduce" });
+
+  test("motion is off even with the toggle on", async ({ page }) => {
+    await signIn(page);
+    await expect(page.locator("html")).toHaveAttribute("data-motion", "off");
+    await expect(page.getByRole("switch", { name: "Animations" })).toHaveAttribute("aria-checked", "true");
+    await expect(page.locator("svg[data-animated]")).toHaveCount(0);
+    await page.reload();
+    await expect(page.locator("html")).toHaveAttribute("data-motion", "off");
+    await expect(page.locator("svg[data-animated]")).toHaveCount(0);
+  });
+});

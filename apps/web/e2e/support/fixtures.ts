@@ -1,0 +1,127 @@
+/**
+ * Test fixtures for specs on the real stack started by global-setup.ts:
+ * `baseURL` is the running `next start`; `chiron` talks to the API with the
+ * suite's CLI-made key (ingest, read, admin), stops/restarts the API process
+ * and mints service tokens.
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { test as base, expect, type Page } from "@playwright/test";
+import { API_BIN, API_DIR } from "./stack";
+
+export type SampleIn = { source: string; metric: string; value: number; unit?: string; ts?: string };
+export type GateIn = {
+  title: string;
+  source: string;
+  metric: string;
+  warn: number;
+  critical: number;
+  direction: "above" | "below";
+  hysteresis?: number;
+  min_violations?: number;
+  stale_after_s?: number;
+  position?: number;
+  description?: string;
+};
+
+function need(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the suite with \`pnpm --filter web e2e\` (global-setup starts the stack)`);
+  return v;
+}
+
+export class Chiron {
+  readonly apiUrl = need("E2E_API_URL");
+  readonly store = need("E2E_STORE");
+  private readonly key = need("E2E_API_KEY");
+  private readonly control = need("E2E_CONTROL_URL");
+
+  /** A short unique suffix so specs never share sources, metrics or gates. */
+  uid(prefix: string): string {
+    return `${prefix}-${randomBytes(3).toString("hex")}`;
+  }
+
+  private async call(method: string, p: string, body?: unknown): Promise<unknown> {
+    const res = await fetch(new URL(p, this.apiUrl), {
+      method,
+      headers: { authorization: `Bearer ${this.key}`, "content-type": "application/json", accept: "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${p} -> ${res.status}: ${text}`);
+    return text ? JSON.parse(text) : null;
+  }
+
+  /** POST /api/v1/dashboard/samples (202) through the real ingest endpoint. */
+  async ingest(samples: SampleIn[]): Promise<{ accepted?: number; transitions?: unknown[] } & Record<string, unknown>> {
+    return (await this.call("POST", "/api/v1/dashboard/samples", { samples })) as Record<string, unknown>;
+  }
+
+  /** PUT /api/v1/gates/{slug} (admin scope). */
+  async putGate(slug: string, gate: GateIn): Promise<unknown> {
+    return this.call("PUT", `/api/v1/gates/${slug}`, { stale_after_s: 3600, ...gate });
+  }
+
+  async summary(): Promise<Record<string, unknown>> {
+    return (await this.call("GET", "/api/v1/dashboard/summary")) as Record<string, unknown>;
+  }
+
+  /** Stops the API process (the store and port are kept). */
+  async stopApi(): Promise<void> {
+    const res = await fetch(`${this.control}/api/stop`, { method: "POST" });
+    if (!res.ok) throw new Error(`stop API: ${await res.text()}`);
+  }
+
+  /** Starts the API again on the same port and store; resolves once /healthz answers. */
+  async startApi(): Promise<void> {
+    const res = await fetch(`${this.control}/api/start`, { method: "POST" });
+    if (!res.ok) throw new Error(`start API: ${await res.text()}`);
+  }
+
+  /** A real service token signed with the stack's secret; a negative TTL gives an expired one. */
+  mintToken(subject: string, ttlS: number, name?: string): string {
+    const r = spawnSync(path.join(API_BIN, "python"), [path.join(import.meta.dirname, "mint_token.py"), subject, String(ttlS), ...(name ? [name] : [])], {
+      cwd: API_DIR,
+      env: { PATH: process.env.PATH, CHIRON_SECRET_KEY: need("E2E_SECRET_KEY"), CHIRON_ENV: "development", CHIRON_LOG_FORMAT: "console" } as Record<string, string | undefined> as NodeJS.ProcessEnv,
+      encoding: "utf8",
+    });
+    if (r.status !== 0) throw new Error(`mint_token.py failed: ${r.stderr}`);
+    return r.stdout.trim().split("\n").pop()!;
+  }
+}
+
+/**
+ * Timestamps for history samples: the summary's sparkline is 10-second buckets (mean) over the
+ * last 10 minutes, so history goes in whole, distinct buckets: `at(i)` is bucket i of a run
+ * that starts `minutesAgo` minutes back, on a bucket boundary.
+ */
+export function buckets(minutesAgo = 5): (i: number) => string {
+  const start = Math.floor((Date.now() - minutesAgo * 60_000) / 10_000) * 10_000;
+  return (i: number) => new Date(start + i * 10_000).toISOString();
+}
+
+/** Signs in through the login gate with the development issuer, like an operator. */
+export async function signIn(page: Page, { email = "e2e@ridgeline.ops", name = "E2E Operator", query = "" } = {}) {
+  await page.goto("/login");
+  await page.getByLabel("Work email").fill(email);
+  await page.getByRole("button", { name: /Development issuer/ }).click();
+  await page.getByLabel(/Display name/).fill(name);
+  await page.getByRole("button", { name: "Sign in with development issuer" }).click();
+  await page.waitForURL("/");
+  if (query) await page.goto(`/${query}`);
+}
+
+/** The header's streaming badge (role=status with data-status). */
+export const badge = (page: Page) => page.locator('[role="status"][data-status]');
+
+/** A gate card in the hero band, by its title. */
+export const gateCard = (page: Page, title: string) =>
+  page.getByRole("region", { name: "Gates" }).getByRole("article", { name: title, exact: true });
+
+export const test = base.extend<{ chiron: Chiron }>({
+  baseURL: async ({}, use) => use(need("E2E_BASE_URL")),
+  chiron: async ({}, use) => use(new Chiron()),
+});
+
+export { expect };
