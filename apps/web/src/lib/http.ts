@@ -1,6 +1,5 @@
 /** Browser-side JSON fetch against the web origin's relative /api and /auth paths. */
-import { zErrorResponse } from "@chiron/api-client";
-import { parse, safeParse, type core } from "zod/mini";
+import { loadValidation, type Parsed, type SchemaName } from "./validation-loader";
 
 export class HttpError extends Error {
   constructor(
@@ -13,17 +12,16 @@ export class HttpError extends Error {
   }
 }
 
-/** Any generated schema (zod/mini or zod): validated with the tree-shakable core parse. */
-export type Schema = core.$ZodType;
-
-export type Fetcher = <S extends Schema>(path: string, schema: S, init?: RequestInit) => Promise<core.output<S>>;
+/** Fetches a path and validates the JSON body with the named generated schema (e.g. "zSummary"). */
+export type Fetcher = <K extends SchemaName>(path: string, schema: K, init?: RequestInit) => Promise<Parsed<K>>;
 
 /** Turns a non-2xx response into an HttpError carrying the API's error code. */
 export async function toHttpError(res: Response): Promise<HttpError> {
   let code = `http_${res.status}`;
   let message = res.statusText || `HTTP ${res.status}`;
   try {
-    const parsed = safeParse(zErrorResponse, await res.json());
+    const body: unknown = await res.json();
+    const parsed = (await loadValidation()).safeValidate("zErrorResponse", body);
     if (parsed.success) {
       code = parsed.data.error.code;
       message = parsed.data.error.message;
@@ -34,8 +32,9 @@ export async function toHttpError(res: Response): Promise<HttpError> {
   return new HttpError(res.status, code, message);
 }
 
-/** Fetches a relative path and validates the JSON body with a zod schema. */
+/** Fetches a relative path and validates the JSON body with a generated schema. */
 export const browserFetch: Fetcher = async (path, schema, init) => {
+  const validation = loadValidation(); // in parallel with the request
   const res = await fetch(path, {
     credentials: "same-origin",
     cache: "no-store",
@@ -43,7 +42,8 @@ export const browserFetch: Fetcher = async (path, schema, init) => {
     headers: { accept: "application/json", ...(init?.body ? { "content-type": "application/json" } : {}), ...init?.headers },
   });
   if (!res.ok) throw await toHttpError(res);
-  return parse(schema, await res.json());
+  const body: unknown = await res.json();
+  return (await validation).validate(schema, body);
 };
 
 export function isUnauthorized(error: unknown): boolean {

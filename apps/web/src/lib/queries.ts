@@ -3,7 +3,6 @@
  * stream's cache writes. Each takes the Fetcher so the server can call the API
  * directly while the browser uses relative paths through the web origin.
  */
-import { zMe, zSeries, zSummary, zTimelinePage } from "@chiron/api-client";
 import { queryOptions } from "@tanstack/react-query";
 import { browserFetch, type Fetcher } from "./http";
 
@@ -19,7 +18,7 @@ export const TIMELINE_LIMIT = 50;
 export function summaryQuery(fetcher: Fetcher = browserFetch) {
   return queryOptions({
     queryKey: queryKeys.summary,
-    queryFn: () => fetcher("/api/v1/dashboard/summary", zSummary),
+    queryFn: () => fetcher("/api/v1/dashboard/summary", "zSummary"),
   });
 }
 
@@ -28,7 +27,7 @@ export function timelineQuery(cursor: string | null = null, fetcher: Fetcher = b
   if (cursor) qs.set("before", cursor);
   return queryOptions({
     queryKey: queryKeys.timeline(cursor),
-    queryFn: () => fetcher(`/api/v1/dashboard/timeline?${qs}`, zTimelinePage),
+    queryFn: () => fetcher(`/api/v1/dashboard/timeline?${qs}`, "zTimelinePage"),
   });
 }
 
@@ -38,7 +37,7 @@ export function seriesQuery(params: SeriesParams, fetcher: Fetcher = browserFetc
   const qs = new URLSearchParams({ ...params, points: String(params.points) });
   return queryOptions({
     queryKey: queryKeys.series(params),
-    queryFn: () => fetcher(`/api/v1/dashboard/series?${qs}`, zSeries),
+    queryFn: () => fetcher(`/api/v1/dashboard/series?${qs}`, "zSeries"),
     staleTime: 30_000,
   });
 }
@@ -46,7 +45,7 @@ export function seriesQuery(params: SeriesParams, fetcher: Fetcher = browserFetc
 export function meQuery(fetcher: Fetcher = browserFetch) {
   return queryOptions({
     queryKey: queryKeys.me,
-    queryFn: () => fetcher("/auth/me", zMe),
+    queryFn: () => fetcher("/auth/me", "zMe"),
     staleTime: 30_000,
   });
 }

@@ -1,14 +1,14 @@
 /** Server-side calls to the Chiron API with the session cookie as a bearer token. */
 import "server-only";
-import { parse, type core } from "zod/mini";
 import { env } from "./env";
-import { toHttpError, type Fetcher, type Schema } from "./http";
+import { toHttpError, type Fetcher } from "./http";
+import { validate, type SchemaName } from "./validate";
 
 export const SESSION_COOKIE = "chiron_session";
 
 /** A Fetcher that calls CHIRON_API_URL directly with `Authorization: Bearer <token>`. */
 export function serverFetcher(token: string): Fetcher {
-  return async <S extends Schema>(path: string, schema: S, init?: RequestInit) => {
+  return async <K extends SchemaName>(path: string, schema: K, init?: RequestInit) => {
     const res = await fetch(new URL(path, env.CHIRON_API_URL), {
       cache: "no-store",
       ...init,
@@ -16,7 +16,7 @@ export function serverFetcher(token: string): Fetcher {
       signal: AbortSignal.timeout(5000),
     });
     if (!res.ok) throw await toHttpError(res);
-    return parse(schema, await res.json()) as core.output<S>;
+    return validate(schema, await res.json());
   };
 }
 

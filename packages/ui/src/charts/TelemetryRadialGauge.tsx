@@ -4,15 +4,17 @@
  * critical bands, with the number and unit large in the middle. The value arc
  * sweeps to new readings (instantly when motion is off).
  */
-import { scaleLinear } from "@visx/scale";
 import { arc as arcPath } from "@visx/shape";
-import { animate as animateValue, motion, useMotionValue, useTransform } from "motion/react";
+import { useMotionValue, useTransform } from "motion/react";
+import * as m from "motion/react-m";
 import { useEffect, useId, useMemo, type SVGProps } from "react";
 import { useMotionEnabled } from "../motion/MotionPreference";
+import { tweenMotionValue } from "../motion/tween";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { levelColor, levelWord, type MetricLevel } from "../severity/tokens";
 import { formatValue as defaultFormat, typographicMinus, withUnit } from "./format";
 import { levelFor, thresholdBands, type Direction } from "./levels";
+import { scaleLinear } from "./scales";
 
 export type TelemetryRadialGaugeProps = Omit<SVGProps<SVGSVGElement>, "children" | "values"> & {
   /** Current value (null: no reading yet). */
@@ -71,7 +73,7 @@ export function TelemetryRadialGauge({
   const radius = size / 2 - 14;
 
   const angleScale = useMemo(
-    () => scaleLinear<number>({ domain: [min, max], range: [START, END], clamp: true }),
+    () => scaleLinear({ domain: [min, max], range: [START, END], clamp: true }),
     [min, max],
   );
   const trackArc = useMemo(
@@ -91,8 +93,7 @@ export function TelemetryRadialGauge({
       angle.set(target);
       return;
     }
-    const controls = animateValue(angle, target, { duration: 0.9, ease: [0.22, 1, 0.36, 1] });
-    return () => controls.stop();
+    return tweenMotionValue(angle, target, { duration: 0.9 });
   }, [angle, target, motionOn]);
 
   const valueD = useTransform(angle, (a) =>
@@ -149,12 +150,12 @@ export function TelemetryRadialGauge({
               data-band={b.level}
             />
           ))}
-          <motion.path d={valueD} fill={`url(#gauge-value-${uid})`} />
+          <m.path d={valueD} fill={`url(#gauge-value-${uid})`} />
         </g>
         {value !== null ? (
           <>
-            <motion.circle cx={knobX} cy={knobY} r={8} fill={color} fillOpacity={stale ? 0 : 0.25} />
-            <motion.circle cx={knobX} cy={knobY} r={4} fill={stale ? color : "#edf1f7"} />
+            <m.circle cx={knobX} cy={knobY} r={8} fill={color} fillOpacity={stale ? 0 : 0.25} />
+            <m.circle cx={knobX} cy={knobY} r={4} fill={stale ? color : "#edf1f7"} />
           </>
         ) : null}
         <text

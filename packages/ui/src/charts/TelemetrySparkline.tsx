@@ -5,14 +5,14 @@
  */
 import { curveMonotoneX } from "@visx/curve";
 import { LinearGradient } from "@visx/gradient";
-import { scaleLinear } from "@visx/scale";
 import { area, line } from "@visx/shape";
-import { motion } from "motion/react";
+import * as m from "motion/react-m";
 import { useId, useMemo, type SVGProps } from "react";
 import { useMotionEnabled } from "../motion/MotionPreference";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { inkColor, severityTokens } from "../severity/tokens";
 import { formatValue as defaultFormat, withUnit } from "./format";
+import { scaleLinear } from "./scales";
 
 export type TelemetrySparklineProps<Datum> = Omit<SVGProps<SVGSVGElement>, "children" | "width" | "height"> & {
   /** Points, oldest first. */
@@ -65,7 +65,7 @@ export function TelemetrySparkline<Datum>({
     const xs = data.map(getX);
     const min = xs.length ? Math.min(...xs) : 0;
     const max = xs.length ? Math.max(...xs) : 1;
-    return scaleLinear<number>({ domain: [min, max === min ? min + 1 : max], range: [padding, width - padding] });
+    return scaleLinear({ domain: [min, max === min ? min + 1 : max], range: [padding, width - padding] });
   }, [data, getX, width, padding]);
 
   const yScale = useMemo(() => {
@@ -78,7 +78,7 @@ export function TelemetrySparkline<Datum>({
       max += 1;
     }
     const pad = (max - min) * 0.08;
-    return scaleLinear<number>({ domain: [min - pad, max + pad], range: [height - padding, padding] });
+    return scaleLinear({ domain: [min - pad, max + pad], range: [height - padding, padding] });
   }, [data, getY, threshold, height, padding]);
 
   const { linePath, areaPath, last } = useMemo(() => {
@@ -135,13 +135,13 @@ export function TelemetrySparkline<Datum>({
         ) : null}
         {data.length > 1 ? (
           <>
-            <motion.path
+            <m.path
               initial={false}
               animate={{ d: areaPath }}
               transition={transition}
               fill={`url(#spark-fill-${uid})`}
             />
-            <motion.path
+            <m.path
               initial={false}
               animate={{ d: linePath }}
               transition={transition}
@@ -154,10 +154,10 @@ export function TelemetrySparkline<Datum>({
           </>
         ) : null}
         {last ? (
-          <motion.g initial={false} animate={{ x: last.x, y: last.y }} transition={transition}>
+          <m.g initial={false} animate={{ x: last.x, y: last.y }} transition={transition}>
             {!stale ? <circle r={7} fill={stroke} fillOpacity={0.22} /> : null}
             <circle r={3.6} fill={stale ? "#0a0e17" : "#edf1f7"} stroke={stroke} strokeWidth={1.6} />
-          </motion.g>
+          </m.g>
         ) : null}
       </svg>
       <VisuallyHidden id={descId}>{summary}</VisuallyHidden>

@@ -5,13 +5,13 @@
  * (e.g. ingest rate) runs along the bottom lane.
  */
 import { curveMonotoneX } from "@visx/curve";
-import { scaleLinear, scaleUtc } from "@visx/scale";
 import { area, line } from "@visx/shape";
-import { motion } from "motion/react";
+import * as m from "motion/react-m";
 import { useId, useMemo, type ReactNode, type SVGProps } from "react";
 import { useMotionEnabled } from "../motion/MotionPreference";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { inkColor } from "../severity/tokens";
+import { scaleLinear, scaleTime } from "./scales";
 
 export type DensityPoint = { t: number; v: number };
 
@@ -86,7 +86,7 @@ export function TimelinePulseOverlay<Datum>({
   const innerRight = width - 16;
 
   const xScale = useMemo(
-    () => scaleUtc<number>({ domain: [new Date(from), new Date(to)], range: [GUTTER, innerRight] }),
+    () => scaleTime({ domain: [from, to], range: [GUTTER, innerRight] }),
     [from, to, innerRight],
   );
   const laneY = useMemo(() => {
@@ -109,7 +109,7 @@ export function TimelinePulseOverlay<Datum>({
     if (!density || density.length < 2) return null;
     const y0 = laneY.get(densityLabel) ?? height - AXIS;
     const max = Math.max(...density.map((d) => d.v), 1);
-    const yScale = scaleLinear<number>({ domain: [0, max], range: [y0 + 10, y0 - 12] });
+    const yScale = scaleLinear({ domain: [0, max], range: [y0 + 10, y0 - 12] });
     const x = (d: DensityPoint) => xScale(new Date(d.t));
     const y = (d: DensityPoint) => yScale(d.v);
     return {
@@ -187,7 +187,7 @@ export function TimelinePulseOverlay<Datum>({
               {isNewest ? (
                 motionOn ? (
                   [0, 0.9].map((delay) => (
-                    <motion.circle
+                    <m.circle
                       key={delay}
                       className="chiron-timeline__pulse"
                       fill="none"
@@ -203,7 +203,7 @@ export function TimelinePulseOverlay<Datum>({
                 )
               ) : null}
               {isNewest ? <circle r={16} fill={color} fillOpacity={0.14} /> : null}
-              <motion.g
+              <m.g
                 initial={isNewest && motionOn ? { scale: 0, opacity: 0 } : false}
                 animate={{ scale: 1, opacity: 1 }}
                 transition={{ type: "spring", stiffness: 260, damping: 18 }}
@@ -213,7 +213,7 @@ export function TimelinePulseOverlay<Datum>({
                 ) : (
                   <circle r={6} fill="#0a0e17" stroke={color} strokeWidth={1.8} />
                 )}
-              </motion.g>
+              </m.g>
             </g>
           );
         })}

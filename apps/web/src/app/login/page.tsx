@@ -1,5 +1,4 @@
 /** Sign-in route. An operator with a working session goes straight to the dashboard. */
-import { zMe } from "@chiron/api-client";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { LoginScreen } from "@/features/login/LoginScreen";
@@ -13,7 +12,7 @@ export const metadata = { title: "Sign in · Chiron" };
 export default async function LoginPage() {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (token) {
-    const me = await serverFetcher(token)("/auth/me", zMe).catch(() => null);
+    const me = await serverFetcher(token)("/auth/me", "zMe").catch(() => null);
     if (me) redirect("/");
   }
   const ready = await readiness();

@@ -3,13 +3,12 @@
 import { AuroraBackground, NoiseOverlay, SeverityBadge, SeverityIcon } from "@chiron/ui";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
-import { z } from "zod";
 import { hhmmss } from "@/lib/format";
 import { HttpError } from "@/lib/http";
 import { useNow } from "@/lib/use-now";
 import { Brand } from "../dashboard/Brand";
 import { Dial } from "./Dial";
-import { useDevSignIn, zDevSignIn } from "./useDevSignIn";
+import { checkDevSignIn, useDevSignIn } from "./useDevSignIn";
 import styles from "./login.module.css";
 
 export type LoginScreenProps = {
@@ -34,15 +33,15 @@ export function LoginScreen({ site, fleet, version, ssoUrl, ready, serverNow }: 
     router.refresh();
   });
 
-  const submitDev = (e: FormEvent) => {
+  const submitDev = async (e: FormEvent) => {
     e.preventDefault();
     setFormError(null);
-    const parsed = zDevSignIn.safeParse({ email, name });
-    if (!parsed.success) {
-      setFormError(z.flattenError(parsed.error).fieldErrors.email?.[0] ?? "Check the form.");
+    const checked = await checkDevSignIn(email, name);
+    if (!checked.ok) {
+      setFormError(checked.error);
       return;
     }
-    signIn.mutate(parsed.data);
+    signIn.mutate(checked.value);
   };
 
   const apiError =

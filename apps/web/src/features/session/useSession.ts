@@ -1,6 +1,5 @@
 "use client";
 /** The signed-in operator, token refresh (manual and automatic near expiry) and sign-out. */
-import { zTokenResponse } from "@chiron/api-client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
@@ -16,7 +15,7 @@ export function useSession(now: number) {
   const me = useQuery(meQuery());
 
   const refresh = useMutation({
-    mutationFn: () => browserFetch("/auth/refresh", zTokenResponse, { method: "POST", body: "{}" }),
+    mutationFn: () => browserFetch("/auth/refresh", "zTokenResponse", { method: "POST", body: "{}" }),
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.me }),
     onError: (error) => {
       if ((error as { status?: number }).status === 401) router.replace("/login");

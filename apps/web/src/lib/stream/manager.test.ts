@@ -5,6 +5,7 @@ import { backoffDelay } from "./backoff";
 import { createCacheSink } from "./cache-sink";
 import { StreamManager, type AuthCheck, type EventSourceLike } from "./manager";
 import { createSampleBuffer } from "./sample-buffer";
+import { safeValidate } from "../validate";
 import { iso, summary, T0 } from "../../../test/fixtures";
 
 class FakeEventSource implements EventSourceLike {
@@ -37,6 +38,8 @@ function setup(auth: () => AuthCheck = () => "ok") {
     checkAuth: vi.fn(async () => auth()),
     onPayload: (p, id) => payloads.push([p, id]),
     onUnauthorized,
+    // The real generated schema, without the lazy chunk load.
+    loadCheck: async () => (data) => safeValidate("zTelemetryPayload", data),
     now: () => Date.now(),
     random: () => 0.5,
   });

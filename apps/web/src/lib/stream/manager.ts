@@ -5,7 +5,8 @@
  * off with jitter; after OFFLINE_AFTER_MS of failures the state is "offline"
  * (the last data stays on screen, with its age).
  */
-import { zTelemetryPayload, type TelemetryPayload } from "@chiron/api-client";
+import type { TelemetryPayload } from "@chiron/api-client";
+import { loadValidation, type SafeResult } from "../validation-loader";
 import { backoffDelay, OFFLINE_AFTER_MS } from "./backoff";
 import { compareEventIds } from "./transforms";
 import { defaultTimers, type Timers } from "./sample-buffer";
@@ -35,6 +36,13 @@ export type AuthCheck = "ok" | "unauthorized" | "error";
 
 export const STREAM_EVENTS = ["samples", "gate", "timeline", "resync"] as const;
 
+/** Checks one frame's JSON against the generated TelemetryPayload schema. */
+export type PayloadCheck = (data: unknown) => SafeResult<TelemetryPayload>;
+
+/** zod and the schemas arrive on first use (see validation-loader.ts), here before the first open. */
+const loadPayloadCheck = (): Promise<PayloadCheck> =>
+  loadValidation().then((v) => (data) => v.safeValidate("zTelemetryPayload", data));
+
 export type StreamManagerDeps = Partial<Timers> & {
   /** Opens the connection (window.EventSource in the browser). */
   createEventSource: (url: string) => EventSourceLike;
@@ -44,6 +52,8 @@ export type StreamManagerDeps = Partial<Timers> & {
   onPayload: (payload: TelemetryPayload, id: string | null) => void;
   /** The session is gone. */
   onUnauthorized: () => void;
+  /** Loads the payload validator (default: the generated zod schema). */
+  loadCheck?: () => Promise<PayloadCheck>;
   /** Stream URL for a resume cursor. */
   url?: (lastEventId: string | null) => string;
   now?: () => number;
@@ -62,11 +72,13 @@ export class StreamManager {
   private offlineTimer: unknown = null;
   private running = false;
   private generation = 0;
+  private check: PayloadCheck | null = null;
   private readonly d: Required<Omit<StreamManagerDeps, keyof Timers>> & Timers;
 
   constructor(deps: StreamManagerDeps) {
     this.d = {
       url: streamUrl,
+      loadCheck: loadPayloadCheck,
       now: () => Date.now(),
       random: Math.random,
       offlineAfterMs: OFFLINE_AFTER_MS,
@@ -110,7 +122,7 @@ export class StreamManager {
     this.closeSource();
     let auth: AuthCheck;
     try {
-      auth = await this.d.checkAuth();
+      [auth, this.check] = await Promise.all([this.d.checkAuth(), this.check ?? this.d.loadCheck()]);
     } catch {
       auth = "error";
     }
@@ -148,9 +160,9 @@ export class StreamManager {
     if (id && this.state.lastEventId && compareEventIds(id, this.state.lastEventId) <= 0) return; // already applied
     let payload: TelemetryPayload;
     try {
-      const parsed = zTelemetryPayload.safeParse(JSON.parse(ev.data));
+      const parsed = this.check!(JSON.parse(ev.data));
       if (!parsed.success) {
-        console.warn("chiron stream: dropped an invalid payload", parsed.error.issues);
+        console.warn("chiron stream: dropped an invalid payload", parsed.issues);
         return;
       }
       payload = parsed.data;

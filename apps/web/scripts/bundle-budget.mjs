@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * Bundle budget: reads `next analyze` route summaries and fails when a route's
+ * client JavaScript (compressed, as Next reports it) is over budget. Run by
+ * `pnpm --filter web budget`, which analyzes into .next-analyze first.
+ *
+ *   node scripts/bundle-budget.mjs [--dir .next-analyze] [--json]
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+/** Compressed client bytes allowed per route (1 kB = 1000 bytes, like Next's own output). */
+export const BUDGETS = { "/": 250_000 };
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const { values: args } = parseArgs({
+  options: {
+    dir: { type: "string", default: process.env.NEXT_DIST_DIR || ".next-analyze" },
+    json: { type: "boolean", default: false },
+  },
+});
+const file = path.resolve(here, "..", args.dir, "diagnostics/analyze/data/route-summaries.json");
+
+let summaries;
+try {
+  summaries = JSON.parse(readFileSync(file, "utf8"));
+} catch (error) {
+  console.error(`bundle-budget: cannot read ${file} (${error.code ?? error.message}); run \`next analyze -o\` first.`);
+  process.exit(2);
+}
+
+const kB = (n) => `${(n / 1000).toFixed(1)} kB`;
+const rows = summaries
+  .filter((r) => r.client && r.client.size > 0)
+  .map((r) => ({ route: r.route, raw: r.client.size, compressed: r.client.compressed_size, budget: BUDGETS[r.route] ?? null }))
+  .sort((a, b) => a.route.localeCompare(b.route));
+
+if (args.json) {
+  console.log(JSON.stringify(rows, null, 2));
+} else {
+  console.log("route            client JS (raw)   compressed   budget");
+  for (const r of rows) {
+    const verdict = r.budget === null ? "" : `${kB(r.budget)} ${r.compressed <= r.budget ? "ok" : "OVER"}`;
+    console.log(`${r.route.padEnd(16)} ${kB(r.raw).padStart(15)}   ${kB(r.compressed).padStart(10)}   ${verdict}`);
+  }
+}
+
+const missing = Object.keys(BUDGETS).filter((route) => !rows.some((r) => r.route === route));
+const over = rows.filter((r) => r.budget !== null && r.compressed > r.budget);
+if (missing.length) console.error(`bundle-budget: no summary for ${missing.join(", ")}`);
+for (const r of over) console.error(`bundle-budget: ${r.route} ships ${kB(r.compressed)} compressed, budget ${kB(r.budget)}`);
+process.exit(missing.length || over.length ? 1 : 0);
