@@ -1,7 +1,7 @@
 /** Spec 6: axe on the login gate and the populated dashboard: no serious or critical violations. */
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
-import { badge, expect, gateCard, signIn, test } from "./support/fixtures";
+import { badge, expect, gateCard, signInQuick as signIn, test } from "./support/fixtures";
 
 async function seriousViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();

@@ -1,5 +1,5 @@
 /** Spec 4: a sample ingested through the API shows up within 2 s; a threshold crossing flips a gate and adds a pulse. */
-import { badge, buckets, expect, gateCard, signIn, test } from "./support/fixtures";
+import { badge, buckets, expect, gateCard, signInQuick as signIn, test } from "./support/fixtures";
 
 test("ingested samples move the sparkline and gauge within 2 s, and a crossing flips the gate and pulses the timeline", async ({ page, chiron }) => {
   const hex = chiron.uid("x").slice(2);

@@ -1,5 +1,5 @@
 /** Spec 5: the animations toggle switches motion off and on, survives a reload, and reduced motion wins. */
-import { expect, signIn, test } from "./support/fixtures";
+import { expect, signInQuick as signIn, test } from "./support/fixtures";
 
 test("the animations toggle turns motion off and on and the choice survives a reload", async ({ page }) => {
   await signIn(page);

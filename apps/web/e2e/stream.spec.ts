@@ -6,7 +6,7 @@
  * ingested while the page was disconnected all appear (resume from the last
  * event id: replayed from Redis, or a resync + refetch on the in-process bus).
  */
-import { badge, buckets, expect, gateCard, signIn, test } from "./support/fixtures";
+import { badge, buckets, expect, gateCard, signInQuick as signIn, test } from "./support/fixtures";
 
 test("LIVE -> RECONNECTING -> OFFLINE with data kept -> LIVE after restart, nothing missed", async ({ page, chiron }) => {
   test.setTimeout(90_000);

@@ -112,6 +112,20 @@ export async function signIn(page: Page, { email = "e2e@ridgeline.ops", name = "
   if (query) await page.goto(`/${query}`);
 }
 
+/**
+ * Signs in without the form: the same two calls the login screen makes (dev assertion, then
+ * /auth/token, which sets the httpOnly session cookie), through the web app's own /auth proxy.
+ * The login spec covers the form itself.
+ */
+export async function signInQuick(page: Page, { email = "e2e@ridgeline.ops", name = "E2E Operator", query = "" } = {}) {
+  const assertion = await page.request.post("/auth/dev/assertion", { data: { email, name } });
+  expect(assertion.ok(), await assertion.text()).toBe(true);
+  const token = await page.request.post("/auth/token", { data: { assertion: (await assertion.json()).assertion } });
+  expect(token.ok(), await token.text()).toBe(true);
+  await page.goto(`/${query}`);
+  await expect(page).toHaveURL(/\/(\?.*)?$/);
+}
+
 /** The header's streaming badge (role=status with data-status). */
 export const badge = (page: Page) => page.locator('[role="status"][data-status]');
 

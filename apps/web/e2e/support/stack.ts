@@ -7,7 +7,7 @@
  * Every child runs in its own process group so stop() takes its children too
  * (next start forks next-server), and an exit hook kills whatever is left.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, type WriteStream } from "node:fs";
 import { createServer } from "node:net";
@@ -60,12 +60,14 @@ async function waitFor(url: string, child: ChildProcess, what: string, timeoutMs
   throw new Error(`${what} did not answer ${url} within ${timeoutMs} ms; see ${log}`);
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): string {
-  const r = spawnSync(cmd, args, { env, cwd, encoding: "utf8", timeout: 60_000 });
-  if (r.status !== 0) {
-    throw new Error(`${cmd} ${args.join(" ")} failed (${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
-  }
-  return r.stdout;
+/** Runs a command to completion without blocking the event loop (next start boots meanwhile). */
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { env, cwd, encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${cmd} ${args.join(" ")} failed (${error.code ?? error.signal}):\n${stdout}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
 }
 
 /** Kill a process group: TERM, then KILL after `graceMs`. Resolves when the leader has exited. */
@@ -187,7 +189,7 @@ export class Stack {
     return env as NodeJS.ProcessEnv;
   }
 
-  private chiron(args: string[]): string {
+  private chiron(args: string[]): Promise<string> {
     return run(path.join(API_BIN, "chiron"), args, this.apiEnv(), this.workDir);
   }
 
@@ -196,19 +198,25 @@ export class Stack {
     if (!existsSync(path.join(WEB_DIR, ".next/BUILD_ID"))) throw new Error("apps/web is not built: run `pnpm turbo run build --filter web`");
     this.apiPort = Number(process.env.E2E_API_PORT) || (await freePort());
     this.webPort = Number(process.env.E2E_WEB_PORT) || (await freePort());
+    // The web app boots while the store is prepared; it only needs the API per request.
+    const results = await Promise.allSettled([this.prepareStore().then(() => this.startApi()), this.startWeb()]);
+    for (const r of results) if (r.status === "rejected") throw r.reason;
+    return this.info();
+  }
+
+  /** A fresh database at head and the suite's API key (ingest, read, admin) from the CLI. */
+  private async prepareStore(): Promise<void> {
     if (this.store === "postgres") {
       const id = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
       this.dbName = `chiron_e2e_${id}`;
       this.streamKey = `telemetry:e2e:${id}`;
-      run("createdb", ["-h", PG.host, "-p", PG.port, "-U", PG.user, this.dbName], process.env, this.workDir);
+      await run("createdb", ["-h", PG.host, "-p", PG.port, "-U", PG.user, this.dbName], process.env, this.workDir);
     }
-    this.chiron(["db", "upgrade"]);
-    const out = this.chiron(["clients", "create", "e2e-suite", "--scope", "ingest", "--scope", "read", "--scope", "admin"]);
+    await this.chiron(["db", "upgrade"]);
+    const out = await this.chiron(["clients", "create", "e2e-suite", "--scope", "ingest", "--scope", "read", "--scope", "admin"]);
     const key = out.split("\n").map((l) => l.trim()).find((l) => l.startsWith("chiron_"));
     if (!key) throw new Error(`no key in \`chiron clients create\` output:\n${out}`);
     this.apiKey = key;
-    await Promise.all([this.startApi(), this.startWeb()]);
-    return this.info();
   }
 
   info(): StackInfo {
