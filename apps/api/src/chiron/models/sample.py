@@ -59,3 +59,8 @@ class SampleRollup(Base):
     max: Mapped[float] = mapped_column(Float)
     sum: Mapped[float] = mapped_column(Float)
     count: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        # The summary's sparklines: every series' recent buckets at one resolution.
+        Index("ix_sample_rollups_resolution_bucket", "resolution_s", "bucket_start"),
+    )
