@@ -7,6 +7,7 @@
  */
 import type { TelemetryPayload } from "@chiron/api-client";
 import { loadValidation, type SafeResult } from "../validation-loader";
+import { log } from "../browser-log";
 import { backoffDelay, OFFLINE_AFTER_MS } from "./backoff";
 import { compareEventIds } from "./transforms";
 import { defaultTimers, type Timers } from "./sample-buffer";
@@ -163,11 +164,13 @@ export class StreamManager {
       const parsed = this.check!(JSON.parse(ev.data));
       if (!parsed.success) {
         console.warn("chiron stream: dropped an invalid payload", parsed.issues);
+        log.warn("stream: dropped an invalid payload", { "chiron.stream.event": ev.type, "chiron.issues": JSON.stringify(parsed.issues).slice(0, 500) });
         return;
       }
       payload = parsed.data;
     } catch {
       console.warn("chiron stream: dropped a non-JSON payload");
+      log.warn("stream: dropped a non-JSON payload", { "chiron.stream.event": ev.type });
       return;
     }
     this.d.onPayload(payload, id);
