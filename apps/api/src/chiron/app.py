@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from chiron import __version__
-from chiron.config import Settings, get_settings
+from chiron.config import Environment, Settings, get_settings
 from chiron.db import Database
 from chiron.errors import install_error_handlers
 from chiron.gates.staleness import run_sweeper
@@ -24,6 +24,8 @@ from chiron.openapi import install as install_openapi
 from chiron.state import AppState
 from chiron.stream.factory import build_bus
 from chiron.stream.hub import Hub
+from chiron.stream.workers import start_workers
+from chiron.telemetry.housekeeping import housekeeper
 
 log = structlog.get_logger("chiron.app")
 
@@ -37,7 +39,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database.from_settings(settings)
         bus = build_bus(settings)
-        hub = Hub(bus, settings.stream_queue_size)
+        hub = Hub(
+            bus,
+            settings.stream_queue_size,
+            heartbeat_s=settings.heartbeat_s,
+            # Fewer full GC pauses with many long-lived streams; tests keep the default.
+            tune_gc=settings.env is not Environment.test,
+        )
         observe_resources(db.engine, hub)
         app.state.chiron = AppState(settings=settings, db=db, bus=bus, hub=hub)
         if settings.should_seed_on_start:
@@ -45,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             await seed_if_empty(db, settings)
         await hub.start()
+        workers = await start_workers(bus, {"samples": housekeeper(db, settings)})
         sweeper = (
             asyncio.create_task(run_sweeper(db, bus, settings.stale_sweep_s))
             if settings.stale_sweep_s > 0
@@ -57,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if sweeper is not None:
                 sweeper.cancel()
                 await asyncio.gather(sweeper, return_exceptions=True)
+            await workers.stop()
             await hub.stop()
             await bus.close()
             await db.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chiron.errors import Conflict
@@ -58,12 +58,3 @@ async def purge_expired(session: AsyncSession, before: datetime) -> int:
         delete(IdempotencyRecord).where(IdempotencyRecord.created_at < before)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-async def exists(session: AsyncSession, principal: str, key: str) -> bool:
-    found = await session.scalar(
-        select(IdempotencyRecord.key).where(
-            IdempotencyRecord.principal == principal, IdempotencyRecord.key == key
-        )
-    )
-    return found is not None
