@@ -1,8 +1,13 @@
 /** Spec 5: the animations toggle switches motion off and on, survives a reload, and reduced motion wins. */
-import { expect, signInQuick as signIn, test } from "./support/fixtures";
+import type { Page } from "@playwright/test";
+import { badge, expect, signInQuick as signIn, test } from "./support/fixtures";
+
+/** data-motion is first set by the inline boot script; wait until React owns the page. */
+const hydrated = (page: Page) => expect(badge(page)).toHaveAttribute("data-status", "live", { timeout: 15_000 });
 
 test("the animations toggle turns motion off and on and the choice survives a reload", async ({ page }) => {
   await signIn(page);
+  await hydrated(page);
   const html = page.locator("html");
   const toggle = page.getByRole("switch", { name: "Animations" });
   const animatedCharts = page.locator("svg[data-animated]");
@@ -16,6 +21,7 @@ test("the animations toggle turns motion off and on and the choice survives a re
   await expect(animatedCharts).toHaveCount(0);
 
   await page.reload();
+  await hydrated(page);
   await expect(html).toHaveAttribute("data-motion", "off");
   await expect(page.getByRole("switch", { name: "Animations" })).toHaveAttribute("aria-checked", "false");
   await expect(animatedCharts).toHaveCount(0);
@@ -23,6 +29,7 @@ test("the animations toggle turns motion off and on and the choice survives a re
   await page.getByRole("switch", { name: "Animations" }).click();
   await expect(html).toHaveAttribute("data-motion", "on");
   await page.reload();
+  await hydrated(page);
   await expect(html).toHaveAttribute("data-motion", "on");
   await expect(page.getByRole("switch", { name: "Animations" })).toHaveAttribute("aria-checked", "true");
   await expect(animatedCharts.first()).toBeAttached();
@@ -33,10 +40,12 @@ test.describe("with prefers-reduced-motion: reduce", () => {
 
   test("motion is off even with the toggle on", async ({ page }) => {
     await signIn(page);
+    await hydrated(page);
     await expect(page.locator("html")).toHaveAttribute("data-motion", "off");
     await expect(page.getByRole("switch", { name: "Animations" })).toHaveAttribute("aria-checked", "true");
     await expect(page.locator("svg[data-animated]")).toHaveCount(0);
     await page.reload();
+    await hydrated(page);
     await expect(page.locator("html")).toHaveAttribute("data-motion", "off");
     await expect(page.locator("svg[data-animated]")).toHaveCount(0);
   });

@@ -135,7 +135,12 @@ export const gateCard = (page: Page, title: string) =>
 
 export const test = base.extend<{ chiron: Chiron }>({
   baseURL: async ({}, use) => use(need("E2E_BASE_URL")),
-  chiron: async ({}, use) => use(new Chiron()),
+  chiron: async ({}, use) => {
+    const chiron = new Chiron();
+    await use(chiron);
+    // A spec that stopped the API and then failed must not take the next specs down with it.
+    await chiron.startApi();
+  },
 });
 
 export { expect };
