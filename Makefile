@@ -12,7 +12,7 @@ PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: help setup setup-api setup-web services run api web simulate test test-api test-api-sqlite \
-        test-api-pg lint lint-api test-web e2e check-client check-deploy openapi client bench \
+        test-api-pg lint lint-api test-web e2e topology check-client check-deploy openapi client bench \
         migrate seed collector
 
 help: ## list the targets
@@ -44,7 +44,7 @@ migrate: setup-api ## apply migrations to CHIRON_DATABASE_URL
 seed: setup-api ## load demo data into CHIRON_DATABASE_URL
 	$(API) $(PY)/chiron db seed
 
-test: setup services lint test-api test-web check-client check-deploy e2e ## run every test
+test: setup services lint test-api test-web check-client check-deploy e2e topology ## run every test
 	@echo "make test: all suites passed"
 
 lint: lint-api ## lint and type-check everything
@@ -80,6 +80,9 @@ check-deploy: ## static checks of Dockerfiles, compose, workflow and collector c
 
 e2e: setup ## Playwright smoke suite on the real stack (embedded, then PostgreSQL + Redis)
 	@$(ROOT)/scripts/e2e.sh
+
+topology: setup services ## the compose topology as local processes (2 API replicas, web, PG, Redis, OTLP)
+	@$(ROOT)/scripts/topology-test.sh
 
 bench: setup-api services ## ingest and fan-out benchmarks (prints figures and ratios)
 	cd $(ROOT) && $(PY)/python bench/ingest.py && $(PY)/python bench/fanout.py
