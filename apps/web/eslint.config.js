@@ -5,7 +5,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: [".next", "node_modules", "next-env.d.ts", "test-results", "playwright-report"] },
+  { ignores: [".next", ".next-analyze", "node_modules", "next-env.d.ts", "test-results", "playwright-report"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
