@@ -114,7 +114,7 @@ export type Gate = {
     /**
      * Last Seen At
      */
-    last_seen_at?: string | null;
+    last_seen_at: string | null;
     /**
      * Metric
      */
@@ -160,7 +160,7 @@ export type Gate = {
      *
      * The threshold that set the status
      */
-    threshold?: number | null;
+    threshold: number | null;
     /**
      * Title
      */
@@ -168,7 +168,7 @@ export type Gate = {
     /**
      * Unit
      */
-    unit?: string | null;
+    unit: string | null;
     /**
      * Updated At
      */
@@ -176,7 +176,7 @@ export type Gate = {
     /**
      * Value
      */
-    value?: number | null;
+    value: number | null;
     /**
      * Warn
      */
@@ -201,7 +201,7 @@ export type GatePayload = {
     /**
      * Type
      */
-    type?: 'gate';
+    type: 'gate';
 };
 
 /**
@@ -319,7 +319,7 @@ export type IngestResult = {
      *
      * Bus position of this batch's message
      */
-    last_event_id?: string | null;
+    last_event_id: string | null;
 };
 
 /**
@@ -363,11 +363,11 @@ export type MetricSummary = {
     /**
      * Critical
      */
-    critical?: number | null;
+    critical: number | null;
     /**
      * Direction
      */
-    direction?: 'above' | 'below' | null;
+    direction: 'above' | 'below' | null;
     /**
      * Last Seen At
      */
@@ -411,7 +411,7 @@ export type MetricSummary = {
     /**
      * Warn
      */
-    warn?: number | null;
+    warn: number | null;
 };
 
 /**
@@ -441,7 +441,7 @@ export type ResyncPayload = {
     /**
      * Type
      */
-    type?: 'resync';
+    type: 'resync';
 };
 
 /**
@@ -499,7 +499,7 @@ export type SamplesPayload = {
     /**
      * Type
      */
-    type?: 'samples';
+    type: 'samples';
 };
 
 /**
@@ -589,7 +589,7 @@ export type StreamSample = {
     /**
      * Unit
      */
-    unit?: string | null;
+    unit: string | null;
     /**
      * Value
      */
@@ -681,7 +681,7 @@ export type TimelineEventOut = {
     /**
      * Gate Slug
      */
-    gate_slug?: string | null;
+    gate_slug: string | null;
     /**
      * Id
      */
@@ -697,7 +697,7 @@ export type TimelineEventOut = {
     /**
      * Source
      */
-    source?: string | null;
+    source: string | null;
     /**
      * Title
      */
@@ -719,7 +719,7 @@ export type TimelinePage = {
     /**
      * Next Cursor
      */
-    next_cursor?: string | null;
+    next_cursor: string | null;
 };
 
 /**
@@ -730,7 +730,7 @@ export type TimelinePayload = {
     /**
      * Type
      */
-    type?: 'timeline';
+    type: 'timeline';
 };
 
 /**
@@ -770,7 +770,7 @@ export type TokenResponse = {
     /**
      * Token Type
      */
-    token_type?: 'bearer';
+    token_type: 'bearer';
 };
 
 export type DashboardIngestSamplesData = {

@@ -56,7 +56,7 @@ export const zGate = z.object({
     description: z.string(),
     direction: z.enum(['above', 'below']),
     hysteresis: z.number(),
-    last_seen_at: z.nullish(z.iso.datetime({ offset: true })),
+    last_seen_at: z.nullable(z.iso.datetime({ offset: true })),
     metric: z.string(),
     min_violations: z.int(),
     position: z.int(),
@@ -70,11 +70,11 @@ export const zGate = z.object({
         'hold',
         'no-go'
     ]),
-    threshold: z.nullish(z.number()),
+    threshold: z.nullable(z.number()),
     title: z.string(),
-    unit: z.nullish(z.string()),
+    unit: z.nullable(z.string()),
     updated_at: z.iso.datetime({ offset: true }),
-    value: z.nullish(z.number()),
+    value: z.nullable(z.number()),
     warn: z.number()
 });
 
@@ -90,7 +90,7 @@ export const zGateList = z.object({
  */
 export const zGatePayload = z.object({
     gate: zGate,
-    type: z._default(z.optional(z.literal('gate')), 'gate')
+    type: z._default(z.literal('gate'), 'gate')
 });
 
 /**
@@ -144,7 +144,7 @@ export const zIngestResult = z.object({
     accepted: z.int(),
     duplicates: z.int(),
     gate_transitions: z.array(zGateTransition),
-    last_event_id: z.nullish(z.string())
+    last_event_id: z.nullable(z.string())
 });
 
 /**
@@ -177,7 +177,7 @@ export const zReadiness = z.object({
  */
 export const zResyncPayload = z.object({
     reason: z.string(),
-    type: z._default(z.optional(z.literal('resync')), 'resync')
+    type: z._default(z.literal('resync'), 'resync')
 });
 
 /**
@@ -236,8 +236,8 @@ export const zSparkPoint = z.object({
  * MetricSummary
  */
 export const zMetricSummary = z.object({
-    critical: z.nullish(z.number()),
-    direction: z.nullish(z.enum(['above', 'below'])),
+    critical: z.nullable(z.number()),
+    direction: z.nullable(z.enum(['above', 'below'])),
     last_seen_at: z.iso.datetime({ offset: true }),
     metric: z.string(),
     severity: z.enum([
@@ -252,7 +252,7 @@ export const zMetricSummary = z.object({
     ts: z.iso.datetime({ offset: true }),
     unit: z.nullable(z.string()),
     value: z.number(),
-    warn: z.nullish(z.number())
+    warn: z.nullable(z.number())
 });
 
 /**
@@ -262,7 +262,7 @@ export const zStreamSample = z.object({
     metric: z.string(),
     source: z.string(),
     ts: z.iso.datetime({ offset: true }),
-    unit: z.nullish(z.string()),
+    unit: z.nullable(z.string()),
     value: z.number()
 });
 
@@ -271,7 +271,7 @@ export const zStreamSample = z.object({
  */
 export const zSamplesPayload = z.object({
     samples: z.array(zStreamSample),
-    type: z._default(z.optional(z.literal('samples')), 'samples')
+    type: z._default(z.literal('samples'), 'samples')
 });
 
 /**
@@ -307,7 +307,7 @@ export const zTimelineEventCreate = z.object({
  */
 export const zTimelineEventOut = z.object({
     body: z.string(),
-    gate_slug: z.nullish(z.string()),
+    gate_slug: z.nullable(z.string()),
     id: z.int(),
     kind: z.string(),
     severity: z.enum([
@@ -315,7 +315,7 @@ export const zTimelineEventOut = z.object({
         'warning',
         'critical'
     ]),
-    source: z.nullish(z.string()),
+    source: z.nullable(z.string()),
     title: z.string(),
     ts: z.iso.datetime({ offset: true })
 });
@@ -325,7 +325,7 @@ export const zTimelineEventOut = z.object({
  */
 export const zTimelinePage = z.object({
     items: z.array(zTimelineEventOut),
-    next_cursor: z.nullish(z.string())
+    next_cursor: z.nullable(z.string())
 });
 
 /**
@@ -333,7 +333,7 @@ export const zTimelinePage = z.object({
  */
 export const zTimelinePayload = z.object({
     event: zTimelineEventOut,
-    type: z._default(z.optional(z.literal('timeline')), 'timeline')
+    type: z._default(z.literal('timeline'), 'timeline')
 });
 
 /**
@@ -371,7 +371,7 @@ export const zTokenResponse = z.object({
     expires_at: z.iso.datetime({ offset: true }),
     scopes: z.array(z.string()),
     subject: z.string(),
-    token_type: z._default(z.optional(z.literal('bearer')), 'bearer')
+    token_type: z._default(z.literal('bearer'), 'bearer')
 });
 
 export const zDashboardIngestSamplesBody = zSampleBatch;

@@ -23,7 +23,11 @@ Text = Annotated[str, Field(pattern=r"^[^\x00]*$")]
 class Schema(BaseModel):
     """Responses: plain, from ORM attributes."""
 
-    model_config = ConfigDict(from_attributes=True)
+    # A response always carries every field: defaults are "required" in the output schema,
+    # so generated clients get exact types (and a discriminated TelemetryPayload union).
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_serialization_defaults_required=True
+    )
 
 
 class InputSchema(BaseModel):

@@ -16,7 +16,7 @@ describe("applySamples", () => {
   });
 
   it("keeps sparklines ordered, de-duplicated and capped", () => {
-    const many = Array.from({ length: 80 }, (_, i) => ({ source: "rover-07", metric: "core.temp", value: i, ts: iso(T0 + (80 - i) * 1000) }));
+    const many = Array.from({ length: 80 }, (_, i) => ({ source: "rover-07", metric: "core.temp", value: i, unit: null, ts: iso(T0 + (80 - i) * 1000) }));
     const next = applySamples(summary(), [...many, many[0]!], 60);
     const spark = next.metrics[0]!.sparkline;
     expect(spark).toHaveLength(60);
@@ -27,14 +27,14 @@ describe("applySamples", () => {
   });
 
   it("ignores late samples for the latest value", () => {
-    const next = applySamples(summary(), [{ source: "rover-07", metric: "core.temp", value: 99, ts: iso(T0 - 500) }]);
+    const next = applySamples(summary(), [{ source: "rover-07", metric: "core.temp", value: 99, unit: null, ts: iso(T0 - 500) }]);
     expect(next.metrics[0]!.value).toBe(60);
     expect(next.metrics[0]!.sparkline).toHaveLength(4);
   });
 
   it("clears staleness when a silent source speaks again", () => {
     const s = summary({ metrics: [metric({ stale: true })] });
-    expect(applySamples(s, [{ source: "rover-07", metric: "core.temp", value: 61, ts: iso(T0 + 5000) }]).metrics[0]!.stale).toBe(false);
+    expect(applySamples(s, [{ source: "rover-07", metric: "core.temp", value: 61, unit: null, ts: iso(T0 + 5000) }]).metrics[0]!.stale).toBe(false);
   });
 
   it("adds metrics the snapshot did not know", () => {
