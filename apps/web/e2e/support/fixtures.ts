@@ -133,14 +133,18 @@ export const badge = (page: Page) => page.locator('[role="status"][data-status]'
 export const gateCard = (page: Page, title: string) =>
   page.getByRole("region", { name: "Gates" }).getByRole("article", { name: title, exact: true });
 
+// Playwright reads fixture dependencies from the first parameter's destructuring pattern: `{}` is how
+// a fixture says it has none.
+/* eslint-disable no-empty-pattern */
 export const test = base.extend<{ chiron: Chiron }>({
-  baseURL: async ({}, use) => use(need("E2E_BASE_URL")),
-  chiron: async ({}, use) => {
+  baseURL: async ({}, provide) => provide(need("E2E_BASE_URL")),
+  chiron: async ({}, provide) => {
     const chiron = new Chiron();
-    await use(chiron);
+    await provide(chiron);
     // A spec that stopped the API and then failed must not take the next specs down with it.
     await chiron.startApi();
   },
 });
+/* eslint-enable no-empty-pattern */
 
 export { expect };
