@@ -16,6 +16,7 @@ from chiron.db import Database
 from chiron.errors import install_error_handlers
 from chiron.gates.staleness import run_sweeper
 from chiron.health import router as health_router
+from chiron.kit.tasks import stop_tasks
 from chiron.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
 from chiron.observability.instrument import instrument_app, observe_resources
 from chiron.observability.logging import configure_logging
@@ -64,8 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             if sweeper is not None:
-                sweeper.cancel()
-                await asyncio.gather(sweeper, return_exceptions=True)
+                await stop_tasks([sweeper])
             await workers.stop()
             await hub.stop()
             await bus.close()

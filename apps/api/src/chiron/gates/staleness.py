@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 
 from chiron.db import Database
 from chiron.gates import service as gates
+from chiron.kit.tasks import cancel_requested
 from chiron.kit.time import as_utc, utcnow
 from chiron.models import HeroGate, MetricLatest
 from chiron.stream.bus import Bus
@@ -111,6 +112,8 @@ async def run_sweeper(db: Database, bus: Bus, interval_s: float) -> None:
             await sweep(db, bus)
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a failed sweep is retried on the next tick
+        except Exception as exc:
+            if cancel_requested():
+                raise asyncio.CancelledError from exc
             log.warning("staleness_sweep_failed", error=type(exc).__name__)
         await asyncio.sleep(interval_s)

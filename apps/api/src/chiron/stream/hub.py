@@ -6,13 +6,13 @@ a failing bus marks the hub degraded, tells every connection to resync, and is r
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import time
 from collections import deque
 
 import structlog
 
+from chiron.kit.tasks import cancel_requested, stop_tasks
 from chiron.stream.bus import Bus, BusMessage, StreamId, parse_id
 from chiron.stream.frames import Frame, Resync, encode_message
 
@@ -165,11 +165,7 @@ class Hub:
 
     async def stop(self) -> None:
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await stop_tasks(tasks)
         for subscriber in list(self._subscribers):
             subscriber.close()
 
@@ -199,14 +195,16 @@ class Hub:
 
     async def _run(self) -> None:
         backoff = 0.1
-        while True:
+        while not cancel_requested():
             try:
                 if self.cursor is None:
                     self.cursor = await self.bus.last_id() or "0-0"
                 messages = await self.bus.read_new(self.cursor, self.block_ms, self.batch)
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - any bus failure: degrade, resync, retry
+            except Exception as exc:
+                if cancel_requested():
+                    raise asyncio.CancelledError from exc
                 self.bus_errors += 1
                 if not self.degraded:
                     self.degraded = True

@@ -10,7 +10,6 @@ another (XREADGROUP + XACK + XAUTOCLAIM; the in-process bus has the same shape).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import socket
 import time
@@ -18,6 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 
 import structlog
 
+from chiron.kit.tasks import cancel_requested, stop_tasks
 from chiron.stream.bus import Bus, BusMessage
 
 log = structlog.get_logger("chiron.stream.workers")
@@ -79,9 +79,7 @@ class Workers:
     async def stop(self) -> None:
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await stop_tasks([task])
 
     async def run_once(self, block_ms: int | None = None) -> int:
         """Claim stale entries when due, then read and handle one batch; return how many."""
@@ -136,13 +134,15 @@ class Workers:
 
     async def _run(self) -> None:
         backoff = 0.1
-        while True:
+        while not cancel_requested():
             try:
                 await self.run_once()
                 backoff = 0.1
             except asyncio.CancelledError:
                 raise
-            except Exception as exc:  # noqa: BLE001 - bus down: wait and try again
+            except Exception as exc:
+                if cancel_requested():
+                    raise asyncio.CancelledError from exc
                 self._group_ready = False
                 log.warning("workers_bus_error", bus=self.bus.name, error=repr(exc))
                 await asyncio.sleep(backoff)
