@@ -71,3 +71,34 @@ async def test_body_over_the_limit_is_413_before_parsing(
     )
     assert response.status_code == 413
     assert response.json()["error"]["code"] == "payload_too_large"
+
+
+async def test_store_outage_is_503_with_retry_after_and_never_500(
+    client: httpx.AsyncClient, state: AppState
+) -> None:
+    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+    from chiron.auth import tokens
+
+    # A service token needs no store; the store itself is unreachable (closed port).
+    token, _ = tokens.issue(state.settings, "user_outage", ["ingest", "read", "admin"])
+    await state.db.dispose()
+    state.db.engine = create_async_engine(
+        "postgresql+asyncpg://nobody@127.0.0.1:1/none", connect_args={"timeout": 2}
+    )
+    state.db.sessionmaker = async_sessionmaker(state.db.engine, expire_on_commit=False)
+    headers = {"Authorization": f"Bearer {token}"}
+    for method, path, body in (
+        (
+            "POST",
+            "/api/v1/dashboard/samples",
+            {"samples": [{"source": "a", "metric": "m", "value": 1.0}]},
+        ),
+        ("GET", "/api/v1/dashboard/summary", None),
+        ("GET", "/api/v1/dashboard/timeline", None),
+        ("GET", "/api/v1/gates", None),
+    ):
+        response = await client.request(method, path, json=body, headers=headers)
+        assert response.status_code == 503, (path, response.text)
+        assert response.json()["error"]["code"] == "store_unavailable"
+        assert response.headers["retry-after"]

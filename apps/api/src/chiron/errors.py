@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -168,15 +169,23 @@ def install_error_handlers(app: FastAPI) -> None:
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return error_response(exc.status_code, code, message, headers=exc.headers)
 
-    @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         from chiron.db import is_store_outage
 
         if is_store_outage(exc):
+            structlog.get_logger("chiron.errors").warning(
+                "store_unavailable", error=type(exc).__name__
+            )
             return error_response(
                 503, "store_unavailable", "The store is unavailable", headers={"Retry-After": "5"}
             )
-        import structlog
-
         structlog.get_logger("chiron.errors").exception("unhandled_error")
         return error_response(500, "internal_error", "Internal error")
+
+    # Store outages are expected failures: handled by class (in the exception middleware,
+    # which answers and stops) rather than only by the catch-all, which re-raises.
+    from sqlalchemy.exc import DBAPIError
+
+    for outage in (DBAPIError, OSError, TimeoutError):
+        app.add_exception_handler(outage, _unexpected)
+    app.add_exception_handler(Exception, _unexpected)
