@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chiron.config import Settings
-from chiron.db import Database, run_after_commit
+from chiron.db import Database
 from chiron.state import AppState
 from chiron.stream.bus import Bus
 
@@ -42,14 +42,8 @@ async def get_session(
     Scoped to the endpoint function so the commit happens before the response is sent; a
     failed commit is an error answer, never a 2xx for data that was not stored.
     """
-    async with db.sessionmaker() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            await session.rollback()
-            raise
-    await run_after_commit(session)
+    async with db.transaction() as session:
+        yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
