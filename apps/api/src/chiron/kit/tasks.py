@@ -21,11 +21,12 @@ def cancel_requested() -> bool:
     return task is not None and task.cancelling() > 0
 
 
-async def stop_tasks(tasks: Iterable[asyncio.Task[None]], timeout_s: float = 0.5) -> None:
+async def stop_tasks(tasks: Iterable[asyncio.Task[None]], timeout_s: float = 3.0) -> None:
     """Cancel, then wait a bounded time: shutdown must never hang on one stuck task.
 
     A task whose cancel was swallowed inside a blocking read leaves by itself once the
-    read returns (its loop checks `cancel_requested()`), or when the bus is closed.
+    read returns (its loop checks `cancel_requested()`): the default wait outlasts the
+    bus's longest block (2 s), so the task ends and its connection is released cleanly.
     """
     pending = [task for task in tasks if not task.done()]
     for task in pending:
