@@ -1,10 +1,17 @@
 #!/usr/bin/env node
 /**
- * Bundle budget: reads `next analyze` route summaries and fails when a route's
- * client JavaScript (compressed, as Next reports it) is over budget. Run by
+ * Bundle report: reads `next analyze` route summaries and prints each route's
+ * client JavaScript (compressed, as Next reports it) against the budget. Run by
  * `pnpm --filter web budget`, which analyzes into .next-analyze first.
  *
- *   node scripts/bundle-budget.mjs [--dir .next-analyze] [--json]
+ * Informational by default (exit 0, says "over" or "ok"): Next's route summary
+ * sums per-module compression and counts polyfill-nomodule.js, which modern
+ * browsers never fetch, so it overstates what a browser downloads. The enforced
+ * budget is the wire size, checked in Chromium by e2e/perf.spec.ts (see
+ * docs/performance.md, "Web bundle"). `--strict` makes an over-budget route
+ * exit 1 (a missing summary or analyze output is always an error).
+ *
+ *   node scripts/bundle-budget.mjs [--dir .next-analyze] [--json] [--strict]
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -19,6 +26,7 @@ const { values: args } = parseArgs({
   options: {
     dir: { type: "string", default: process.env.NEXT_DIST_DIR || ".next-analyze" },
     json: { type: "boolean", default: false },
+    strict: { type: "boolean", default: false },
   },
 });
 const file = path.resolve(here, "..", args.dir, "diagnostics/analyze/data/route-summaries.json");
@@ -50,5 +58,7 @@ if (args.json) {
 const missing = Object.keys(BUDGETS).filter((route) => !rows.some((r) => r.route === route));
 const over = rows.filter((r) => r.budget !== null && r.compressed > r.budget);
 if (missing.length) console.error(`bundle-budget: no summary for ${missing.join(", ")}`);
-for (const r of over) console.error(`bundle-budget: ${r.route} ships ${kB(r.compressed)} compressed, budget ${kB(r.budget)}`);
-process.exit(missing.length || over.length ? 1 : 0);
+const say = args.strict ? console.error : console.log;
+for (const r of over) say(`bundle-budget: ${r.route} is ${kB(r.compressed)} compressed in the route summary, over ${kB(r.budget)}${args.strict ? "" : " (informational; the enforced budget is the wire size in e2e/perf.spec.ts)"}`);
+for (const r of rows.filter((x) => x.budget !== null && x.compressed <= x.budget)) say(`bundle-budget: ${r.route} is ${kB(r.compressed)} compressed in the route summary, under ${kB(r.budget)}`);
+process.exit(missing.length || (args.strict && over.length) ? 1 : 0);

@@ -2,7 +2,7 @@
 /** The hero band: every gate as a large card, with the go / hold / no-go / stale tally. */
 import type { Gate, MetricSummary } from "@chiron/api-client";
 import { SeverityIcon, type Severity } from "@chiron/ui";
-import type { CSSProperties } from "react";
+import { memo, type CSSProperties } from "react";
 import { GateCard } from "./GateCard";
 import type { GateView } from "./gate-view";
 import styles from "./gates.module.css";
@@ -16,7 +16,8 @@ export type GatesBandProps = {
 const ORDER: Severity[] = ["no-go", "hold", "go", "stale"];
 const WORD: Record<Severity, string> = { "no-go": "NO-GO", hold: "HOLD", go: "GO", stale: "STALE" };
 
-export function GatesBand({ gates, metrics, now }: GatesBandProps) {
+/** Memoised, like the other bands: the dashboard hands it deferred data (see Dashboard.tsx). */
+export const GatesBand = memo(function GatesBand({ gates, metrics, now }: GatesBandProps) {
   const tally = Object.fromEntries(ORDER.map((s) => [s, 0])) as Record<Severity, number>;
   for (const { view } of gates) tally[view.severity] += 1;
   const spark = (g: Gate) => metrics.find((m) => m.source === g.source && m.metric === g.metric)?.sparkline;
@@ -43,4 +44,4 @@ export function GatesBand({ gates, metrics, now }: GatesBandProps) {
       </div>
     </section>
   );
-}
+});

@@ -2,7 +2,7 @@
 /** Radial gauges for the gated metrics, each with its thresholds and trend beside it. */
 import type { MetricSummary } from "@chiron/api-client";
 import { levelToSeverity, levelWord, SeverityBadge, TelemetryRadialGauge } from "@chiron/ui";
-import type { CSSProperties } from "react";
+import { memo, type CSSProperties } from "react";
 import { ageShort, hhmm } from "@/lib/format";
 import { gaugeRange, metricFormatter, thresholdSymbol, trendPerMinute } from "./metric-format";
 import styles from "./metrics.module.css";
@@ -28,7 +28,63 @@ function Trend({ m }: { m: MetricSummary }) {
   );
 }
 
-export function KeyMetrics({ items, now, subtitle }: { items: KeyMetric[]; now: number; subtitle: string }) {
+/** One gauge with its thresholds; memoised, so only gauges whose metric changed are redrawn. */
+const KeyMetricCell = memo(function KeyMetricCell({ metric: m, title, stale, now }: KeyMetric & { now: number }) {
+  const { min, max } = gaugeRange(m);
+  const fmt = metricFormatter(m.unit, m.value);
+  const sym = thresholdSymbol(m.direction);
+  const lastSeen = m.last_seen_at ? Date.parse(m.last_seen_at) : null;
+  return (
+    <div className={styles.keyCell} data-stale={stale || undefined}>
+      <TelemetryRadialGauge
+        value={m.value}
+        min={min}
+        max={max}
+        warn={m.warn}
+        critical={m.critical}
+        direction={m.direction ?? "above"}
+        unit={m.unit}
+        label={title}
+        level={m.severity}
+        stale={stale}
+        size={116}
+        showSeverity={false}
+        formatValue={fmt}
+      />
+      <div className={styles.keyInfo}>
+        <h3 className={styles.keyTitle} title={title}>
+          {title}
+        </h3>
+        <p className={`${styles.keyKey} mono`}>{m.metric}</p>
+        <SeverityBadge
+          severity={stale ? "stale" : levelToSeverity[m.severity]}
+          word={stale ? `STALE${lastSeen ? ` · ${ageShort(now - lastSeen)}` : ""}` : levelWord[m.severity]}
+          className={styles.keyBadge}
+          style={stale ? { color: "var(--c-text)" } : undefined}
+        />
+        <ul className={styles.thresholds}>
+          {m.warn != null ? (
+            <li>
+              <span className={styles.dash} data-level="warn" aria-hidden /> warn {sym} {fmt(m.warn)}
+            </li>
+          ) : null}
+          {m.critical != null ? (
+            <li>
+              <span className={styles.dash} data-level="critical" aria-hidden /> crit {sym} {fmt(m.critical)}
+            </li>
+          ) : null}
+          {stale && lastSeen ? (
+            <li className={styles.trend}>silent since {hhmm(lastSeen)}</li>
+          ) : (
+            <Trend m={m} />
+          )}
+        </ul>
+      </div>
+    </div>
+  );
+});
+
+export const KeyMetrics = memo(function KeyMetrics({ items, now, subtitle }: { items: KeyMetric[]; now: number; subtitle: string }) {
   return (
     <section className={`panel ${styles.keyPanel}`} aria-labelledby="key-metrics-heading">
       <div className="panel-head">
@@ -38,61 +94,11 @@ export function KeyMetrics({ items, now, subtitle }: { items: KeyMetric[]; now: 
         <span className="section-meta">{subtitle}</span>
       </div>
       <div className={styles.keyGrid} style={{ "--cols": balancedColumns(items.length, 6) } as CSSProperties}>
-        {items.map(({ metric: m, title, stale }) => {
-          const { min, max } = gaugeRange(m);
-          const fmt = metricFormatter(m.unit, m.value);
-          const sym = thresholdSymbol(m.direction);
-          const lastSeen = m.last_seen_at ? Date.parse(m.last_seen_at) : null;
-          return (
-            <div key={`${m.source}/${m.metric}`} className={styles.keyCell} data-stale={stale || undefined}>
-              <TelemetryRadialGauge
-                value={m.value}
-                min={min}
-                max={max}
-                warn={m.warn}
-                critical={m.critical}
-                direction={m.direction ?? "above"}
-                unit={m.unit}
-                label={title}
-                level={m.severity}
-                stale={stale}
-                size={116}
-                showSeverity={false}
-                formatValue={fmt}
-              />
-              <div className={styles.keyInfo}>
-                <h3 className={styles.keyTitle} title={title}>
-                  {title}
-                </h3>
-                <p className={`${styles.keyKey} mono`}>{m.metric}</p>
-                <SeverityBadge
-                  severity={stale ? "stale" : levelToSeverity[m.severity]}
-                  word={stale ? `STALE${lastSeen ? ` · ${ageShort(now - lastSeen)}` : ""}` : levelWord[m.severity]}
-                  className={styles.keyBadge}
-                  style={stale ? { color: "var(--c-text)" } : undefined}
-                />
-                <ul className={styles.thresholds}>
-                  {m.warn != null ? (
-                    <li>
-                      <span className={styles.dash} data-level="warn" aria-hidden /> warn {sym} {fmt(m.warn)}
-                    </li>
-                  ) : null}
-                  {m.critical != null ? (
-                    <li>
-                      <span className={styles.dash} data-level="critical" aria-hidden /> crit {sym} {fmt(m.critical)}
-                    </li>
-                  ) : null}
-                  {stale && lastSeen ? (
-                    <li className={styles.trend}>silent since {hhmm(lastSeen)}</li>
-                  ) : (
-                    <Trend m={m} />
-                  )}
-                </ul>
-              </div>
-            </div>
-          );
-        })}
+        {items.map(({ metric, title, stale }) => (
+          // `now` only matters to a stale gauge (its age): a live one is not redrawn by the clock.
+          <KeyMetricCell key={`${metric.source}/${metric.metric}`} metric={metric} title={title} stale={stale} now={stale ? now : 0} />
+        ))}
       </div>
     </section>
   );
-}
+});

@@ -2,6 +2,7 @@
 /** One metric in the signals grid: value + unit, sparkline with its range, threshold line when crossed. */
 import type { MetricSummary } from "@chiron/api-client";
 import { levelColor, levelToSeverity, SeverityIcon, TelemetrySparkline } from "@chiron/ui";
+import { memo } from "react";
 import { ageShort } from "@/lib/format";
 import { useElementWidth } from "@/lib/use-element-width";
 import { metricFormatter } from "./metric-format";
@@ -11,7 +12,8 @@ type Point = { ts: string; value: number };
 const getX = (p: Point) => Date.parse(p.ts);
 const getY = (p: Point) => p.value;
 
-export function SignalCell({ metric: m, title, stale, now }: { metric: MetricSummary; title: string; stale: boolean; now: number }) {
+/** Memoised on its props: the stream replaces a metric object only when that series got samples. */
+export const SignalCell = memo(function SignalCell({ metric: m, title, stale, now }: { metric: MetricSummary; title: string; stale: boolean; now: number }) {
   const [ref, width] = useElementWidth<HTMLDivElement>(180);
   const fmt = metricFormatter(m.unit, m.value);
   const alert = !stale && m.severity !== "ok";
@@ -62,4 +64,4 @@ export function SignalCell({ metric: m, title, stale, now }: { metric: MetricSum
       </div>
     </div>
   );
-}
+});

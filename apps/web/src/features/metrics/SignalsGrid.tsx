@@ -1,12 +1,14 @@
 "use client";
 /** Every metric as a sparkline cell. */
 import type { MetricSummary } from "@chiron/api-client";
+import { memo } from "react";
 import { SignalCell } from "./SignalCell";
 import styles from "./metrics.module.css";
 
 export type SignalItem = { metric: MetricSummary; title: string; stale: boolean };
 
-export function SignalsGrid({ items, now, windowLabel }: { items: SignalItem[]; now: number; windowLabel: string }) {
+/** Memoised: a stream flush re-renders only the cells whose metric changed (see SignalCell). */
+export const SignalsGrid = memo(function SignalsGrid({ items, now, windowLabel }: { items: SignalItem[]; now: number; windowLabel: string }) {
   return (
     <section className={`panel ${styles.signalsPanel}`} aria-labelledby="signals-heading">
       <div className="panel-head">
@@ -19,9 +21,10 @@ export function SignalsGrid({ items, now, windowLabel }: { items: SignalItem[]; 
       </div>
       <div className={styles.signalsGrid}>
         {items.map((it) => (
-          <SignalCell key={`${it.metric.source}/${it.metric.metric}`} metric={it.metric} title={it.title} stale={it.stale} now={now} />
+          // `now` only matters to a stale cell (its age tag): a live cell is not redrawn by the clock.
+          <SignalCell key={`${it.metric.source}/${it.metric.metric}`} metric={it.metric} title={it.title} stale={it.stale} now={it.stale ? now : 0} />
         ))}
       </div>
     </section>
   );
-}
+});

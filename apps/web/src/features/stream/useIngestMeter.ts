@@ -1,5 +1,9 @@
 "use client";
-/** Samples per second from the summary's running total, and a 30-minute density trace built while the page is open. */
+/**
+ * Samples per second from the summary's running total, and a 30-minute density trace built while
+ * the page is open. Sampled once per clock tick (not on every stream flush): the rate is shown
+ * per second anyway, and a new density array per flush would redraw the timeline 4 times a second.
+ */
 import type { DensityPoint } from "@chiron/ui";
 import { useEffect, useRef, useState } from "react";
 
@@ -8,12 +12,22 @@ const KEEP_MS = 30 * 60_000;
 
 export function useIngestMeter(total: number | undefined, now: number) {
   const history = useRef<{ t: number; total: number }[]>([]);
+  const latest = useRef(total);
   const [meter, setMeter] = useState<{ rate: number | null; density: DensityPoint[] }>({ rate: null, density: [] });
 
+  const ready = total !== undefined;
+
+  // Declared first, so it runs before the tick below in the same commit.
   useEffect(() => {
+    latest.current = total;
+  }, [total]);
+
+  useEffect(() => {
+    const total = latest.current;
     if (total === undefined) return;
     const h = history.current;
     const last = h[h.length - 1];
+    if (last && last.t === now && last.total === total) return;
     if (last && total < last.total) h.length = 0; // resync to a fresh snapshot
     h.push({ t: now, total });
     while (h.length > 2 && now - h[0]!.t > KEEP_MS) h.shift();
@@ -31,7 +45,7 @@ export function useIngestMeter(total: number | undefined, now: number) {
       .filter(([, v]) => v.t1 > v.t0)
       .map(([b, v]) => ({ t: b + BUCKET_MS / 2, v: ((v.max - v.min) / (v.t1 - v.t0)) * 1000 }));
     setMeter({ rate, density });
-  }, [total, now]);
+  }, [now, ready]);
 
   return meter;
 }

@@ -2,6 +2,7 @@
 /** The timeline band: lanes with pulses on a 30-minute axis, and the latest events as a list. */
 import type { TimelineEventOut } from "@chiron/api-client";
 import { SeverityIcon, TimelinePulseOverlay, type DensityPoint } from "@chiron/ui";
+import { memo } from "react";
 import { hhmmss } from "@/lib/format";
 import { useElementWidth } from "@/lib/use-element-width";
 import { colorOf, EventGlyph, LANES, laneOf } from "./event-style";
@@ -13,7 +14,8 @@ const getTime = (e: TimelineEventOut) => Date.parse(e.ts);
 const getTitle = (e: TimelineEventOut) => `${e.title}${e.body ? ` (${e.body})` : ""}`;
 const renderMarker = (e: TimelineEventOut) => <EventGlyph event={e} size={18} centered />;
 
-export function TimelineBand({ events, now, density }: { events: TimelineEventOut[]; now: number; density?: DensityPoint[] }) {
+/** Memoised: redrawn by the clock tick and new events, not by every stream flush. */
+export const TimelineBand = memo(function TimelineBand({ events, now, density }: { events: TimelineEventOut[]; now: number; density?: DensityPoint[] }) {
   const [ref, width] = useElementWidth<HTMLDivElement>(900);
   const recent = events.slice(0, 5);
   return (
@@ -78,4 +80,4 @@ export function TimelineBand({ events, now, density }: { events: TimelineEventOu
       </div>
     </section>
   );
-}
+});
