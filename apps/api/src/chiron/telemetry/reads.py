@@ -41,8 +41,9 @@ async def summary(session: AsyncSession, now: datetime, last_event_id: str | Non
 
     spark: dict[tuple[str, str], list[SparkPoint]] = defaultdict(list)
     since = now - timedelta(seconds=SPARK_RESOLUTION_S * SPARK_POINTS)
-    for r in await repo.recent_rollups(SPARK_RESOLUTION_S, since):
-        spark[(r.source, r.metric)].append(SparkPoint(ts=r.bucket_start, value=r.sum / r.count))
+    for source, metric, start, mean in await repo.recent_means(SPARK_RESOLUTION_S, since):
+        # Built from typed store rows: no need to validate each point again.
+        spark[(source, metric)].append(SparkPoint.model_construct(ts=start, value=float(mean)))
 
     metrics = []
     for m in latest:

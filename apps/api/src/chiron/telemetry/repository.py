@@ -181,11 +181,18 @@ class TelemetryRepository(Repository):
         )
         return result.all()
 
-    async def recent_rollups(self, resolution_s: int, since: datetime) -> Sequence[SampleRollup]:
-        result = await self.session.scalars(
-            select(SampleRollup)
-            .where(SampleRollup.resolution_s == resolution_s, SampleRollup.bucket_start >= since)
-            .order_by(SampleRollup.source, SampleRollup.metric, SampleRollup.bucket_start)
+    async def recent_means(
+        self, resolution_s: int, since: datetime
+    ) -> Sequence[tuple[str, str, datetime, float]]:
+        """(source, metric, bucket start, mean) of every series' buckets since `since`.
+
+        Plain rows, not ORM objects: the summary reads thousands of them per call.
+        """
+        r = SampleRollup
+        result = await self.session.execute(
+            select(r.source, r.metric, r.bucket_start, r.sum / r.count)
+            .where(r.resolution_s == resolution_s, r.bucket_start >= since)
+            .order_by(r.source, r.metric, r.bucket_start)
         )
         return result.all()
 
