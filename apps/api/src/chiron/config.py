@@ -60,7 +60,6 @@ class Settings(BaseSettings):
 
     # ingest
     max_body_bytes: int = 4 * 1024 * 1024
-    max_batch: int = 5_000
     future_tolerance_s: float = 300.0
     max_age_days: int = 365 * 5
     idempotency_ttl_s: int = 24 * 3600

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +23,6 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from chiron.config import Settings
-
-AfterCommit = Callable[[], Awaitable[None]]
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
@@ -97,7 +95,6 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
-        await run_after_commit(session)
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
@@ -105,17 +102,6 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-
-
-def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
-    """Run `callback` once the session's transaction has committed (never on rollback)."""
-    session.info.setdefault("after_commit", []).append(callback)
-
-
-async def run_after_commit(session: AsyncSession) -> None:
-    callbacks: list[AfterCommit] = session.info.pop("after_commit", [])
-    for callback in callbacks:
-        await callback()
 
 
 def is_store_outage(exc: BaseException) -> bool:
