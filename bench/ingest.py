@@ -207,7 +207,8 @@ def chiron(
 ) -> dict[str, float]:
     token = api_key(url, "ingest", "read")
     port = free_port()
-    with chiron_server(url, port, redis, workers=args.workers):
+    # As deployed: production mode (JSON logs, GC tuned for a long-lived server).
+    with chiron_server(url, port, redis, workers=args.workers, CHIRON_ENV="production"):
         asyncio.run(drive(port, token, batches[:4], 2, 1.0))  # warm up
         return asyncio.run(drive(port, token, batches, args.concurrency, args.seconds))
 

@@ -6,11 +6,11 @@ import structlog
 
 from chiron.observability import metrics
 from chiron.stream.bus import Bus
-from chiron.stream.payloads import GatePayload, SamplesPayload, TimelinePayload, encode
+from chiron.stream.payloads import Encoded, GatePayload, SamplesPayload, TimelinePayload, encode
 
 log = structlog.get_logger("chiron.stream.publisher")
 
-Publishable = SamplesPayload | GatePayload | TimelinePayload
+Publishable = SamplesPayload | GatePayload | TimelinePayload | Encoded
 
 
 class PublishStats:

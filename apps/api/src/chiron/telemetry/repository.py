@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import repeat
 from typing import Any
 
 import orjson
 from sqlalchemy import and_, case, func, literal, select, tuple_
 
 from chiron.kit.repository import Repository
-from chiron.kit.time import as_utc, to_us
+from chiron.kit.time import to_us
 from chiron.models import MetricLatest, SampleRollup, TelemetrySample
 
 SeriesKey = tuple[str, str]
@@ -21,29 +22,68 @@ _SQLITE_INSERT = (
     "INSERT INTO telemetry_samples (source, metric, value, unit, ts, received_at, attrs) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+# The store aggregates a batch into every resolution's buckets in one statement: on
+# PostgreSQL from the batch's own arrays, on SQLite from the rows just inserted (their ids).
+# Buckets are exact: date_bin is integer arithmetic, and SQLite's whole seconds come from
+# the stored text, not from julianday()'s double.
+_PG_ROLLUPS = """
+INSERT INTO sample_rollups AS r (source, metric, resolution_s, bucket_start, min, max, sum, count)
+SELECT s.source, s.metric, res.s,
+       date_bin(make_interval(secs => res.s), s.ts, timestamptz '1970-01-01 00:00:00+00'),
+       min(s.value), max(s.value), sum(s.value), count(*)
+FROM unnest($1::text[], $2::text[], $3::float8[], $4::timestamptz[]) AS s(source, metric, value, ts)
+CROSS JOIN unnest($5::int[]) AS res(s)
+GROUP BY 1, 2, 3, 4
+ORDER BY 1, 2, 3, 4
+ON CONFLICT (source, metric, resolution_s, bucket_start) DO UPDATE SET
+    min = least(r.min, excluded.min),
+    max = greatest(r.max, excluded.max),
+    sum = r.sum + excluded.sum,
+    count = r.count + excluded.count
+"""
+# MATERIALIZED: flattened, SQLite's planner scans the whole series index for the GROUP BY
+# instead of the batch's id range.
+_SQLITE_ROLLUPS = """
+WITH s AS MATERIALIZED (
+    SELECT source, metric, value, CAST(strftime('%s', substr(ts, 1, 19)) AS INTEGER) AS sec
+    FROM telemetry_samples WHERE id BETWEEN ? AND ?
+)
+INSERT INTO sample_rollups AS r (source, metric, resolution_s, bucket_start, min, max, sum, count)
+SELECT source, metric, res, strftime('%Y-%m-%d %H:%M:%S', bucket, 'unixepoch') || '.000000',
+       lo, hi, total, n
+FROM (
+    SELECT s.source, s.metric, res.value AS res, s.sec / res.value * res.value AS bucket,
+           min(s.value) AS lo, max(s.value) AS hi, sum(s.value) AS total, count(*) AS n
+    FROM s CROSS JOIN json_each(?) AS res
+    GROUP BY 1, 2, 3, 4
+)
+WHERE true
+ORDER BY 1, 2, 3, 4
+ON CONFLICT (source, metric, resolution_s, bucket_start) DO UPDATE SET
+    min = min(r.min, excluded.min),
+    max = max(r.max, excluded.max),
+    sum = r.sum + excluded.sum,
+    count = r.count + excluded.count
+"""
 
 
 @dataclass(slots=True)
-class SampleRow:
-    source: str
-    metric: str
-    value: float
-    unit: str | None
-    ts: datetime
+class SampleColumns:
+    """A validated batch column by column (UTC times): what the bulk paths take."""
+
+    source: list[str]
+    metric: list[str]
+    value: list[float]
+    unit: list[str | None]
+    ts: list[datetime]
+    attrs: list[dict[str, Any] | None]
     received_at: datetime
-    attrs: dict[str, Any] | None
 
+    def __len__(self) -> int:
+        return len(self.source)
 
-@dataclass(slots=True)
-class RollupRow:
-    source: str
-    metric: str
-    resolution_s: int
-    bucket_start: datetime
-    min: float
-    max: float
-    sum: float
-    count: int
+    def attrs_json(self) -> list[str | None]:
+        return [None if a is None else orjson.dumps(a).decode() for a in self.attrs]
 
 
 @dataclass(slots=True)
@@ -56,48 +96,57 @@ class Bucket:
 
 
 def _sqlite_ts(value: datetime) -> str:
-    # The text form SQLAlchemy's SQLite DateTime writes and reads back.
-    return as_utc(value).strftime("%Y-%m-%d %H:%M:%S.%f")
+    """The text form SQLAlchemy's SQLite DateTime writes and reads back, of a UTC time."""
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 class TelemetryRepository(Repository):
-    async def insert_samples(self, rows: Sequence[SampleRow]) -> None:
-        """The store's bulk path: COPY on PostgreSQL, executemany on SQLite, same transaction."""
+    async def insert_samples(self, batch: SampleColumns, resolutions: Sequence[int]) -> None:
+        """Store a batch and fold it into the rollups, in the caller's transaction: COPY on
+        PostgreSQL, executemany on SQLite, then one aggregate upsert each."""
         connection = await self.session.connection()
         raw = await connection.get_raw_connection()
         driver: Any = raw.driver_connection
+        attrs = batch.attrs_json()
         if self.is_postgres:
-            records = [
-                (
-                    r.source,
-                    r.metric,
-                    r.value,
-                    r.unit,
-                    r.ts,
-                    r.received_at,
-                    None if r.attrs is None else orjson.dumps(r.attrs).decode(),
-                )
-                for r in rows
-            ]
+            now = batch.received_at
             await driver.copy_records_to_table(
-                TelemetrySample.__tablename__, records=records, columns=_SAMPLE_COLUMNS
+                TelemetrySample.__tablename__,
+                records=zip(
+                    batch.source,
+                    batch.metric,
+                    batch.value,
+                    batch.unit,
+                    batch.ts,
+                    repeat(now),
+                    attrs,
+                    strict=False,
+                ),
+                columns=_SAMPLE_COLUMNS,
+            )
+            await driver.execute(
+                _PG_ROLLUPS, batch.source, batch.metric, batch.value, batch.ts, list(resolutions)
             )
             return
-        # Table and column names are constants; values are bound.
-        sql = _SQLITE_INSERT
-        params = [
-            (
-                r.source,
-                r.metric,
-                r.value,
-                r.unit,
-                _sqlite_ts(r.ts),
-                _sqlite_ts(r.received_at),
-                None if r.attrs is None else orjson.dumps(r.attrs).decode(),
-            )
-            for r in rows
-        ]
-        await driver.executemany(sql, params)
+        now_text = _sqlite_ts(batch.received_at)
+        params = zip(
+            batch.source,
+            batch.metric,
+            batch.value,
+            batch.unit,
+            map(_sqlite_ts, batch.ts),
+            repeat(now_text),
+            attrs,
+            strict=False,
+        )
+        await driver.executemany(_SQLITE_INSERT, params)
+        # Rows inserted under one write lock get consecutive ids ending at the last one.
+        async with driver.execute("SELECT last_insert_rowid()") as cursor:
+            (last,) = await cursor.fetchone()
+        first = last - len(batch) + 1
+        await driver.execute(
+            _SQLITE_ROLLUPS, (first, last, orjson.dumps(list(resolutions)).decode())
+        )
 
     async def latest_for(
         self, keys: Iterable[SeriesKey], *, lock: bool = False
@@ -137,43 +186,6 @@ class TelemetryRepository(Repository):
         )
         # executemany: SQLAlchemy pages the rows under each driver's parameter limit.
         await self.session.execute(stmt, sorted(rows, key=lambda r: (r["source"], r["metric"])))
-
-    async def upsert_rollups(self, rows: list[RollupRow]) -> None:
-        if not rows:
-            return
-        table = SampleRollup.__table__
-        values = [
-            {
-                "source": r.source,
-                "metric": r.metric,
-                "resolution_s": r.resolution_s,
-                "bucket_start": r.bucket_start,
-                "min": r.min,
-                "max": r.max,
-                "sum": r.sum,
-                "count": r.count,
-            }
-            for r in sorted(
-                rows, key=lambda r: (r.source, r.metric, r.resolution_s, r.bucket_start)
-            )
-        ]
-        stmt = self.insert(table)
-        ex = stmt.excluded
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[
-                table.c.source,
-                table.c.metric,
-                table.c.resolution_s,
-                table.c.bucket_start,
-            ],
-            set_={
-                "min": self.least(table.c.min, ex.min),
-                "max": self.greatest(table.c.max, ex.max),
-                "sum": table.c.sum + ex.sum,
-                "count": table.c.count + ex.count,
-            },
-        )
-        await self.session.execute(stmt, values)
 
     async def all_latest(self) -> Sequence[MetricLatest]:
         result = await self.session.scalars(

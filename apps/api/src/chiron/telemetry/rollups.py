@@ -1,46 +1,13 @@
-"""Rollup arithmetic: which buckets a sample lands in, and which resolution a query reads."""
+"""Rollup arithmetic: the resolutions kept, and which one a query reads."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from chiron.telemetry.repository import RollupRow
-
-# Seconds per bucket, finest first. Kept at ingest so long ranges never scan raw samples.
+# Seconds per bucket, finest first. Kept at ingest (the store folds each batch into every
+# resolution: TelemetryRepository.insert_samples) so long ranges never scan raw samples.
 RESOLUTIONS = (10, 60, 600, 3600)
-
-
-def bucket_start(ts: datetime, resolution_s: int) -> datetime:
-    epoch = ts.timestamp()
-    return datetime.fromtimestamp(epoch - epoch % resolution_s, UTC)
-
-
-def rollup_rows(samples: Iterable[tuple[str, str, datetime, float]]) -> list[RollupRow]:
-    """Pre-aggregate a batch so each (series, resolution, bucket) is upserted once."""
-    # Integer bucket numbers on the hot path; datetimes only once per bucket at the end.
-    acc: dict[tuple[str, str, int, int], list[float]] = {}
-    for source, metric, ts, value in samples:
-        epoch = ts.timestamp()
-        for res in RESOLUTIONS:
-            key = (source, metric, res, int(epoch // res))
-            agg = acc.get(key)
-            if agg is None:
-                acc[key] = [value, value, value, 1]
-            else:
-                if value < agg[0]:
-                    agg[0] = value
-                if value > agg[1]:
-                    agg[1] = value
-                agg[2] += value
-                agg[3] += 1
-    return [
-        RollupRow(
-            source, metric, res, datetime.fromtimestamp(n * res, UTC), lo, hi, total, int(count)
-        )
-        for (source, metric, res, n), (lo, hi, total, count) in acc.items()
-    ]
 
 
 def _width(span: float, target: float) -> tuple[float, int | None]:
