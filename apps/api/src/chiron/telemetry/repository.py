@@ -26,13 +26,19 @@ _SQLITE_INSERT = (
 # PostgreSQL from the batch's own arrays, on SQLite from the rows just inserted (their ids).
 # Buckets are exact: date_bin is integer arithmetic, and SQLite's whole seconds come from
 # the stored text, not from julianday()'s double.
-_PG_ROLLUPS = """
+_PG_INSERT = """
+WITH s AS (
+    SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::timestamptz[],
+                         $6::jsonb[]) AS s(source, metric, value, unit, ts, attrs)
+), stored AS (
+    INSERT INTO telemetry_samples (source, metric, value, unit, ts, received_at, attrs)
+    SELECT source, metric, value, unit, ts, $7, attrs FROM s
+)
 INSERT INTO sample_rollups AS r (source, metric, resolution_s, bucket_start, min, max, sum, count)
 SELECT s.source, s.metric, res.s,
        date_bin(make_interval(secs => res.s), s.ts, timestamptz '1970-01-01 00:00:00+00'),
        min(s.value), max(s.value), sum(s.value), count(*)
-FROM unnest($1::text[], $2::text[], $3::float8[], $4::timestamptz[]) AS s(source, metric, value, ts)
-CROSS JOIN unnest($5::int[]) AS res(s)
+FROM s CROSS JOIN unnest($8::int[]) AS res(s)
 GROUP BY 1, 2, 3, 4
 ORDER BY 1, 2, 3, 4
 ON CONFLICT (source, metric, resolution_s, bucket_start) DO UPDATE SET
@@ -65,6 +71,9 @@ ON CONFLICT (source, metric, resolution_s, bucket_start) DO UPDATE SET
     sum = r.sum + excluded.sum,
     count = r.count + excluded.count
 """
+
+
+_UPSERT_LATEST: dict[str, Any] = {}
 
 
 @dataclass(slots=True)
@@ -109,23 +118,16 @@ class TelemetryRepository(Repository):
         driver: Any = raw.driver_connection
         attrs = batch.attrs_json()
         if self.is_postgres:
-            now = batch.received_at
-            await driver.copy_records_to_table(
-                TelemetrySample.__tablename__,
-                records=zip(
-                    batch.source,
-                    batch.metric,
-                    batch.value,
-                    batch.unit,
-                    batch.ts,
-                    repeat(now),
-                    attrs,
-                    strict=False,
-                ),
-                columns=_SAMPLE_COLUMNS,
-            )
             await driver.execute(
-                _PG_ROLLUPS, batch.source, batch.metric, batch.value, batch.ts, list(resolutions)
+                _PG_INSERT,
+                batch.source,
+                batch.metric,
+                batch.value,
+                batch.unit,
+                batch.ts,
+                attrs,
+                batch.received_at,
+                list(resolutions),
             )
             return
         now_text = _sqlite_ts(batch.received_at)
@@ -168,11 +170,21 @@ class TelemetryRepository(Repository):
         """Insert new series; for known ones move forward only (late samples never regress)."""
         if not rows:
             return
+        # executemany: SQLAlchemy pages the rows under each driver's parameter limit.
+        await self.session.execute(
+            self._upsert_latest_statement(), sorted(rows, key=lambda r: (r["source"], r["metric"]))
+        )
+
+    def _upsert_latest_statement(self) -> Any:
+        # Built once per dialect: constructing it costs more than executing it.
+        statement = _UPSERT_LATEST.get(self.dialect)
+        if statement is not None:
+            return statement
         table = MetricLatest.__table__
         stmt = self.insert(table)
         ex = stmt.excluded
         newer = ex.ts >= table.c.ts
-        stmt = stmt.on_conflict_do_update(
+        statement = _UPSERT_LATEST[self.dialect] = stmt.on_conflict_do_update(
             index_elements=[table.c.source, table.c.metric],
             set_={
                 "value": case((newer, ex.value), else_=table.c.value),
@@ -184,8 +196,7 @@ class TelemetryRepository(Repository):
                 "stale": literal(False),
             },
         )
-        # executemany: SQLAlchemy pages the rows under each driver's parameter limit.
-        await self.session.execute(stmt, sorted(rows, key=lambda r: (r["source"], r["metric"])))
+        return statement
 
     async def all_latest(self) -> Sequence[MetricLatest]:
         result = await self.session.scalars(
