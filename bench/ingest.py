@@ -40,6 +40,9 @@ BATCH = 500
 SOURCES = [f"dev-{i}" for i in range(8)]
 METRICS = ["battery.voltage", "core.temp", "link.quality", "cpu.load", "velocity"]
 ROOT = Path(__file__).resolve().parents[1]
+# Chiron runs as deployed: production mode (JSON logs, tracing recorded, GC tuned for a
+# long-lived server process).
+AS_DEPLOYED = {"CHIRON_ENV": "production"}
 
 
 def make_batches(count: int, start: datetime) -> list[list[dict[str, Any]]]:
@@ -207,8 +210,7 @@ def chiron(
 ) -> dict[str, float]:
     token = api_key(url, "ingest", "read")
     port = free_port()
-    # As deployed: production mode (JSON logs, GC tuned for a long-lived server).
-    with chiron_server(url, port, redis, workers=args.workers, CHIRON_ENV="production"):
+    with chiron_server(url, port, redis, workers=args.workers, **AS_DEPLOYED):
         asyncio.run(drive(port, token, batches[:4], 2, 1.0))  # warm up
         return asyncio.run(drive(port, token, batches, args.concurrency, args.seconds))
 
@@ -299,7 +301,7 @@ def query_bench(args: argparse.Namespace) -> dict[str, Any]:
         token = api_key(url, "read")
         port = free_port()
         end = datetime.now(UTC)
-        with chiron_server(url, port, redis=True):
+        with chiron_server(url, port, redis=True, **AS_DEPLOYED):
             summary = asyncio.run(time_get(port, token, "/api/v1/dashboard/summary", {}, 200))
             series = asyncio.run(
                 time_get(

@@ -1,4 +1,8 @@
-"""`Annotated` dependency aliases that read like prose in endpoint signatures."""
+"""`Annotated` dependency aliases that read like prose in endpoint signatures.
+
+Dependencies are `async def` even when they do not await: FastAPI runs a plain `def`
+dependency in its threadpool, a thread hop per request for a getattr.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from chiron.state import AppState
 from chiron.stream.bus import Bus
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     state: AppState = request.app.state.chiron
     return state
 
@@ -22,15 +26,15 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_settings_dep(state: StateDep) -> Settings:
+async def get_settings_dep(state: StateDep) -> Settings:
     return state.settings
 
 
-def get_database(state: StateDep) -> Database:
+async def get_database(state: StateDep) -> Database:
     return state.db
 
 
-def get_bus(state: StateDep) -> Bus:
+async def get_bus(state: StateDep) -> Bus:
     return state.bus
 
 

@@ -49,7 +49,7 @@ cookie_scheme = APIKeyCookie(
 )
 
 
-def get_authenticator(state: StateDep) -> Authenticator:
+async def get_authenticator(state: StateDep) -> Authenticator:
     authenticator = state.extras.get("auth.authenticator")
     if authenticator is None:
         authenticator = Authenticator(state.settings, state.db)
@@ -58,7 +58,7 @@ def get_authenticator(state: StateDep) -> Authenticator:
     return authenticator
 
 
-def get_assertion_verifier(state: StateDep) -> AssertionVerifier:
+async def get_assertion_verifier(state: StateDep) -> AssertionVerifier:
     verifier = state.extras.get("auth.assertions")
     if verifier is None:
         verifier = AssertionVerifier(state.settings)

@@ -79,14 +79,14 @@ async def summary(session: AsyncSession, now: datetime, last_event_id: str | Non
         if model.last_seen_at is not None:
             model.stale = (now - model.last_seen_at).total_seconds() > model.stale_after_s
 
-    samples_total, sources, series_count = await repo.totals()
     status_counts = {"go": 0, "hold": 0, "no-go": 0}
     for model in gate_models:
         status_counts[model.status] += 1
     counts = Counts(
-        samples_total=samples_total,
-        sources=sources,
-        metrics=series_count,
+        # The latest-value table has a row per series and counts what each ever stored.
+        samples_total=sum(m.sample_count for m in latest),
+        sources=len({m.source for m in latest}),
+        metrics=len(latest),
         events_24h=await TimelineRepository(session).count_since(now - timedelta(hours=24)),
         gates=status_counts,
     )

@@ -219,19 +219,6 @@ class TelemetryRepository(Repository):
         )
         return result.all()
 
-    async def totals(self) -> tuple[int, int, int]:
-        """(samples ever stored, sources, series), from the latest-value table."""
-        row = (
-            await self.session.execute(
-                select(
-                    func.coalesce(func.sum(MetricLatest.sample_count), 0),
-                    func.count(func.distinct(MetricLatest.source)),
-                    func.count(),
-                )
-            )
-        ).one()
-        return int(row[0]), int(row[1]), int(row[2])
-
     async def bucketed(
         self,
         key: SeriesKey,
