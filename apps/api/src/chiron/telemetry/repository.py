@@ -52,7 +52,7 @@ ON CONFLICT (source, metric, resolution_s, bucket_start) DO UPDATE SET
 _SQLITE_ROLLUPS = """
 WITH s AS MATERIALIZED (
     SELECT source, metric, value, CAST(strftime('%s', substr(ts, 1, 19)) AS INTEGER) AS sec
-    FROM telemetry_samples WHERE id BETWEEN ? AND ?
+    FROM telemetry_samples WHERE id BETWEEN last_insert_rowid() - ? + 1 AND last_insert_rowid()
 )
 INSERT INTO sample_rollups AS r (source, metric, resolution_s, bucket_start, min, max, sum, count)
 SELECT source, metric, res, strftime('%Y-%m-%d %H:%M:%S', bucket, 'unixepoch') || '.000000',
@@ -142,12 +142,10 @@ class TelemetryRepository(Repository):
             strict=False,
         )
         await driver.executemany(_SQLITE_INSERT, params)
-        # Rows inserted under one write lock get consecutive ids ending at the last one.
-        async with driver.execute("SELECT last_insert_rowid()") as cursor:
-            (last,) = await cursor.fetchone()
-        first = last - len(batch) + 1
+        # Rows inserted under one write lock get consecutive ids ending at the last one; the
+        # CTE reads last_insert_rowid() before the first rollup row is written.
         await driver.execute(
-            _SQLITE_ROLLUPS, (first, last, orjson.dumps(list(resolutions)).decode())
+            _SQLITE_ROLLUPS, (len(batch), orjson.dumps(list(resolutions)).decode())
         )
 
     async def latest_for(

@@ -59,6 +59,8 @@ def check_clock(batch: SampleColumns, settings: Settings) -> None:
     now = batch.received_at
     latest = now + timedelta(seconds=settings.future_tolerance_s)
     earliest = now - timedelta(days=settings.max_age_days)
+    if min(batch.ts) >= earliest and max(batch.ts) <= latest:
+        return
     bad: list[dict[str, Any]] = []
     for index, ts in enumerate(batch.ts):
         if earliest <= ts <= latest:
