@@ -29,6 +29,7 @@ export {
   usePrefersReducedMotion,
   type MotionPreferenceProviderProps,
 } from "./motion/MotionPreference";
+export { MotionFeatures } from "./motion/MotionFeatures";
 export { AuroraBackground, type AuroraBackgroundProps } from "./effects/AuroraBackground";
 export { NoiseOverlay, type NoiseOverlayProps } from "./effects/NoiseOverlay";
 export { VisuallyHidden, type VisuallyHiddenProps } from "./effects/VisuallyHidden";

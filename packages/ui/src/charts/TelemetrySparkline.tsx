@@ -103,7 +103,13 @@ export function TelemetrySparkline<Datum>({
     )} over ${data.length} points${stale ? "; source is stale" : ""}.`;
   }, [data, getY, label, unit, formatValue, stale]);
 
-  const transition = animate ? { duration: 0.6, ease: "easeOut" as const } : { duration: 0 };
+  const transition = { duration: 0.6, ease: "easeOut" as const };
+  const marker = (
+    <>
+      {!stale ? <circle r={7} fill={stroke} fillOpacity={0.22} /> : null}
+      <circle r={3.6} fill={stale ? "#0a0e17" : "#edf1f7"} stroke={stroke} strokeWidth={1.6} />
+    </>
+  );
   const descId = `spark-desc-${uid}`;
 
   return (
@@ -133,31 +139,44 @@ export function TelemetrySparkline<Datum>({
             strokeWidth={1}
           />
         ) : null}
+        {/* With motion off the paths are plain SVG: no animation engine work per update. */}
         {data.length > 1 ? (
-          <>
-            <m.path
-              initial={false}
-              animate={{ d: areaPath }}
-              transition={transition}
-              fill={`url(#spark-fill-${uid})`}
-            />
-            <m.path
-              initial={false}
-              animate={{ d: linePath }}
-              transition={transition}
-              fill="none"
-              stroke={stroke}
-              strokeWidth={1.6}
-              strokeLinecap="round"
-              strokeDasharray={stale ? "4 3" : undefined}
-            />
-          </>
+          animate ? (
+            <>
+              <m.path initial={false} animate={{ d: areaPath }} transition={transition} fill={`url(#spark-fill-${uid})`} />
+              <m.path
+                initial={false}
+                animate={{ d: linePath }}
+                transition={transition}
+                fill="none"
+                stroke={stroke}
+                strokeWidth={1.6}
+                strokeLinecap="round"
+                strokeDasharray={stale ? "4 3" : undefined}
+              />
+            </>
+          ) : (
+            <>
+              <path d={areaPath} fill={`url(#spark-fill-${uid})`} />
+              <path
+                d={linePath}
+                fill="none"
+                stroke={stroke}
+                strokeWidth={1.6}
+                strokeLinecap="round"
+                strokeDasharray={stale ? "4 3" : undefined}
+              />
+            </>
+          )
         ) : null}
         {last ? (
-          <m.g initial={false} animate={{ x: last.x, y: last.y }} transition={transition}>
-            {!stale ? <circle r={7} fill={stroke} fillOpacity={0.22} /> : null}
-            <circle r={3.6} fill={stale ? "#0a0e17" : "#edf1f7"} stroke={stroke} strokeWidth={1.6} />
-          </m.g>
+          animate ? (
+            <m.g initial={false} animate={{ x: last.x, y: last.y }} transition={transition}>
+              {marker}
+            </m.g>
+          ) : (
+            <g transform={`translate(${last.x}, ${last.y})`}>{marker}</g>
+          )
         ) : null}
       </svg>
       <VisuallyHidden id={descId}>{summary}</VisuallyHidden>

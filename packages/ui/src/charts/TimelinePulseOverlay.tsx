@@ -182,6 +182,7 @@ export function TimelinePulseOverlay<Datum>({
           const y = laneY.get(getLane(e)) ?? 0;
           const color = getColor(e);
           const isNewest = key === newest;
+          const marker = renderMarker ? renderMarker(e) : <circle r={6} fill="#0a0e17" stroke={color} strokeWidth={1.8} />;
           return (
             <g key={key} transform={`translate(${x}, ${y})`} data-event={key} data-newest={isNewest || undefined}>
               {isNewest ? (
@@ -203,17 +204,14 @@ export function TimelinePulseOverlay<Datum>({
                 )
               ) : null}
               {isNewest ? <circle r={16} fill={color} fillOpacity={0.14} /> : null}
-              <m.g
-                initial={isNewest && motionOn ? { scale: 0, opacity: 0 } : false}
-                animate={{ scale: 1, opacity: 1 }}
-                transition={{ type: "spring", stiffness: 260, damping: 18 }}
-              >
-                {renderMarker ? (
-                  renderMarker(e)
-                ) : (
-                  <circle r={6} fill="#0a0e17" stroke={color} strokeWidth={1.8} />
-                )}
-              </m.g>
+              {isNewest && motionOn ? (
+                // Only the newest marker springs in; the others are plain SVG (no animation engine work).
+                <m.g initial={{ scale: 0, opacity: 0 }} animate={{ scale: 1, opacity: 1 }} transition={{ type: "spring", stiffness: 260, damping: 18 }}>
+                  {marker}
+                </m.g>
+              ) : (
+                <g>{marker}</g>
+              )}
             </g>
           );
         })}
