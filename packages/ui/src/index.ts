@@ -32,4 +32,5 @@ export {
 export { MotionFeatures } from "./motion/MotionFeatures";
 export { AuroraBackground, type AuroraBackgroundProps } from "./effects/AuroraBackground";
 export { NoiseOverlay, type NoiseOverlayProps } from "./effects/NoiseOverlay";
+export { useAmbientClock, alternateEased, AMBIENT_TICK_MS } from "./effects/ambient-clock";
 export { VisuallyHidden, type VisuallyHiddenProps } from "./effects/VisuallyHidden";

@@ -90,7 +90,7 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
   return (
     <>
       <AuroraBackground severity={worst} focus={focus} />
-      <NoiseOverlay opacity={0.05} />
+      <NoiseOverlay opacity={0.015} />
       <div className={styles.page} data-stream={stream.status}>
         <Header site={site} fleet={fleet} devices={data?.counts.sources ?? null} now={clock} stream={stream} dataAsOf={dataAsOf} rate={meter.rate} />
         {!data ? (

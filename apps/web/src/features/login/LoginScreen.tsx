@@ -57,7 +57,7 @@ export function LoginScreen({ site, fleet, version, ssoUrl, ready, serverNow }: 
   return (
     <>
       <AuroraBackground severity="go" focus={0.15} />
-      <NoiseOverlay opacity={0.05} />
+      <NoiseOverlay opacity={0.015} />
       <div className={styles.page}>
         <header className={styles.top}>
           <Brand />
