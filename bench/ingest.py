@@ -264,7 +264,8 @@ async def load_rows(url: str, rows: int, series: int) -> None:
                 INSERT INTO sample_rollups
                     (source, metric, resolution_s, bucket_start, min, max, sum, count)
                 SELECT source, metric, {res}, {bucket}, min(value), max(value), sum(value), count(*)
-                FROM telemetry_samples GROUP BY 1, 2, 3, 4""")
+                FROM telemetry_samples GROUP BY 1, 2, 3, 4
+                ORDER BY 4, 1, 2""")  # time-major, the order ingest creates buckets in
         await conn.execute("""
             INSERT INTO metric_latest (source, metric, value, unit, ts, last_seen_at, cadence_s,
                                        sample_count, stale)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +18,6 @@ from chiron.telemetry.schemas import (
     MetricSummary,
     Series,
     SeriesPoint,
-    SparkPoint,
     Summary,
 )
 from chiron.timeline.repository import TimelineRepository
@@ -39,11 +37,8 @@ async def summary(session: AsyncSession, now: datetime, last_event_id: str | Non
     gate_models = [gates.to_schema(g, by_series.get((g.source, g.metric))) for g in gate_rows]
     rules_by_series = {(g.source, g.metric): (gates.thresholds(g), g) for g in gate_rows}
 
-    spark: dict[tuple[str, str], list[SparkPoint]] = defaultdict(list)
     since = now - timedelta(seconds=SPARK_RESOLUTION_S * SPARK_POINTS)
-    for source, metric, start, mean in await repo.recent_means(SPARK_RESOLUTION_S, since):
-        # Built from typed store rows: no need to validate each point again.
-        spark[(source, metric)].append(SparkPoint.model_construct(ts=start, value=float(mean)))
+    spark = await repo.recent_means(SPARK_RESOLUTION_S, since)
 
     metrics = []
     for m in latest:
@@ -55,7 +50,7 @@ async def summary(session: AsyncSession, now: datetime, last_event_id: str | Non
             else gates.default_stale_after(m.cadence_s)
         )
         last_seen = as_utc(m.last_seen_at)
-        points = spark.get(key) or [SparkPoint(ts=m.ts, value=m.value)]
+        points = spark.get(key) or [{"ts": m.ts, "value": m.value}]
         metrics.append(
             MetricSummary(
                 source=m.source,

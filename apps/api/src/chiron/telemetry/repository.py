@@ -9,7 +9,8 @@ from itertools import repeat
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, case, func, literal, select, tuple_
+from sqlalchemy import ARRAY, DateTime, and_, case, func, literal, select, tuple_
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from chiron.kit.repository import Repository
 from chiron.kit.time import to_us
@@ -204,18 +205,46 @@ class TelemetryRepository(Repository):
 
     async def recent_means(
         self, resolution_s: int, since: datetime
-    ) -> Sequence[tuple[str, str, datetime, float]]:
-        """(source, metric, bucket start, mean) of every series' buckets since `since`.
+    ) -> dict[SeriesKey, list[dict[str, Any]]]:
+        """Every series' bucket means since `since`, oldest first, as `{ts, value}` points.
 
-        Plain rows, not ORM objects: the summary reads thousands of them per call.
+        Plain values, not ORM objects or models: the summary reads thousands of them per
+        call, and pydantic validates plain points in one native pass. PostgreSQL returns
+        one row per series with its points in two arrays.
         """
         r = SampleRollup
-        result = await self.session.execute(
-            select(r.source, r.metric, r.bucket_start, r.sum / r.count)
-            .where(r.resolution_s == resolution_s, r.bucket_start >= since)
+        where = (r.resolution_s == resolution_s, r.bucket_start >= since)
+        mean = r.sum / r.count
+        if self.is_postgres:
+            per_series = await self.session.execute(
+                select(
+                    r.source,
+                    r.metric,
+                    # asyncpg already returns aware UTC times: no per-element conversion.
+                    func.array_agg(
+                        aggregate_order_by(r.bucket_start, r.bucket_start),
+                        type_=ARRAY(DateTime(timezone=True)),
+                    ),
+                    func.array_agg(aggregate_order_by(mean, r.bucket_start)),
+                )
+                .where(*where)
+                .group_by(r.source, r.metric)
+            )
+            return {
+                (source, metric): [
+                    {"ts": ts, "value": value} for ts, value in zip(starts, means, strict=True)
+                ]
+                for source, metric, starts, means in per_series
+            }
+        points: dict[SeriesKey, list[dict[str, Any]]] = {}
+        rows = await self.session.execute(
+            select(r.source, r.metric, r.bucket_start, mean)
+            .where(*where)
             .order_by(r.source, r.metric, r.bucket_start)
         )
-        return result.all()
+        for source, metric, ts, value in rows:
+            points.setdefault((source, metric), []).append({"ts": ts, "value": value})
+        return points
 
     async def bucketed(
         self,
