@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import httpx
 
@@ -102,3 +102,34 @@ async def test_timeline_note_via_api(
     page = (await client.get("/api/v1/dashboard/timeline", headers=auth_headers)).json()
     assert page["items"][0]["title"] == "Deployed 4.13"
     assert page["items"][0]["kind"] == "deploy"
+
+
+async def test_stored_rows_are_what_was_sent_in_utc(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], db: Database
+) -> None:
+    from sqlalchemy import select
+
+    from chiron.models import TelemetrySample
+
+    now = utcnow().replace(microsecond=123456)
+    plus_two = timezone(timedelta(hours=2))
+    samples = [
+        sample(27.5, unit="V", attrs={"fw": "4.12", "lane": 2, "ok": True}, ts=now),
+        sample(3, metric="velocity", ts=now.astimezone(plus_two) - timedelta(seconds=1)),
+        {
+            "source": "rover-1",
+            "metric": "naive.ts",
+            "value": -1.25,
+            "ts": (now - timedelta(seconds=2)).replace(tzinfo=None).isoformat(),
+        },
+    ]
+    assert (await ingest(client, auth_headers, samples)).status_code == 202
+    async with db.sessionmaker() as session:
+        rows = (await session.scalars(select(TelemetrySample).order_by(TelemetrySample.id))).all()
+    assert [(r.source, r.metric, r.value, r.unit, r.ts, r.attrs) for r in rows] == [
+        ("rover-1", "battery.voltage", 27.5, "V", now, {"fw": "4.12", "lane": 2, "ok": True}),
+        ("rover-1", "velocity", 3.0, None, now - timedelta(seconds=1), None),
+        ("rover-1", "naive.ts", -1.25, None, now - timedelta(seconds=2), None),
+    ]
+    assert all(r.ts.utcoffset() == timedelta(0) for r in rows)
+    assert len({r.received_at for r in rows}) == 1
