@@ -73,6 +73,19 @@ async def test_body_over_the_limit_is_413_before_parsing(
     assert response.json()["error"]["code"] == "payload_too_large"
 
 
+async def test_undecodable_bodies_are_422_on_every_route_with_a_body(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    json = {"content-type": "application/json"}
+    for method, path in (("POST", "/auth/token"), ("PUT", "/api/v1/gates/g1")):
+        for body in (b"\xff\xfe", b'{"title": "\xff"}'):
+            response = await client.request(
+                method, path, content=body, headers={**auth_headers, **json}
+            )
+            assert response.status_code == 422, (path, body, response.text)
+            assert response.json()["error"]["code"] == "invalid_input"
+
+
 async def test_store_outage_is_503_with_retry_after_and_never_500(
     client: httpx.AsyncClient, state: AppState
 ) -> None:

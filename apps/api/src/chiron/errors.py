@@ -165,6 +165,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's only 400: a body it could not decode (bytes that are not UTF-8 JSON).
+            # Like every other invalid input, that is a 422.
+            return error_response(422, "invalid_input", "The request body could not be parsed")
         code = _HTTP_CODES.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return error_response(exc.status_code, code, message, headers=exc.headers)
