@@ -133,9 +133,10 @@ test("20 metrics at 10 Hz produce no long task over 50 ms", async ({ page, chiro
   for (let b = 0; b < 6; b++) for (const s of series) history.push({ source: s.source, metric: s.metric, unit: s.unit, ts: at(b), value: s.base + s.amp * Math.sin(b + s.phase) });
   await chiron.ingest(history);
 
-  // The suite measures the page's own work with the animations toggle off: headless Chromium here
-  // has no GPU, so with animations on its compositor takes 60-95 % of a core and preempts the page,
-  // turning 3-12 ms of page CPU into 50-70 ms wall-clock tasks about one run in four (see
+  // The suite measures with the animations toggle off: headless Chromium here has no GPU, and with
+  // animations on 20 sparklines morph continuously at this rate, so it composites ~15-25 full
+  // frames a second in software (~27 ms of CPU each, at a higher priority than the page) on top of
+  // the morphs' own main-thread work; on 2 shared cores that is not clean yet (see
   // docs/performance.md, "Dashboard under load"). PERF_ANIMATIONS=on measures with them on.
   if (process.env.PERF_ANIMATIONS !== "on") await page.addInitScript(() => localStorage.setItem("chiron.animations", "off"));
   await signIn(page);
