@@ -925,9 +925,19 @@ export type StreamEventsError = StreamEventsErrors[keyof StreamEventsErrors];
 
 export type StreamEventsResponses = {
     /**
+     * TelemetryEvent
+     *
      * An open-ended text/event-stream; each `data:` is a TelemetryPayload
      */
-    200: TelemetryPayload;
+    200: {
+        data: string;
+        event?: 'samples' | 'gate' | 'timeline' | 'resync';
+        /**
+         * Bus position; resume with Last-Event-ID
+         */
+        id?: string;
+        retry?: number;
+    };
 };
 
 export type StreamEventsResponse = StreamEventsResponses[keyof StreamEventsResponses];

@@ -403,9 +403,21 @@ export const zStreamEventsQuery = z.object({
 });
 
 /**
+ * TelemetryEvent
+ *
  * An open-ended text/event-stream; each `data:` is a TelemetryPayload
  */
-export const zStreamEventsResponse = zTelemetryPayload;
+export const zStreamEventsResponse = z.object({
+    data: z.string(),
+    event: z.optional(z.enum([
+        'samples',
+        'gate',
+        'timeline',
+        'resync'
+    ])),
+    id: z.optional(z.string()),
+    retry: z.optional(z.int())
+});
 
 /**
  * Successful Response

@@ -45,6 +45,23 @@ def _cursor(header: str | None, query: str | None) -> str | None:
     return cursor
 
 
+_SSE_EVENT = {
+    "title": "TelemetryEvent",
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "id": {"type": "string", "description": "Bus position; resume with Last-Event-ID"},
+        "event": {"type": "string", "enum": ["samples", "gate", "timeline", "resync"]},
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {"$ref": "#/components/schemas/TelemetryPayload"},
+        },
+        "retry": {"type": "integer"},
+    },
+}
+
+
 @router.get(
     "/stream",
     operation_id="stream-events",
@@ -57,7 +74,9 @@ def _cursor(header: str | None, query: str | None) -> str | None:
         200: {
             "description": "An open-ended text/event-stream; each `data:` is a TelemetryPayload",
             "content": {
-                "text/event-stream": {"schema": {"$ref": "#/components/schemas/TelemetryPayload"}}
+                # One SSE event (as Schemathesis and OpenAPI 3.2's itemSchema read it): its
+                # `data:` is a TelemetryPayload encoded as JSON.
+                "text/event-stream": {"schema": _SSE_EVENT}
             },
         },
         **{k: v for k, v in ERROR_RESPONSES.items() if k in (401, 403, 422)},
