@@ -37,6 +37,7 @@ from _stack import (
 )
 
 BATCH = 500
+SAMPLE_COLUMNS = ("source", "metric", "value", "unit", "ts", "received_at", "attrs")
 SOURCES = [f"dev-{i}" for i in range(8)]
 METRICS = ["battery.voltage", "core.temp", "link.quality", "cpu.load", "velocity"]
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,25 +87,33 @@ def rows_of(batches: list[list[dict[str, Any]]]) -> list[tuple[Any, ...]]:
     ]
 
 
-async def limit_postgres(url: str, rows: list[tuple[Any, ...]]) -> float:
+# Each limit runs as long as Chiron's measurement (`--seconds`), cycling through the batches,
+# so both see a table growing for the same time; a single pass over the rows took under a
+# second and moved by +-30 % from run to run.
+
+
+async def limit_postgres(url: str, rows: list[tuple[Any, ...]], seconds: float) -> float:
     conn = await asyncpg.connect(url.replace("+asyncpg", ""))
     try:
+        stored = 0
         started = time.perf_counter()
-        for i in range(0, len(rows), BATCH):
+        while time.perf_counter() - started < seconds:
+            i = stored % len(rows)
             async with conn.transaction():
                 await conn.copy_records_to_table(
                     "telemetry_samples",
                     records=rows[i : i + BATCH],
-                    columns=("source", "metric", "value", "unit", "ts", "received_at", "attrs"),
+                    columns=SAMPLE_COLUMNS,
                 )
+            stored += BATCH
         elapsed = time.perf_counter() - started
         await conn.execute("TRUNCATE telemetry_samples")
     finally:
         await conn.close()
-    return len(rows) / elapsed
+    return stored / elapsed
 
 
-def limit_sqlite(url: str, rows: list[tuple[Any, ...]]) -> float:
+def limit_sqlite(url: str, rows: list[tuple[Any, ...]], seconds: float) -> float:
     path = url.split(":///", 1)[1]
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA journal_mode=WAL")
@@ -121,8 +130,10 @@ def limit_sqlite(url: str, rows: list[tuple[Any, ...]]) -> float:
         )
         for r in rows
     ]
+    stored = 0
     started = time.perf_counter()
-    for i in range(0, len(text_rows), BATCH):
+    while time.perf_counter() - started < seconds:
+        i = stored % len(text_rows)
         with conn:
             conn.executemany(
                 "INSERT INTO telemetry_samples"
@@ -130,11 +141,12 @@ def limit_sqlite(url: str, rows: list[tuple[Any, ...]]) -> float:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 text_rows[i : i + BATCH],
             )
+        stored += BATCH
     elapsed = time.perf_counter() - started
     with conn:
         conn.execute("DELETE FROM telemetry_samples")
     conn.close()
-    return len(rows) / elapsed
+    return stored / elapsed
 
 
 # -- 2 and 3: HTTP load ------------------------------------------------------------------
@@ -221,9 +233,9 @@ def ingest_bench(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     with store(kind) as url:
         rows = rows_of(batches)
         limit = (
-            asyncio.run(limit_postgres(url, rows))
+            asyncio.run(limit_postgres(url, rows, args.seconds))
             if kind == "postgres"
-            else limit_sqlite(url, rows)
+            else limit_sqlite(url, rows, args.seconds)
         )
         base = naive(url, batches, args)
         real = chiron(url, batches, args, redis=kind == "postgres")
@@ -233,14 +245,18 @@ def ingest_bench(kind: str, args: argparse.Namespace) -> dict[str, Any]:
 # -- query benchmark ----------------------------------------------------------------------
 
 
-async def load_rows(url: str, rows: int, series: int) -> None:
+def series_names(series: int) -> list[tuple[str, str]]:
+    return [(f"dev-{i // len(METRICS)}", METRICS[i % len(METRICS)]) for i in range(series)]
+
+
+async def load_rows(url: str, rows: int, series: int) -> timedelta:
     """COPY `rows` samples over 30 days into `series` series, then build the latest-value
-    and rollup tables the way ingest keeps them."""
+    and rollup tables the way ingest keeps them. Returns the time between samples."""
     conn = await asyncpg.connect(url.replace("+asyncpg", ""))
     end = datetime.now(UTC)
     start = end - timedelta(days=30)
     step = (end - start) / (rows / series)
-    names = [(f"dev-{i // len(METRICS)}", METRICS[i % len(METRICS)]) for i in range(series)]
+    names = series_names(series)
     rng = random.Random(2)
     chunk = 200_000
     done = 0
@@ -252,29 +268,70 @@ async def load_rows(url: str, rows: int, series: int) -> None:
                 ts = start + step * (n // series)
                 records.append((source, metric, rng.uniform(0, 100), "u", ts, ts, None))
             await conn.copy_records_to_table(
-                "telemetry_samples",
-                records=records,
-                columns=("source", "metric", "value", "unit", "ts", "received_at", "attrs"),
+                "telemetry_samples", records=records, columns=SAMPLE_COLUMNS
             )
             done += len(records)
             print(f"  loaded {done:,} / {rows:,}", flush=True)
-        for res in (10, 60, 600, 3600):
-            bucket = f"to_timestamp(floor(extract(epoch from ts) / {res}) * {res})"
-            await conn.execute(f"""
-                INSERT INTO sample_rollups
-                    (source, metric, resolution_s, bucket_start, min, max, sum, count)
-                SELECT source, metric, {res}, {bucket}, min(value), max(value), sum(value), count(*)
-                FROM telemetry_samples GROUP BY 1, 2, 3, 4
-                ORDER BY 4, 1, 2""")  # time-major, the order ingest creates buckets in
-        await conn.execute("""
-            INSERT INTO metric_latest (source, metric, value, unit, ts, last_seen_at, cadence_s,
-                                       sample_count, stale)
-            SELECT DISTINCT ON (source, metric) source, metric, value, unit, ts, now(), 1.0,
-                   count(*) OVER (PARTITION BY source, metric), false
-            FROM telemetry_samples ORDER BY source, metric, ts DESC""")
+        await fold(conn, None)
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
+    return step
+
+
+async def catch_up(url: str, series: int, step: timedelta) -> int:
+    """Samples from the end of the loaded data up to now, at the same cadence, folded in
+    the same way: however long the load took, the summary's sparkline window (the last
+    ten minutes) is as full as on a live system. Returns the samples added."""
+    conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+    try:
+        last = await conn.fetchval("SELECT max(ts) FROM telemetry_samples")
+        rng = random.Random(3)
+        records = []
+        ts = last + step
+        now = datetime.now(UTC)
+        while ts <= now:
+            for source, metric in series_names(series):
+                records.append((source, metric, rng.uniform(0, 100), "u", ts, ts, None))
+            ts += step
+        await conn.copy_records_to_table(
+            "telemetry_samples", records=records, columns=SAMPLE_COLUMNS
+        )
+        await fold(conn, last)
+    finally:
+        await conn.close()
+    return len(records)
+
+
+async def fold(conn: asyncpg.Connection, after: datetime | None) -> None:
+    """Rollups (time-major, the order ingest creates buckets in) and latest values from the
+    samples: all of them, or those after `after` (added to what is there)."""
+    where, args = ("WHERE ts > $1", (after,)) if after else ("", ())
+    for res in (10, 60, 600, 3600):
+        bucket = f"to_timestamp(floor(extract(epoch from ts) / {res}) * {res})"
+        await conn.execute(
+            f"""
+            INSERT INTO sample_rollups AS r
+                (source, metric, resolution_s, bucket_start, min, max, sum, count)
+            SELECT source, metric, {res}, {bucket}, min(value), max(value), sum(value), count(*)
+            FROM telemetry_samples {where} GROUP BY 1, 2, 3, 4 ORDER BY 4, 1, 2
+            ON CONFLICT (source, metric, resolution_s, bucket_start) DO UPDATE SET
+                min = least(r.min, excluded.min), max = greatest(r.max, excluded.max),
+                sum = r.sum + excluded.sum, count = r.count + excluded.count""",
+            *args,
+        )
+    await conn.execute(
+        f"""
+        INSERT INTO metric_latest AS m (source, metric, value, unit, ts, last_seen_at,
+                                        cadence_s, sample_count, stale)
+        SELECT DISTINCT ON (source, metric) source, metric, value, unit, ts, now(), 1.0,
+               count(*) OVER (PARTITION BY source, metric), false
+        FROM telemetry_samples {where} ORDER BY source, metric, ts DESC
+        ON CONFLICT (source, metric) DO UPDATE SET
+            value = excluded.value, ts = excluded.ts, last_seen_at = excluded.last_seen_at,
+            sample_count = m.sample_count + excluded.sample_count""",
+        *args,
+    )
 
 
 async def time_get(
@@ -297,8 +354,10 @@ async def time_get(
 def query_bench(args: argparse.Namespace) -> dict[str, Any]:
     with store("postgres") as url:
         started = time.perf_counter()
-        asyncio.run(load_rows(url, args.query_rows, 40))
+        step = asyncio.run(load_rows(url, args.query_rows, 40))
         load_s = time.perf_counter() - started
+        added = asyncio.run(catch_up(url, 40, step))
+        print(f"  caught up to now: {added:,} samples", flush=True)
         token = api_key(url, "read")
         port = free_port()
         end = datetime.now(UTC)

@@ -12,10 +12,10 @@ from chiron.models import HeroGate
 
 class GateRepository(Repository):
     async def all(self) -> Sequence[HeroGate]:
-        result = await self.session.scalars(
-            select(HeroGate).order_by(HeroGate.position, HeroGate.slug)
+        statement = self.statement(
+            "all_gates", lambda: select(HeroGate).order_by(HeroGate.position, HeroGate.slug)
         )
-        return result.all()
+        return (await self.session.scalars(statement)).all()
 
     async def by_slug(self, slug: str, *, lock: bool = False) -> HeroGate | None:
         statement = select(HeroGate).where(HeroGate.slug == slug)

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import Insert, Integer, cast, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+T = TypeVar("T")
+
+# Statements built once per dialect (values go in as bind parameters): on the hot paths,
+# constructing a statement costs more than executing it.
+_STATEMENTS: dict[tuple[str, str], Any] = {}
+
 
 class Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    def statement(self, name: str, build: Callable[[], T]) -> T:
+        """`build()` once per dialect and `name`; the same statement object after that."""
+        key = (self.dialect, name)
+        statement = _STATEMENTS.get(key)
+        if statement is None:
+            statement = _STATEMENTS[key] = build()
+        return statement
 
     @property
     def dialect(self) -> str:

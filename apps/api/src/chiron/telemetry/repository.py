@@ -9,7 +9,7 @@ from itertools import repeat
 from typing import Any
 
 import orjson
-from sqlalchemy import ARRAY, DateTime, and_, case, func, literal, select, tuple_
+from sqlalchemy import ARRAY, DateTime, and_, bindparam, case, func, literal, select, tuple_
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from chiron.kit.repository import Repository
@@ -74,9 +74,6 @@ ON CONFLICT (source, metric, resolution_s, bucket_start) DO UPDATE SET
 """
 
 
-_UPSERT_LATEST: dict[str, Any] = {}
-
-
 @dataclass(slots=True)
 class SampleColumns:
     """A validated batch column by column (UTC times): what the bulk paths take."""
@@ -108,6 +105,38 @@ class Bucket:
 def _sqlite_ts(value: datetime) -> str:
     """The text form SQLAlchemy's SQLite DateTime writes and reads back, of a UTC time."""
     return value.isoformat(" ", "microseconds")[:26]
+
+
+def _recent_buckets() -> tuple[Any, ...]:
+    r = SampleRollup
+    return (r.resolution_s == bindparam("resolution_s"), r.bucket_start >= bindparam("since"))
+
+
+def _recent_means() -> Any:
+    r = SampleRollup
+    return (
+        select(r.source, r.metric, r.bucket_start, r.sum / r.count)
+        .where(*_recent_buckets())
+        .order_by(r.source, r.metric, r.bucket_start)
+    )
+
+
+def _recent_means_per_series() -> Any:
+    r = SampleRollup
+    return (
+        select(
+            r.source,
+            r.metric,
+            # asyncpg already returns aware UTC times: no per-element conversion.
+            func.array_agg(
+                aggregate_order_by(r.bucket_start, r.bucket_start),
+                type_=ARRAY(DateTime(timezone=True)),
+            ),
+            func.array_agg(aggregate_order_by(r.sum / r.count, r.bucket_start)),
+        )
+        .where(*_recent_buckets())
+        .group_by(r.source, r.metric)
+    )
 
 
 class TelemetryRepository(Repository):
@@ -171,19 +200,16 @@ class TelemetryRepository(Repository):
             return
         # executemany: SQLAlchemy pages the rows under each driver's parameter limit.
         await self.session.execute(
-            self._upsert_latest_statement(), sorted(rows, key=lambda r: (r["source"], r["metric"]))
+            self.statement("upsert_latest", self._upsert_latest),
+            sorted(rows, key=lambda r: (r["source"], r["metric"])),
         )
 
-    def _upsert_latest_statement(self) -> Any:
-        # Built once per dialect: constructing it costs more than executing it.
-        statement = _UPSERT_LATEST.get(self.dialect)
-        if statement is not None:
-            return statement
+    def _upsert_latest(self) -> Any:
         table = MetricLatest.__table__
         stmt = self.insert(table)
         ex = stmt.excluded
         newer = ex.ts >= table.c.ts
-        statement = _UPSERT_LATEST[self.dialect] = stmt.on_conflict_do_update(
+        return stmt.on_conflict_do_update(
             index_elements=[table.c.source, table.c.metric],
             set_={
                 "value": case((newer, ex.value), else_=table.c.value),
@@ -195,13 +221,13 @@ class TelemetryRepository(Repository):
                 "stale": literal(False),
             },
         )
-        return statement
 
     async def all_latest(self) -> Sequence[MetricLatest]:
-        result = await self.session.scalars(
-            select(MetricLatest).order_by(MetricLatest.source, MetricLatest.metric)
+        statement = self.statement(
+            "all_latest",
+            lambda: select(MetricLatest).order_by(MetricLatest.source, MetricLatest.metric),
         )
-        return result.all()
+        return (await self.session.scalars(statement)).all()
 
     async def recent_means(
         self, resolution_s: int, since: datetime
@@ -212,23 +238,10 @@ class TelemetryRepository(Repository):
         call, and pydantic validates plain points in one native pass. PostgreSQL returns
         one row per series with its points in two arrays.
         """
-        r = SampleRollup
-        where = (r.resolution_s == resolution_s, r.bucket_start >= since)
-        mean = r.sum / r.count
+        params = {"resolution_s": resolution_s, "since": since}
         if self.is_postgres:
             per_series = await self.session.execute(
-                select(
-                    r.source,
-                    r.metric,
-                    # asyncpg already returns aware UTC times: no per-element conversion.
-                    func.array_agg(
-                        aggregate_order_by(r.bucket_start, r.bucket_start),
-                        type_=ARRAY(DateTime(timezone=True)),
-                    ),
-                    func.array_agg(aggregate_order_by(mean, r.bucket_start)),
-                )
-                .where(*where)
-                .group_by(r.source, r.metric)
+                self.statement("recent_means", _recent_means_per_series), params
             )
             return {
                 (source, metric): [
@@ -237,11 +250,7 @@ class TelemetryRepository(Repository):
                 for source, metric, starts, means in per_series
             }
         points: dict[SeriesKey, list[dict[str, Any]]] = {}
-        rows = await self.session.execute(
-            select(r.source, r.metric, r.bucket_start, mean)
-            .where(*where)
-            .order_by(r.source, r.metric, r.bucket_start)
-        )
+        rows = await self.session.execute(self.statement("recent_means", _recent_means), params)
         for source, metric, ts, value in rows:
             points.setdefault((source, metric), []).append({"ts": ts, "value": value})
         return points

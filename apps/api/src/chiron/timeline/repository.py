@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 
 from chiron.kit.repository import Repository
 from chiron.models import TimelineEvent
@@ -32,7 +32,13 @@ class TimelineRepository(Repository):
         return result.all()
 
     async def count_since(self, since: datetime) -> int:
-        count = await self.session.scalar(
-            select(func.count()).select_from(TimelineEvent).where(TimelineEvent.ts >= since)
+        statement = self.statement(
+            "count_events_since",
+            lambda: (
+                select(func.count())
+                .select_from(TimelineEvent)
+                .where(TimelineEvent.ts >= bindparam("since"))
+            ),
         )
+        count = await self.session.scalar(statement, {"since": since})
         return int(count or 0)
