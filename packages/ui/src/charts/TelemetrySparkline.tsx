@@ -111,6 +111,14 @@ export function TelemetrySparkline<Datum>({
     </>
   );
   const descId = `spark-desc-${uid}`;
+  const areaProps = { fill: `url(#spark-fill-${uid})` };
+  const lineProps = {
+    fill: "none",
+    stroke,
+    strokeWidth: 1.6,
+    strokeLinecap: "round" as const,
+    strokeDasharray: stale ? "4 3" : undefined,
+  };
 
   return (
     <>
@@ -143,29 +151,13 @@ export function TelemetrySparkline<Datum>({
         {data.length > 1 ? (
           animate ? (
             <>
-              <m.path initial={false} animate={{ d: areaPath }} transition={transition} fill={`url(#spark-fill-${uid})`} />
-              <m.path
-                initial={false}
-                animate={{ d: linePath }}
-                transition={transition}
-                fill="none"
-                stroke={stroke}
-                strokeWidth={1.6}
-                strokeLinecap="round"
-                strokeDasharray={stale ? "4 3" : undefined}
-              />
+              <m.path initial={false} animate={{ d: areaPath }} transition={transition} {...areaProps} />
+              <m.path initial={false} animate={{ d: linePath }} transition={transition} {...lineProps} />
             </>
           ) : (
             <>
-              <path d={areaPath} fill={`url(#spark-fill-${uid})`} />
-              <path
-                d={linePath}
-                fill="none"
-                stroke={stroke}
-                strokeWidth={1.6}
-                strokeLinecap="round"
-                strokeDasharray={stale ? "4 3" : undefined}
-              />
+              <path d={areaPath} {...areaProps} />
+              <path d={linePath} {...lineProps} />
             </>
           )
         ) : null}
