@@ -50,7 +50,18 @@ async def get_session(
         yield session
 
 
+async def get_read_session(
+    db: Annotated[Database, Depends(get_database)],
+) -> AsyncIterator[AsyncSession]:
+    """Statements that each see the latest committed data, without a transaction around
+    them: for reads current to a stream position (anything later is replayed by the
+    stream), where one snapshot across statements buys nothing."""
+    async with db.readers() as session:
+        yield session
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 BusDep = Annotated[Bus, Depends(get_bus)]
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]

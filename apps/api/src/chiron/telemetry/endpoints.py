@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from chiron.auth.deps import IngestPrincipal, ReadPrincipal
-from chiron.deps import SessionDep, StateDep
+from chiron.deps import ReadSessionDep, StateDep
 from chiron.errors import ERROR_RESPONSES, ErrorResponse, InvalidInput, UnsupportedMediaType
 from chiron.kit.schema import METRIC_PATTERN, SOURCE_PATTERN
 from chiron.kit.time import as_utc, utcnow
@@ -131,7 +131,7 @@ async def ingest_samples(
     operation_id="dashboard-get_summary",
     responses=ERROR_RESPONSES,
 )
-async def get_summary(_: ReadPrincipal, session: SessionDep, state: StateDep) -> Summary:
+async def get_summary(_: ReadPrincipal, session: ReadSessionDep, state: StateDep) -> Summary:
     """Gates, each metric's latest value with a sparkline, counts, and the stream position
     this snapshot is current to (start the stream from `last_event_id`)."""
     # Read the bus position first: anything published later is replayed by the stream.
@@ -156,7 +156,7 @@ async def _bus_position(state: Any) -> str | None:
 )
 async def get_series(
     _: ReadPrincipal,
-    session: SessionDep,
+    session: ReadSessionDep,
     source: Annotated[str, Query(max_length=128, pattern=SOURCE_PATTERN)],
     metric: Annotated[str, Query(max_length=128, pattern=METRIC_PATTERN)],
     from_: Annotated[
