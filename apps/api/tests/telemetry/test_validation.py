@@ -124,6 +124,27 @@ async def test_device_time_far_from_the_clock_is_refused(
     assert (await store_counts(db))["telemetry_samples"] == 0
 
 
+@pytest.mark.parametrize(
+    ("ts", "kind"),
+    [
+        ("9999-12-31T23:00:00-14:00", "ts_in_future"),  # past year 9999 once in UTC
+        ("0001-01-01T00:30:00+14:00", "ts_too_old"),  # before year 1 once in UTC
+        ("0001-01-01T00:00:00", "ts_too_old"),
+    ],
+)
+async def test_times_that_leave_the_calendar_in_utc_are_refused(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], db: Database, ts: str, kind: str
+) -> None:
+    body = batch(GOOD, {**GOOD, "ts": ts})
+    response = await client.post(
+        INGEST, content=body, headers={**auth_headers, "content-type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    detail = response.json()["error"]["details"][0]
+    assert (detail["type"], detail["loc"]) == (kind, ["body", "samples", 1, "ts"])
+    assert (await store_counts(db))["telemetry_samples"] == 0
+
+
 async def test_a_little_clock_skew_is_accepted(
     client: httpx.AsyncClient, auth_headers: dict[str, str]
 ) -> None:
@@ -177,3 +198,38 @@ async def test_bad_query_parameters_are_422(
         response = await client.get(url, headers=auth_headers)
         assert response.status_code == 422, url
         assert response.json()["error"]["code"].startswith("invalid")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "9999-12-31T23:00:00-14:00"},
+        {"to": "0001-01-01T00:30:00+14:00"},
+        {"from": "0001-01-01T00:00:00Z", "to": "0001-01-01T01:00:00Z"},
+        {"from": "9999-12-31T22:00:00Z", "to": "9999-12-31T23:59:59Z"},
+        {"from": "0001-01-01T00:00:00Z", "to": "9999-12-31T23:59:59Z"},
+    ],
+)
+async def test_series_at_the_ends_of_the_calendar_never_500(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], params: dict[str, str]
+) -> None:
+    response = await client.get(
+        "/api/v1/dashboard/series",
+        params={"source": "rover-1", "metric": "battery.voltage", **params},
+        headers=auth_headers,
+    )
+    assert response.status_code in (200, 422), response.text
+    if response.status_code == 422:
+        assert response.json()["error"]["code"] in ("invalid_input", "invalid_range")
+
+
+async def test_timeline_time_outside_the_calendar_in_utc_is_422(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    response = await client.post(
+        "/api/v1/timeline",
+        json={"kind": "note", "title": "t", "ts": "9999-12-31T23:00:00-14:00"},
+        headers=auth_headers,
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "invalid_input"

@@ -10,9 +10,14 @@ def utcnow() -> datetime:
 
 
 def as_utc(value: datetime) -> datetime:
+    """Naive times are UTC. A ValueError (an invalid input in a validator, not a 500) when
+    the offset moves the time past year 9999 or before year 1."""
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time is outside the calendar once converted to UTC") from None
 
 
 def maybe_utc(value: datetime | None) -> datetime | None:

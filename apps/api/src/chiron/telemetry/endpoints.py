@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated, Any
 
 import structlog
@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from chiron.auth.deps import IngestPrincipal, ReadPrincipal
 from chiron.deps import ReadSessionDep, StateDep
 from chiron.errors import ERROR_RESPONSES, ErrorResponse, InvalidInput, UnsupportedMediaType
-from chiron.kit.schema import METRIC_PATTERN, SOURCE_PATTERN
-from chiron.kit.time import as_utc, utcnow
+from chiron.kit.schema import METRIC_PATTERN, SOURCE_PATTERN, UTC_DATETIME
+from chiron.kit.time import utcnow
 from chiron.observability.metrics import observe_ingest
 from chiron.stream.publisher import publish_all
 from chiron.telemetry import idempotency, reads, service
@@ -160,13 +160,13 @@ async def get_series(
     source: Annotated[str, Query(max_length=128, pattern=SOURCE_PATTERN)],
     metric: Annotated[str, Query(max_length=128, pattern=METRIC_PATTERN)],
     from_: Annotated[
-        datetime | None, Query(alias="from", description="Default: 1 h before `to`")
+        UTC_DATETIME | None, Query(alias="from", description="Default: 1 h before `to`")
     ] = None,
-    to: Annotated[datetime | None, Query(description="Default: now")] = None,
+    to: Annotated[UTC_DATETIME | None, Query(description="Default: now")] = None,
     points: Annotated[int, Query(ge=1, le=2000)] = 500,
 ) -> Series:
     """At most `points` buckets, each with min / max / mean / count, so a spike is never
     averaged away. Bucket edges are aligned to multiples of `bucket_seconds`."""
-    end = as_utc(to) if to else utcnow()
-    start = as_utc(from_) if from_ else end - timedelta(hours=1)
+    end = to or utcnow()
+    start = from_ or end - timedelta(hours=1)
     return await reads.series(session, source, metric, start, end, points)

@@ -111,7 +111,12 @@ async def series(
     if end - start > MAX_SERIES_RANGE:
         raise InvalidInput("The range is longer than 5 years", code="invalid_range")
     repo = TelemetryRepository(session)
-    width, resolution, lo, hi = plan(start, end, points)
+    try:
+        width, resolution, lo, hi = plan(start, end, points)
+    except (ValueError, OverflowError):  # bucket edges past year 9999 or before year 1
+        raise InvalidInput(
+            "The range reaches the ends of the calendar", code="invalid_range"
+        ) from None
     buckets = await repo.bucketed((source, metric), lo, hi, width, resolution)
     latest = await repo.latest_for([(source, metric)])
     unit = latest[(source, metric)].unit if latest else None

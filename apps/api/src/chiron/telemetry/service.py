@@ -24,6 +24,8 @@ from chiron.telemetry.schemas import IngestResult, SampleIn
 from chiron.timeline import service as timeline
 from chiron.timeline.schemas import TimelineEventOut
 
+_LATEST = datetime.max.replace(tzinfo=UTC)
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
 CADENCE_WEIGHT = 0.2  # smoothing of the seconds-between-reports estimate
 
 
@@ -44,7 +46,10 @@ def columns(samples: list[SampleIn], now: datetime) -> SampleColumns:
         elif ts.tzinfo is None:
             ts = ts.replace(tzinfo=UTC)
         elif ts.utcoffset():
-            ts = ts.astimezone(UTC)
+            try:
+                ts = ts.astimezone(UTC)
+            except OverflowError:  # past year 9999 or before year 1 in UTC: refused below
+                ts = _LATEST if ts.year > 1 else _EARLIEST
         batch.source.append(s.source)
         batch.metric.append(s.metric)
         batch.value.append(float(s.value))
