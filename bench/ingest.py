@@ -351,6 +351,19 @@ async def time_get(
     }
 
 
+async def time_series(
+    port: int, token: str, end: datetime, span: timedelta, points: int, n: int
+) -> dict[str, float]:
+    params = {
+        "source": "dev-0",
+        "metric": METRICS[0],
+        "from": (end - span).isoformat(),
+        "to": end.isoformat(),
+        "points": str(points),
+    }
+    return await time_get(port, token, "/api/v1/dashboard/series", params, n)
+
+
 def query_bench(args: argparse.Namespace) -> dict[str, Any]:
     with store("postgres") as url:
         started = time.perf_counter()
@@ -363,36 +376,8 @@ def query_bench(args: argparse.Namespace) -> dict[str, Any]:
         end = datetime.now(UTC)
         with chiron_server(url, port, redis=True, **AS_DEPLOYED):
             summary = asyncio.run(time_get(port, token, "/api/v1/dashboard/summary", {}, 200))
-            series = asyncio.run(
-                time_get(
-                    port,
-                    token,
-                    "/api/v1/dashboard/series",
-                    {
-                        "source": "dev-0",
-                        "metric": METRICS[0],
-                        "from": (end - timedelta(days=31)).isoformat(),
-                        "to": end.isoformat(),
-                        "points": "500",
-                    },
-                    200,
-                )
-            )
-            raw_hour = asyncio.run(
-                time_get(
-                    port,
-                    token,
-                    "/api/v1/dashboard/series",
-                    {
-                        "source": "dev-0",
-                        "metric": METRICS[0],
-                        "from": (end - timedelta(hours=1)).isoformat(),
-                        "to": end.isoformat(),
-                        "points": "2000",
-                    },
-                    100,
-                )
-            )
+            series = asyncio.run(time_series(port, token, end, timedelta(days=31), 500, 200))
+            raw_hour = asyncio.run(time_series(port, token, end, timedelta(hours=1), 2000, 100))
     return {
         "rows": args.query_rows,
         "load_s": load_s,

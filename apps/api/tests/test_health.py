@@ -120,18 +120,20 @@ async def test_dropped_store_connections_cost_at_most_one_503(
 async def test_store_outage_is_503_with_retry_after_and_never_500(
     client: httpx.AsyncClient, state: AppState
 ) -> None:
-    from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+    from sqlalchemy.ext.asyncio import create_async_engine
 
     from chiron.auth import tokens
+    from chiron.db import Database
 
     # A service token needs no store; the store itself is unreachable (closed port).
     token, _ = tokens.issue(state.settings, "user_outage", ["ingest", "read", "admin"])
     await state.db.dispose()
-    state.db.engine = create_async_engine(
-        "postgresql+asyncpg://nobody@127.0.0.1:1/none", connect_args={"timeout": 2}
+    state.db = Database(
+        create_async_engine(
+            "postgresql+asyncpg://nobody@127.0.0.1:1/none", connect_args={"timeout": 2}
+        ),
+        is_sqlite=False,
     )
-    state.db.sessionmaker = async_sessionmaker(state.db.engine, expire_on_commit=False)
-    state.db.readers = async_sessionmaker(state.db.engine, expire_on_commit=False)
     headers = {"Authorization": f"Bearer {token}"}
     for method, path, body in (
         (
