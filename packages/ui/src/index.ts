@@ -30,6 +30,7 @@ export {
   type MotionPreferenceProviderProps,
 } from "./motion/MotionPreference";
 export { MotionFeatures } from "./motion/MotionFeatures";
+export { useFrameTween, FRAME_MS } from "./motion/frame-clock";
 export { AuroraBackground, type AuroraBackgroundProps } from "./effects/AuroraBackground";
 export { NoiseOverlay, type NoiseOverlayProps } from "./effects/NoiseOverlay";
 export { useAmbientClock, alternateEased, AMBIENT_TICK_MS } from "./effects/ambient-clock";

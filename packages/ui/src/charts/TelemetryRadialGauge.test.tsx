@@ -37,6 +37,35 @@ describe("TelemetryRadialGauge", () => {
     expect(gauge).toHaveTextContent("\u221274");
   });
 
+  it("sweeps to a new value on the frame clock, and jumps with motion off", async () => {
+    const knob = (c: HTMLElement) => Number(c.querySelector("circle")!.getAttribute("cx"));
+    const at = (value: number) => {
+      const { container, unmount } = render(<TelemetryRadialGauge value={value} {...coreTemp} />, {
+        wrapper: ({ children }) => <MotionPreferenceProvider enabled={false}>{children}</MotionPreferenceProvider>,
+      });
+      const x = knob(container);
+      unmount();
+      return x;
+    };
+    const [x30, x90] = [at(30), at(90)];
+    const gauge = (value: number, motion: boolean) => (
+      <MotionPreferenceProvider enabled={motion}>
+        <TelemetryRadialGauge value={value} {...coreTemp} />
+      </MotionPreferenceProvider>
+    );
+    const { container, rerender } = render(gauge(30, true));
+    rerender(gauge(90, true));
+    expect(knob(container)).toBeCloseTo(x30); // painted first where it was
+    const seen = new Set<number>();
+    await vi.waitFor(() => {
+      seen.add(knob(container));
+      expect(knob(container)).toBeCloseTo(x90);
+    }, { timeout: 3000, interval: 10 });
+    expect(seen.size).toBeGreaterThan(2);
+    rerender(gauge(30, false));
+    expect(knob(container)).toBeCloseTo(x30);
+  });
+
   it("has no axe violations", async () => {
     const { container } = render(<TelemetryRadialGauge value={null} {...coreTemp} />);
     expect(await axe(container)).toHaveNoViolations();

@@ -2,14 +2,13 @@
 /**
  * TelemetryRadialGauge: one value on an open arc, read against its warn and
  * critical bands, with the number and unit large in the middle. The value arc
- * sweeps to new readings (instantly when motion is off).
+ * sweeps to new readings on the shared frame clock, writing the arc and knob
+ * attributes directly (instantly when motion is off).
  */
 import { arc as arcPath } from "@visx/shape";
-import { useMotionValue, useTransform } from "motion/react";
-import * as m from "motion/react-m";
-import { useEffect, useId, useMemo, type SVGProps } from "react";
+import { useId, useMemo, useRef, type SVGProps } from "react";
+import { easeOutQuint, useFrameTween } from "../motion/frame-clock";
 import { useMotionEnabled } from "../motion/MotionPreference";
-import { tweenMotionValue } from "../motion/tween";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { levelColor, levelWord, type MetricLevel } from "../severity/tokens";
 import { formatValue as defaultFormat, typographicMinus, withUnit } from "./format";
@@ -44,6 +43,9 @@ export type TelemetryRadialGaugeProps = Omit<SVGProps<SVGSVGElement>, "children"
   /** Formats the centre number and the text alternative. */
   formatValue?: (value: number) => string;
 };
+
+/** The value arc's sweep to a new reading. */
+const SWEEP = { durationMs: 900, ease: easeOutQuint };
 
 const START = (-125 * Math.PI) / 180;
 const END = (125 * Math.PI) / 180;
@@ -87,20 +89,26 @@ export function TelemetryRadialGauge({
   );
 
   const target = value === null ? START : angleScale(value);
-  const angle = useMotionValue(target);
-  useEffect(() => {
-    if (!motionOn) {
-      angle.set(target);
-      return;
-    }
-    return tweenMotionValue(angle, target, { duration: 0.9 });
-  }, [angle, target, motionOn]);
+  const valueD = (a: number) => (a <= START + 0.001 ? "" : (trackArc({ startAngle: START, endAngle: a } as never) ?? ""));
+  const knob = (a: number) => ({ x: center + Math.sin(a) * radius, y: center - Math.cos(a) * radius });
 
-  const valueD = useTransform(angle, (a) =>
-    a <= START + 0.001 ? "" : (trackArc({ startAngle: START, endAngle: a } as never) ?? ""),
+  // The sweep: arc and knob written on the frame clock, no React render per frame.
+  const arcRef = useRef<SVGPathElement>(null);
+  const knobRefs = useRef<(SVGCircleElement | null)[]>([]);
+  useFrameTween(
+    target,
+    motionOn,
+    (a) => {
+      arcRef.current?.setAttribute("d", valueD(a));
+      const { x, y } = knob(a);
+      for (const el of knobRefs.current) {
+        el?.setAttribute("cx", String(x));
+        el?.setAttribute("cy", String(y));
+      }
+    },
+    SWEEP,
   );
-  const knobX = useTransform(angle, (a) => center + Math.sin(a) * radius);
-  const knobY = useTransform(angle, (a) => center - Math.cos(a) * radius);
+  const knobAt = knob(target);
 
   const shown = value === null ? "—" : typographicMinus(formatValue(value));
   const word = stale ? "STALE" : levelWord[level];
@@ -150,12 +158,12 @@ export function TelemetryRadialGauge({
               data-band={b.level}
             />
           ))}
-          <m.path d={valueD} fill={`url(#gauge-value-${uid})`} />
+          <path ref={arcRef} d={valueD(target)} fill={`url(#gauge-value-${uid})`} />
         </g>
         {value !== null ? (
           <>
-            <m.circle cx={knobX} cy={knobY} r={8} fill={color} fillOpacity={stale ? 0 : 0.25} />
-            <m.circle cx={knobX} cy={knobY} r={4} fill={stale ? color : "#edf1f7"} />
+            <circle ref={(el) => void (knobRefs.current[0] = el)} cx={knobAt.x} cy={knobAt.y} r={8} fill={color} fillOpacity={stale ? 0 : 0.25} />
+            <circle ref={(el) => void (knobRefs.current[1] = el)} cx={knobAt.x} cy={knobAt.y} r={4} fill={stale ? color : "#edf1f7"} />
           </>
         ) : null}
         <text

@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/react";
 import { axe } from "vitest-axe";
 import { setReducedMotion } from "../../test/setup";
 import { MotionPreferenceProvider } from "../motion/MotionPreference";
-import { TelemetrySparkline } from "./TelemetrySparkline";
+import { morphStart, TelemetrySparkline } from "./TelemetrySparkline";
 
 type P = { t: number; v: number };
 const data: P[] = [11.7, 12.2, 13.6, 12.9, 12.4, 12.6].map((v, i) => ({ t: 1_700_000_000_000 + i * 15_000, v }));
@@ -63,6 +63,75 @@ describe("TelemetrySparkline", () => {
     );
     expect(screen.getByRole("img")).not.toHaveAttribute("data-animated");
     expect(document.documentElement.dataset.motion).toBe("off");
+  });
+
+  it("morphs to new data on the frame clock, points matched by time", async () => {
+    const next = [...data.slice(1), { t: data.at(-1)!.t + 15_000, v: 14.1 }];
+    const target = render(<TelemetrySparkline data={next} getX={getX} getY={getY} width={160} height={48} label="Target" />, {
+      wrapper: ({ children }) => <MotionPreferenceProvider enabled={false}>{children}</MotionPreferenceProvider>,
+    });
+    const targetLine = target.container.querySelectorAll("path")[1]!.getAttribute("d");
+    target.unmount();
+
+    const chart = (d: P[]) => (
+      <MotionPreferenceProvider enabled>
+        <TelemetrySparkline data={d} getX={getX} getY={getY} width={160} height={48} label="Bus current" />
+      </MotionPreferenceProvider>
+    );
+    const { container, rerender } = render(chart(data));
+    const line = () => container.querySelectorAll("path")[1]!.getAttribute("d");
+    const before = line();
+    rerender(chart(next));
+    // Painted first: the old shape (the new point grows out of the old last one), not the target.
+    // The window moved one point: the new first point (the old second) starts at x = 35, where
+    // it was drawn before; the target puts it at the left edge (x = 5).
+    expect(line()).not.toBe(targetLine);
+    expect(before).toMatch(/^M5,/);
+    expect(line()).toMatch(/^M35,/);
+    expect(targetLine).toMatch(/^M5,/);
+    const seen = new Set<string>([line()!]);
+    await vi.waitFor(() => {
+      seen.add(line()!);
+      expect(line()).toBe(targetLine);
+    }, { timeout: 3000, interval: 10 });
+    expect(seen.size).toBeGreaterThan(2); // it went through in-between shapes
+  });
+
+  it("starts each point where its time was drawn; new times grow out of the previous end", () => {
+    const from = [
+      { key: 1, x: 0, y: 10 },
+      { key: 2, x: 50, y: 20 },
+      { key: 3, x: 100, y: 30 },
+    ];
+    const to = [
+      { key: 2, x: 0, y: 5 },
+      { key: 3, x: 50, y: 6 },
+      { key: 4, x: 100, y: 7 },
+    ];
+    expect(morphStart(from, to)).toEqual([
+      { key: 2, x: 50, y: 20 },
+      { key: 3, x: 100, y: 30 },
+      { key: 4, x: 100, y: 30 },
+    ]);
+    expect(morphStart(from, [{ key: 0, x: 0, y: 0 }, ...to.slice(0, 1)])).toEqual([
+      { key: 0, x: 0, y: 10 },
+      { key: 2, x: 50, y: 20 },
+    ]);
+  });
+
+  it("draws the new data at once with motion off", () => {
+    const { container, rerender } = render(
+      <MotionPreferenceProvider enabled={false}>
+        <Spark />
+      </MotionPreferenceProvider>,
+    );
+    const before = container.querySelectorAll("path")[1]!.getAttribute("d");
+    rerender(
+      <MotionPreferenceProvider enabled={false}>
+        <TelemetrySparkline data={data.slice(1)} getX={getX} getY={getY} width={160} height={48} label="Bus current" />
+      </MotionPreferenceProvider>,
+    );
+    expect(container.querySelectorAll("path")[1]!.getAttribute("d")).not.toBe(before);
   });
 
   it("renders an empty state without paths", () => {

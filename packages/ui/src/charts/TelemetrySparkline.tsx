@@ -2,12 +2,17 @@
 /**
  * TelemetrySparkline: a metric's recent history as a line over a soft gradient
  * area, with the last value marked. New points morph the path in place.
+ *
+ * The morph runs on the shared frame clock (`motion/frame-clock.ts`, 20 frames/s, one frame for
+ * every animation on the page) and writes the path and marker attributes directly, without a
+ * React render per frame. Points are matched by time, so when the window moves the line slides
+ * left and the new point grows out of the previous last one.
  */
 import { curveMonotoneX } from "@visx/curve";
 import { LinearGradient } from "@visx/gradient";
 import { area, line } from "@visx/shape";
-import * as m from "motion/react-m";
-import { useId, useMemo, type SVGProps } from "react";
+import { useId, useLayoutEffect, useMemo, useRef, type SVGProps } from "react";
+import { animateFrames, easeOutCubic } from "../motion/frame-clock";
 import { useMotionEnabled } from "../motion/MotionPreference";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { inkColor, severityTokens } from "../severity/tokens";
@@ -81,18 +86,40 @@ export function TelemetrySparkline<Datum>({
     return scaleLinear({ domain: [min - pad, max + pad], range: [height - padding, padding] });
   }, [data, getY, threshold, height, padding]);
 
-  const { linePath, areaPath, last } = useMemo(() => {
-    const x = (d: Datum) => xScale(getX(d));
-    const y = (d: Datum) => yScale(getY(d));
-    const l = line<Datum>({ x, y, curve: curveMonotoneX });
-    const a = area<Datum>({ x, y0: height, y1: y, curve: curveMonotoneX });
-    const lastDatum = data[data.length - 1];
-    return {
-      linePath: l(data as Datum[]) ?? "",
-      areaPath: a(data as Datum[]) ?? "",
-      last: lastDatum === undefined ? null : { x: x(lastDatum), y: y(lastDatum), value: getY(lastDatum) },
+  const points = useMemo(
+    () => data.map((d): Point => ({ key: getX(d), x: xScale(getX(d)), y: yScale(getY(d)) })),
+    [data, getX, getY, xScale, yScale],
+  );
+  const shapes = useMemo(() => sparkShapes(height), [height]);
+  const linePath = useMemo(() => shapes.line(points), [shapes, points]);
+  const areaPath = useMemo(() => shapes.area(points), [shapes, points]);
+  const last = points[points.length - 1] ?? null;
+
+  // The morph: React renders the target geometry; before the browser paints it, the previous
+  // geometry is put back and stepped to the target on the frame clock.
+  const lineRef = useRef<SVGPathElement>(null);
+  const areaRef = useRef<SVGPathElement>(null);
+  const markerRef = useRef<SVGGElement>(null);
+  const shown = useRef<readonly Point[]>(points);
+  useLayoutEffect(() => {
+    const from = shown.current;
+    const draw = (pts: readonly Point[]) => {
+      shown.current = pts;
+      const end = pts[pts.length - 1];
+      if (pts.length > 1) {
+        lineRef.current?.setAttribute("d", shapes.line(pts));
+        areaRef.current?.setAttribute("d", shapes.area(pts));
+      }
+      if (end) markerRef.current?.setAttribute("transform", `translate(${end.x}, ${end.y})`);
     };
-  }, [data, getX, getY, xScale, yScale, height]);
+    if (!animate || from === points || from.length === 0 || points.length < 2) {
+      shown.current = points;
+      return;
+    }
+    const start = morphStart(from, points);
+    draw(start);
+    return animateFrames(MORPH_MS, (t) => draw(t >= 1 ? points : lerpPoints(start, points, easeOutCubic(t))));
+  }, [points, animate, shapes]);
 
   const summary = useMemo(() => {
     if (!data.length) return `${label}: no data yet.`;
@@ -103,7 +130,6 @@ export function TelemetrySparkline<Datum>({
     )} over ${data.length} points${stale ? "; source is stale" : ""}.`;
   }, [data, getY, label, unit, formatValue, stale]);
 
-  const transition = { duration: 0.6, ease: "easeOut" as const };
   const marker = (
     <>
       {!stale ? <circle r={7} fill={stroke} fillOpacity={0.22} /> : null}
@@ -147,31 +173,61 @@ export function TelemetrySparkline<Datum>({
             strokeWidth={1}
           />
         ) : null}
-        {/* With motion off the paths are plain SVG: no animation engine work per update. */}
         {data.length > 1 ? (
-          animate ? (
-            <>
-              <m.path initial={false} animate={{ d: areaPath }} transition={transition} {...areaProps} />
-              <m.path initial={false} animate={{ d: linePath }} transition={transition} {...lineProps} />
-            </>
-          ) : (
-            <>
-              <path d={areaPath} {...areaProps} />
-              <path d={linePath} {...lineProps} />
-            </>
-          )
+          <>
+            <path ref={areaRef} d={areaPath} {...areaProps} />
+            <path ref={lineRef} d={linePath} {...lineProps} />
+          </>
         ) : null}
         {last ? (
-          animate ? (
-            <m.g initial={false} animate={{ x: last.x, y: last.y }} transition={transition}>
-              {marker}
-            </m.g>
-          ) : (
-            <g transform={`translate(${last.x}, ${last.y})`}>{marker}</g>
-          )
+          <g ref={markerRef} transform={`translate(${last.x}, ${last.y})`}>
+            {marker}
+          </g>
         ) : null}
       </svg>
       <VisuallyHidden id={descId}>{summary}</VisuallyHidden>
     </>
   );
+}
+
+/** Morph length. */
+const MORPH_MS = 600;
+
+type Point = { key: number; x: number; y: number };
+
+function sparkShapes(height: number) {
+  const x = (p: Point) => p.x;
+  const y = (p: Point) => p.y;
+  const l = line<Point>({ x, y, curve: curveMonotoneX });
+  const a = area<Point>({ x, y0: height, y1: y, curve: curveMonotoneX });
+  return {
+    line: (pts: readonly Point[]) => l(pts as Point[]) ?? "",
+    area: (pts: readonly Point[]) => a(pts as Point[]) ?? "",
+  };
+}
+
+/**
+ * Where each target point starts its morph: where the same time was drawn before, or, for a time
+ * that was not on screen, where the nearest earlier drawn point was (new points grow out of the
+ * previous end of the line).
+ */
+export function morphStart(from: readonly Point[], to: readonly Point[]): Point[] {
+  const before = new Map(from.map((p) => [p.key, p]));
+  let anchor: Point | undefined;
+  return to.map((p) => {
+    const was = before.get(p.key);
+    if (was) {
+      anchor = was;
+      return { key: p.key, x: was.x, y: was.y };
+    }
+    const base = anchor ?? from.find((q) => q.key > p.key) ?? from[0]!;
+    return { key: p.key, x: base.x, y: base.y };
+  });
+}
+
+function lerpPoints(from: readonly Point[], to: readonly Point[], t: number): Point[] {
+  return to.map((p, i) => {
+    const f = from[i]!;
+    return { key: p.key, x: f.x + (p.x - f.x) * t, y: f.y + (p.y - f.y) * t };
+  });
 }

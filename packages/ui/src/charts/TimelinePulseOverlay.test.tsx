@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/react";
 import { axe } from "vitest-axe";
 import { setReducedMotion } from "../../test/setup";
 import { MotionPreferenceProvider } from "../motion/MotionPreference";
-import { TimelinePulseOverlay } from "./TimelinePulseOverlay";
+import { pulseRing, TimelinePulseOverlay } from "./TimelinePulseOverlay";
 
 type E = { id: string; t: number; lane: string; title: string };
 const now = Date.UTC(2025, 0, 1, 14, 32);
@@ -50,6 +50,17 @@ describe("TimelinePulseOverlay", () => {
     expect(container.querySelectorAll("[data-newest]")).toHaveLength(1);
     expect(container.querySelector("[data-newest]")).toHaveAttribute("data-event", "3");
     expect(container.querySelectorAll(".chiron-timeline__pulse")).toHaveLength(2);
+  });
+
+  it("pulses a few times on arrival, then keeps the static ring (no endless animation)", async () => {
+    const ring = (i: number, ms: number) => pulseRing(i, ms);
+    expect(ring(0, 0)).toEqual({ r: 10, opacity: 0.75 });
+    expect(ring(1, 0)).toBeNull(); // the second ring starts 0.9 s later
+    expect(ring(0, 900)!.r).toBeGreaterThan(20);
+    expect(ring(0, 900)!.opacity).toBeCloseTo(0.375);
+    expect(ring(0, 1800)).toEqual({ r: 10, opacity: 0.75 }); // the next cycle
+    expect(ring(0, 3 * 1800)).toBeNull();
+    expect(ring(1, 3 * 1800 + 900)).toBeNull();
   });
 
   it("has no axe violations", async () => {

@@ -1,13 +1,15 @@
 "use client";
 /**
  * TimelinePulseOverlay: events placed on a shared time axis in labelled lanes;
- * the newest one arrives as an expanding pulse. An optional density trace
+ * the newest one arrives as an expanding pulse (a few rings on the shared frame clock, then a
+ * static ring). An optional density trace
  * (e.g. ingest rate) runs along the bottom lane.
  */
 import { curveMonotoneX } from "@visx/curve";
 import { area, line } from "@visx/shape";
 import * as m from "motion/react-m";
-import { useId, useMemo, type ReactNode, type SVGProps } from "react";
+import { useEffect, useId, useMemo, useRef, type ReactNode, type SVGProps } from "react";
+import { animateFrames } from "../motion/frame-clock";
 import { useMotionEnabled } from "../motion/MotionPreference";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { inkColor } from "../severity/tokens";
@@ -53,6 +55,59 @@ export type TimelinePulseOverlayProps<Datum> = Omit<SVGProps<SVGSVGElement>, "ch
 };
 
 const GUTTER = 64;
+
+/** The ring left around the newest event once its pulse is over (and with motion off). */
+const STATIC_RING = { r: 18, opacity: 0.45 };
+/** Arrival pulse: 2 rings, each expanding 3 times over 1.8 s, the second 0.9 s behind. */
+const PULSE = { cycleMs: 1800, lagMs: 900, cycles: 3, rings: 2 };
+
+/** Radius and opacity of pulse ring `ring`, `elapsed` ms after the event arrived (null: not showing). */
+export function pulseRing(ring: number, elapsed: number): { r: number; opacity: number } | null {
+  const local = elapsed - ring * PULSE.lagMs;
+  if (local < 0 || local >= PULSE.cycles * PULSE.cycleMs) return null;
+  const phase = (local % PULSE.cycleMs) / PULSE.cycleMs;
+  return { r: 10 + 20 * (1 - (1 - phase) ** 2), opacity: 0.75 * (1 - phase) };
+}
+
+/**
+ * The newest event's arrival: rings expanding a few times on the shared frame clock, then the
+ * static ring. Finite, so an idle dashboard asks for no frames.
+ */
+function ArrivalPulse({ color }: { color: string }) {
+  const refs = useRef<(SVGCircleElement | null)[]>([]);
+  useEffect(() => {
+    const total = PULSE.cycles * PULSE.cycleMs + (PULSE.rings - 1) * PULSE.lagMs;
+    const draw = (elapsed: number) =>
+      refs.current.forEach((el, i) => {
+        if (!el) return;
+        const ring = elapsed >= total ? (i === 0 ? { r: STATIC_RING.r, opacity: STATIC_RING.opacity } : null) : pulseRing(i, elapsed);
+        el.setAttribute("r", String(ring?.r ?? 0));
+        el.setAttribute("stroke-opacity", String(ring?.opacity ?? 0));
+      });
+    return animateFrames(total, (t) => draw(t * total));
+  }, []);
+  return (
+    <>
+      {Array.from({ length: PULSE.rings }, (_, i) => {
+        const ring = pulseRing(i, 0);
+        return (
+          <circle
+            key={i}
+            ref={(el) => {
+              refs.current[i] = el;
+            }}
+            className="chiron-timeline__pulse"
+            fill="none"
+            stroke={color}
+            strokeWidth={1.5}
+            r={ring?.r ?? 0}
+            strokeOpacity={ring?.opacity ?? 0}
+          />
+        );
+      })}
+    </>
+  );
+}
 const AXIS = 24;
 
 function hhmmUtc(ms: number): string {
@@ -187,20 +242,9 @@ export function TimelinePulseOverlay<Datum>({
             <g key={key} transform={`translate(${x}, ${y})`} data-event={key} data-newest={isNewest || undefined}>
               {isNewest ? (
                 motionOn ? (
-                  [0, 0.9].map((delay) => (
-                    <m.circle
-                      key={delay}
-                      className="chiron-timeline__pulse"
-                      fill="none"
-                      stroke={color}
-                      strokeWidth={1.5}
-                      initial={{ r: 10, opacity: 0.75 }}
-                      animate={{ r: 30, opacity: 0 }}
-                      transition={{ duration: 1.8, delay, repeat: Infinity, ease: "easeOut" }}
-                    />
-                  ))
+                  <ArrivalPulse key={key} color={color} />
                 ) : (
-                  <circle className="chiron-timeline__pulse" r={18} fill="none" stroke={color} strokeOpacity={0.45} />
+                  <circle className="chiron-timeline__pulse" r={STATIC_RING.r} fill="none" stroke={color} strokeOpacity={STATIC_RING.opacity} />
                 )
               ) : null}
               {isNewest ? <circle r={16} fill={color} fillOpacity={0.14} /> : null}

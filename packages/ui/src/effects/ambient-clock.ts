@@ -1,56 +1,29 @@
 /**
- * One low-rate clock for the ambient effects (aurora drift, tint breathing, film grain, the LIVE
- * dot's breathing), instead of CSS keyframe animations.
+ * The ambient effects' clock (aurora drift, tint breathing, film grain, the LIVE dot's breathing),
+ * instead of CSS keyframe animations: ~7 ticks a second on the shared frame clock.
  *
  * Why: without a GPU (headless Chromium, GPU-less wall displays) Chromium composites in software,
  * and while *any* CSS animation runs it draws a whole new frame at up to 60 frames/s, even when
  * the animation is in `steps()` and nothing changed since the last frame (measured: an idle
  * dashboard drew ~26 full frames/s either way and its compositor took 70-80 % of a core). The
- * ambient effects move a few pixels a second, so they are repositioned here ~7 times a second
- * (the grain's old step rate) and the compositor draws only when something moved.
+ * ambient effects move a few pixels a second, so they are repositioned ~7 times a second (the
+ * grain's old step rate), in frames the data animations draw anyway when they run
+ * (`motion/frame-clock.ts`), and the compositor draws only when something moved.
  *
  * The clock runs only while someone listens and the page is visible (a hidden tab gets no ticks).
  */
 import { useEffect, useRef } from "react";
+import { onFrames } from "../motion/frame-clock";
 
 /** Milliseconds between ticks (~6.7 Hz). */
 export const AMBIENT_TICK_MS = 150;
 
 type Listener = (now: number) => void;
-const listeners = new Set<Listener>();
-let timer: ReturnType<typeof setInterval> | null = null;
-let watchingVisibility = false;
-
-const visible = () => typeof document === "undefined" || document.visibilityState !== "hidden";
-
-function tick() {
-  const now = performance.now();
-  for (const listener of listeners) listener(now);
-}
-
-function sync() {
-  const run = listeners.size > 0 && visible();
-  if (run && timer === null) {
-    timer = setInterval(tick, AMBIENT_TICK_MS);
-    tick();
-  } else if (!run && timer !== null) {
-    clearInterval(timer);
-    timer = null;
-  }
-}
 
 /** Calls `listener(performance.now())` on every ambient tick (and once right away); returns the unsubscribe. */
 export function subscribeAmbient(listener: Listener): () => void {
-  if (!watchingVisibility && typeof document !== "undefined") {
-    document.addEventListener("visibilitychange", sync);
-    watchingVisibility = true;
-  }
-  listeners.add(listener);
-  sync();
-  return () => {
-    listeners.delete(listener);
-    sync();
-  };
+  listener(performance.now());
+  return onFrames(listener, AMBIENT_TICK_MS, AMBIENT_TICK_MS);
 }
 
 /**

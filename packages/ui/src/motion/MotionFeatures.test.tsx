@@ -1,40 +1,54 @@
 import { render, waitFor } from "@testing-library/react";
-import { TelemetrySparkline } from "../charts/TelemetrySparkline";
+import { TimelinePulseOverlay } from "../charts/TimelinePulseOverlay";
 import { MotionPreferenceProvider } from "./MotionPreference";
 import { MotionFeatures } from "./MotionFeatures";
 
-type P = { t: number; v: number };
-const series = (values: number[]): P[] => values.map((v, i) => ({ t: 1_700_000_000_000 + i * 15_000, v }));
-const getX = (d: P) => d.t;
-const getY = (d: P) => d.v;
+type E = { id: string; t: number };
+const now = Date.UTC(2025, 0, 1, 14, 32);
+const events: E[] = [
+  { id: "a", t: now - 10 * 60_000 },
+  { id: "b", t: now - 60_000 },
+];
 
-function Chart({ data, wrap, motion = true }: { data: P[]; wrap: boolean; motion?: boolean }) {
-  const chart = <TelemetrySparkline data={data} getX={getX} getY={getY} width={160} height={48} label="Bus current" />;
+function Timeline({ wrap, motion = true }: { wrap: boolean; motion?: boolean }) {
+  const chart = (
+    <TimelinePulseOverlay
+      events={events}
+      getKey={(e) => e.id}
+      getTime={(e) => e.t}
+      getLane={() => "Gates"}
+      getTitle={(e) => e.id}
+      lanes={["Gates"]}
+      from={now - 30 * 60_000}
+      to={now}
+      width={600}
+      height={100}
+      label="Timeline"
+    />
+  );
   return <MotionPreferenceProvider enabled={motion}>{wrap ? <MotionFeatures>{chart}</MotionFeatures> : chart}</MotionPreferenceProvider>;
 }
 
-const linePath = (container: HTMLElement) => container.querySelectorAll("path")[1]?.getAttribute("d");
+/** The newest marker's spring-in wrapper (an m.g that starts at scale 0). */
+const newestMarker = (container: HTMLElement) => container.querySelector('[data-newest] > g:last-child') as SVGGElement | null;
 
 describe("MotionFeatures", () => {
-  it("lets the charts' m.* paths morph to new data (the engine loads lazily)", async () => {
-    const { container, rerender } = render(<Chart wrap data={series([1, 2, 3])} />);
-    const first = linePath(container);
-    rerender(<Chart wrap data={series([3, 1, 2, 5])} />);
-    await waitFor(() => expect(linePath(container)).not.toBe(first));
+  it("lets the charts' m.* elements animate (the engine loads lazily)", async () => {
+    const { container } = render(<Timeline wrap />);
+    const first = newestMarker(container)!.style.transform;
+    expect(first).toMatch(/scale\(0\)/);
+    await waitFor(() => expect(newestMarker(container)!.style.transform).not.toBe(first));
   });
 
-  it("is needed: without it an m.* path keeps its first shape", async () => {
-    const { container, rerender } = render(<Chart wrap={false} data={series([1, 2, 3])} />);
-    const first = linePath(container);
-    rerender(<Chart wrap={false} data={series([3, 1, 2, 5])} />);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(linePath(container)).toBe(first);
+  it("is needed: without it an m.* element keeps its first state", async () => {
+    const { container } = render(<Timeline wrap={false} />);
+    const first = newestMarker(container)!.style.transform;
+    await new Promise((r) => setTimeout(r, 150));
+    expect(newestMarker(container)!.style.transform).toBe(first);
   });
 
-  it("is not needed with motion off: the paths are plain SVG", () => {
-    const { container, rerender } = render(<Chart wrap={false} motion={false} data={series([1, 2, 3])} />);
-    const first = linePath(container);
-    rerender(<Chart wrap={false} motion={false} data={series([3, 1, 2, 5])} />);
-    expect(linePath(container)).not.toBe(first);
+  it("is not needed with motion off: the marker is plain SVG", () => {
+    const { container } = render(<Timeline wrap={false} motion={false} />);
+    expect(newestMarker(container)!.style.transform).toBe("");
   });
 });

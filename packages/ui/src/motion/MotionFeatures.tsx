@@ -2,9 +2,10 @@
 /**
  * MotionFeatures: the animation engine for the `m.*` components in the charts (motion's `domMin`:
  * the renderer and the `animate` feature), loaded after first paint. Wrap every subtree that renders
- * TelemetrySparkline, TelemetryRadialGauge or TimelinePulseOverlay in it: without a LazyMotion
- * above them, `m.*` components render their first `animate` values and never update (a sparkline
- * would keep its first path, a new timeline marker would stay at scale 0).
+ * TimelinePulseOverlay in it (its newest marker springs in with `m.g`): without a LazyMotion above
+ * it, an `m.*` component renders its first `animate` values and never updates (the marker would
+ * stay at scale 0). The sparkline morphs, gauge sweeps and the pulse run on the shared frame clock
+ * (`frame-clock.ts`) and need no engine.
  *
  * It is a component of its own, not part of MotionPreferenceProvider (which sits in the root
  * layout), so that only routes that draw charts load the engine, and so that the engine's chunk

@@ -1,8 +1,8 @@
 "use client";
 /** One gate in the hero band: the call as word + shape + colour, and the reason under it. */
 import type { Gate } from "@chiron/api-client";
-import { SeverityIcon, severityTokens, thresholdBands } from "@chiron/ui";
-import type { CSSProperties } from "react";
+import { SeverityIcon, severityTokens, thresholdBands, useFrameTween, useMotionEnabled } from "@chiron/ui";
+import { useRef, type CSSProperties } from "react";
 import { ago, ageLong, ageShort, hhmm, hhmmss } from "@/lib/format";
 import { gaugeRange } from "../metrics/metric-format";
 import type { GateView } from "./gate-view";
@@ -10,10 +10,17 @@ import styles from "./gates.module.css";
 
 export type GateCardProps = { gate: Gate; view: GateView; now: number; sparkline?: { ts: string; value: number }[] };
 
+const MARKER_GLIDE = { durationMs: 600 };
+
 function ThresholdBar({ gate, sparkline }: Pick<GateCardProps, "gate" | "sparkline">) {
   const { min, max } = gaugeRange({ unit: gate.unit ?? null, value: gate.value ?? null, warn: gate.warn, critical: gate.critical, sparkline: sparkline ?? [] });
   const pct = (v: number) => `${((Math.min(max, Math.max(min, v)) - min) / (max - min)) * 100}%`;
   const bands = thresholdBands(min, max, gate.warn, gate.critical, gate.direction);
+  // The marker glides to a new value on the shared frame clock (a CSS transition of `left` would
+  // lay the page out at 60 frames/s while values stream in).
+  const marker = useRef<HTMLSpanElement>(null);
+  const at = gate.value ?? min;
+  useFrameTween(at, useMotionEnabled(), (v) => void (marker.current && (marker.current.style.left = pct(v))), MARKER_GLIDE);
   return (
     <div className={styles.bar} aria-hidden>
       {bands.map((b) => (
@@ -24,7 +31,7 @@ function ThresholdBar({ gate, sparkline }: Pick<GateCardProps, "gate" | "sparkli
           style={{ left: pct(b.from), width: `calc(${pct(b.to)} - ${pct(b.from)})` }}
         />
       ))}
-      {gate.value != null ? <span className={styles.marker} style={{ left: pct(gate.value) }} /> : null}
+      {gate.value != null ? <span ref={marker} className={styles.marker} style={{ left: pct(gate.value) }} /> : null}
     </div>
   );
 }
