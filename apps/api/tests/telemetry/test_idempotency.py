@@ -2,10 +2,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import timedelta
 
 import httpx
 
 from chiron.db import Database
+from chiron.kit.time import utcnow
+from chiron.state import AppState
 from tests.fixtures.factories import INGEST, sample, store_counts
 
 
@@ -86,3 +89,23 @@ async def test_a_retry_storm_stores_each_batch_once(
     assert sum(r.json()["accepted"] for r in responses) == 16
     assert (await store_counts(db))["telemetry_samples"] == 16
     assert (await store_counts(db))["idempotency_keys"] == 8
+
+
+async def test_a_retry_gets_its_original_answer_even_after_its_times_aged(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], db: Database, state: AppState
+) -> None:
+    """The clock check runs after the replay: a batch accepted 4 minutes ahead of the clock is
+    replayed, not refused, when the tolerance has since shrunk to 1 minute."""
+    ahead = utcnow() + timedelta(minutes=4)
+    body = {"samples": [sample(1.0, ts=ahead)]}
+    headers = {**auth_headers, "Idempotency-Key": "batch-aged"}
+    first = await client.post(INGEST, json=body, headers=headers)
+    assert first.status_code == 202, first.text
+    state.settings = state.settings.model_copy(update={"future_tolerance_s": 60})
+    retry = await client.post(INGEST, json=body, headers=headers)
+    assert retry.status_code == 202, retry.text
+    assert retry.json()["duplicates"] == 1
+    fresh = await client.post(INGEST, json=body, headers={**auth_headers, "Idempotency-Key": "x"})
+    assert fresh.status_code == 422
+    assert fresh.json()["error"]["details"][0]["type"] == "ts_in_future"
+    assert (await store_counts(db))["telemetry_samples"] == 1
