@@ -29,7 +29,6 @@ export {
   usePrefersReducedMotion,
   type MotionPreferenceProviderProps,
 } from "./motion/MotionPreference";
-export { MotionFeatures } from "./motion/MotionFeatures";
 export { useFrameTween, FRAME_MS } from "./motion/frame-clock";
 export { AuroraBackground, type AuroraBackgroundProps } from "./effects/AuroraBackground";
 export { NoiseOverlay, type NoiseOverlayProps } from "./effects/NoiseOverlay";

@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/react";
 import { axe } from "vitest-axe";
 import { setReducedMotion } from "../../test/setup";
 import { MotionPreferenceProvider } from "../motion/MotionPreference";
-import { pulseRing, TimelinePulseOverlay } from "./TimelinePulseOverlay";
+import { pulseRing, springIn, TimelinePulseOverlay } from "./TimelinePulseOverlay";
 
 type E = { id: string; t: number; lane: string; title: string };
 const now = Date.UTC(2025, 0, 1, 14, 32);
@@ -61,6 +61,34 @@ describe("TimelinePulseOverlay", () => {
     expect(ring(0, 1800)).toEqual({ r: 10, opacity: 0.75 }); // the next cycle
     expect(ring(0, 3 * 1800)).toBeNull();
     expect(ring(1, 3 * 1800 + 900)).toBeNull();
+  });
+
+  it("springs the newest marker in from nothing with motion's spring, on the frame clock", async () => {
+    expect(springIn(0)).toMatchObject({ scale: 0, opacity: 0, done: false });
+    const mid = springIn(120);
+    expect(mid.scale).toBeGreaterThan(0.3);
+    expect(mid.done).toBe(false);
+    const overshoot = Math.max(...Array.from({ length: 40 }, (_, i) => springIn(i * 25).scale));
+    expect(overshoot).toBeGreaterThan(1); // a spring, not an ease
+    expect(springIn(3000)).toEqual({ scale: 1, opacity: 1, done: true });
+
+    const { container } = render(
+      <MotionPreferenceProvider enabled>
+        <Timeline />
+      </MotionPreferenceProvider>,
+    );
+    const marker = () => container.querySelector("[data-newest] > g:last-child")!;
+    expect(marker().getAttribute("transform")).toBe("scale(0)");
+    const seen = new Set<string>();
+    await vi.waitFor(
+      () => {
+        seen.add(marker().getAttribute("transform")!);
+        expect(marker().getAttribute("transform")).toBe("scale(1)");
+      },
+      { timeout: 3000, interval: 10 },
+    );
+    expect(seen.size).toBeGreaterThan(2);
+    expect(marker().getAttribute("opacity")).toBe("1");
   });
 
   it("has no axe violations", async () => {

@@ -7,9 +7,9 @@
  */
 import { curveMonotoneX } from "@visx/curve";
 import { area, line } from "@visx/shape";
-import * as m from "motion/react-m";
-import { useEffect, useId, useMemo, useRef, type ReactNode, type SVGProps } from "react";
-import { animateFrames } from "../motion/frame-clock";
+import { spring } from "motion/react";
+import { useEffect, useId, useLayoutEffect, useMemo, useRef, type ReactNode, type SVGProps } from "react";
+import { animateFrames, onFrames } from "../motion/frame-clock";
 import { useMotionEnabled } from "../motion/MotionPreference";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { inkColor } from "../severity/tokens";
@@ -67,6 +67,38 @@ export function pulseRing(ring: number, elapsed: number): { r: number; opacity: 
   if (local < 0 || local >= PULSE.cycles * PULSE.cycleMs) return null;
   const phase = (local % PULSE.cycleMs) / PULSE.cycleMs;
   return { r: 10 + 20 * (1 - (1 - phase) ** 2), opacity: 0.75 * (1 - phase) };
+}
+
+/** The newest marker's entrance: motion's spring physics (stiffness 260, damping 18). */
+const SPRING_IN = { stiffness: 260, damping: 18 };
+
+/** Scale and opacity of the springing-in marker, `elapsed` ms after it appeared. */
+export function springIn(elapsed: number): { scale: number; opacity: number; done: boolean } {
+  const { value, done } = spring({ keyframes: [0, 1], ...SPRING_IN }).next(elapsed);
+  return { scale: done ? 1 : value, opacity: done ? 1 : Math.min(1, Math.max(0, value)), done };
+}
+
+/**
+ * Springs its children in from nothing, on the shared frame clock, with motion's spring
+ * (the generator alone: no animation engine or `m.*` component in the bundle).
+ */
+function SpringIn({ children }: { children: ReactNode }) {
+  const ref = useRef<SVGGElement>(null);
+  useLayoutEffect(() => {
+    const start = performance.now();
+    const draw = ({ scale, opacity }: { scale: number; opacity: number }) => {
+      ref.current?.setAttribute("transform", `scale(${scale})`);
+      ref.current?.setAttribute("opacity", String(opacity));
+    };
+    draw({ scale: 0, opacity: 0 });
+    const stop = onFrames((now) => {
+      const frame = springIn(now - start);
+      if (frame.done) stop();
+      draw(frame);
+    });
+    return stop;
+  }, []);
+  return <g ref={ref}>{children}</g>;
 }
 
 /**
@@ -249,10 +281,8 @@ export function TimelinePulseOverlay<Datum>({
               ) : null}
               {isNewest ? <circle r={16} fill={color} fillOpacity={0.14} /> : null}
               {isNewest && motionOn ? (
-                // Only the newest marker springs in; the others are plain SVG (no animation engine work).
-                <m.g initial={{ scale: 0, opacity: 0 }} animate={{ scale: 1, opacity: 1 }} transition={{ type: "spring", stiffness: 260, damping: 18 }}>
-                  {marker}
-                </m.g>
+                // Only the newest marker springs in; the others are plain SVG.
+                <SpringIn key={key}>{marker}</SpringIn>
               ) : (
                 <g>{marker}</g>
               )}

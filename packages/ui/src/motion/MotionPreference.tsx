@@ -4,7 +4,6 @@
  * system asks for reduced motion. Exposes `data-motion="on|off"` on <html> so
  * CSS animations (aurora, grain, LIVE dot) stop with the JS ones.
  */
-import { MotionConfig } from "motion/react";
 import { createContext, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from "react";
 
 const QUERY = "(prefers-reduced-motion: reduce)";
@@ -60,7 +59,7 @@ export function MotionPreferenceProvider({ enabled = true, syncRootAttribute = t
 
   return (
     <MotionContext.Provider value={value}>
-      <MotionConfig reducedMotion={on ? "never" : "always"}>{children}</MotionConfig>
+      {children}
     </MotionContext.Provider>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 /** The command surface: reads the hydrated cache, keeps it live from the stream, lays out the bands. */
 import type { Gate, MetricSummary, TimelineEventOut } from "@chiron/api-client";
-import { AuroraBackground, MotionFeatures, NoiseOverlay, worstSeverity } from "@chiron/ui";
+import { AuroraBackground, NoiseOverlay, worstSeverity } from "@chiron/ui";
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useDeferredValue, useEffect, useMemo } from "react";
@@ -99,15 +99,12 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
           </div>
         ) : (
           <main className={styles.main}>
-            {/* The charts' animation engine, loaded after first paint (see MotionFeatures). */}
-            <MotionFeatures>
-              <GatesBand gates={gates} metrics={data.metrics} now={now} />
-              <div className={styles.metricsRow}>
-                <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />
-                <SignalsGrid items={signals} now={now} windowLabel="last 15 min" />
-              </div>
-              <TimelineBand events={events ?? NO_EVENTS} now={now} density={meter.density} />
-            </MotionFeatures>
+            <GatesBand gates={gates} metrics={data.metrics} now={now} />
+            <div className={styles.metricsRow}>
+              <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />
+              <SignalsGrid items={signals} now={now} windowLabel="last 15 min" />
+            </div>
+            <TimelineBand events={events ?? NO_EVENTS} now={now} density={meter.density} />
           </main>
         )}
       </div>
