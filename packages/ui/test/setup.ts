@@ -31,9 +31,19 @@ Object.defineProperty(window, "matchMedia", {
   }),
 });
 
+/** Real time passing (the frame clock runs on real animation frames in jsdom). */
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Hide or show the page, as a browser tab switch does. */
+export function setHidden(hidden: boolean) {
+  Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (hidden ? "hidden" : "visible") });
+  document.dispatchEvent(new Event("visibilitychange"));
+}
+
 afterEach(() => {
   cleanup();
   setReducedMotion(false);
+  if (document.visibilityState === "hidden") setHidden(false);
   delete document.documentElement.dataset.motion;
 });
 

@@ -1,29 +1,19 @@
 import { renderHook } from "@testing-library/react";
 import { animateFrames, FRAME_MS, onFrames, useFrameTween } from "./frame-clock";
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function setHidden(hidden: boolean) {
-  Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (hidden ? "hidden" : "visible") });
-  document.dispatchEvent(new Event("visibilitychange"));
-}
+import { setHidden, sleep } from "../../test/setup";
 
 describe("frame clock", () => {
-  afterEach(() => setHidden(false));
-
   it("ticks at most every FRAME_MS, and slower jobs share the faster job's frames", async () => {
     const fast: number[] = [];
     const slow: number[] = [];
     const stopFast = onFrames((now) => fast.push(now));
     const stopSlow = onFrames((now) => slow.push(now), 150);
-    await sleep(600);
+    // Waits for ticks rather than sleeping a fixed time: a loaded CI machine delays timers.
+    await vi.waitFor(() => expect(slow.length).toBeGreaterThanOrEqual(3), { timeout: 5000 });
     stopFast();
     stopSlow();
-    expect(fast.length).toBeGreaterThanOrEqual(4);
-    expect(fast.length).toBeLessThanOrEqual(600 / FRAME_MS + 1);
-    for (let i = 1; i < fast.length; i++) expect(fast[i]! - fast[i - 1]!).toBeGreaterThanOrEqual(FRAME_MS - 1);
-    expect(slow.length).toBeGreaterThanOrEqual(2);
     expect(slow.length).toBeLessThan(fast.length);
+    for (let i = 1; i < fast.length; i++) expect(fast[i]! - fast[i - 1]!).toBeGreaterThanOrEqual(FRAME_MS - 1);
     // Every slow tick happened in a frame the fast job drew too: one frame for both.
     for (const t of slow) expect(fast).toContain(t);
   });
@@ -75,7 +65,7 @@ describe("frame clock", () => {
   it("useFrameTween draws the old value back, then eases to the new one; off, it draws nothing", async () => {
     const drawn: number[] = [];
     const draw = (v: number) => drawn.push(v);
-    const { rerender } = renderHook(({ target, on }) => useFrameTween(target, on, draw, { durationMs: 300 }), {
+    const { rerender } = renderHook(({ target, on }) => useFrameTween(target, on, draw, { durationMs: 600 }), {
       initialProps: { target: 10, on: true },
     });
     expect(drawn).toEqual([]); // the first render stands as rendered
