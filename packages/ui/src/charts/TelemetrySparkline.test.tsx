@@ -97,6 +97,24 @@ describe("TelemetrySparkline", () => {
     expect(seen.size).toBeGreaterThan(2); // it went through in-between shapes
   });
 
+  it("lands on the new data at once when motion is switched off mid-morph", async () => {
+    const next = [...data.slice(1), { t: data.at(-1)!.t + 15_000, v: 14.1 }];
+    const chart = (d: P[], motion: boolean) => (
+      <MotionPreferenceProvider enabled={motion}>
+        <TelemetrySparkline data={d} getX={getX} getY={getY} width={160} height={48} label="Bus current" />
+      </MotionPreferenceProvider>
+    );
+    const { container, rerender } = render(chart(data, true));
+    const line = () => container.querySelectorAll("path")[1]!.getAttribute("d");
+    rerender(chart(next, true));
+    const midway = line();
+    rerender(chart(next, false));
+    rerender(chart(next, false));
+    const target = render(chart(next, false)).container.querySelectorAll("path")[1]!.getAttribute("d");
+    expect(line()).not.toBe(midway);
+    expect(line()).toBe(target);
+  });
+
   it("starts each point where its time was drawn; new times grow out of the previous end", () => {
     const from = [
       { key: 1, x: 0, y: 10 },

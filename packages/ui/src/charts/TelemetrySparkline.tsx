@@ -113,7 +113,8 @@ export function TelemetrySparkline<Datum>({
       if (end) markerRef.current?.setAttribute("transform", `translate(${end.x}, ${end.y})`);
     };
     if (!animate || from === points || from.length === 0 || points.length < 2) {
-      shown.current = points;
+      // Also when motion was switched off mid-morph: React rendered no new geometry then.
+      if (from !== points) draw(points);
       return;
     }
     const start = morphStart(from, points);

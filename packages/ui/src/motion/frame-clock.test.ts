@@ -62,7 +62,7 @@ describe("frame clock", () => {
     expect(ts.at(-1)!).toBeLessThan(1);
   });
 
-  it("useFrameTween draws the old value back, then eases to the new one; off, it draws nothing", async () => {
+  it("useFrameTween draws the old value back, then eases to the new one; off, it draws the target once and nothing after", async () => {
     const drawn: number[] = [];
     const draw = (v: number) => drawn.push(v);
     const { rerender } = renderHook(({ target, on }) => useFrameTween(target, on, draw, { durationMs: 600 }), {
@@ -74,9 +74,22 @@ describe("frame clock", () => {
     await vi.waitFor(() => expect(drawn.at(-1)).toBe(20), { timeout: 2000 });
     expect(drawn.length).toBeGreaterThan(2);
     expect(drawn).toEqual([...drawn].sort((a, b) => a - b));
-    const n = drawn.length;
     rerender({ target: 5, on: false });
+    expect(drawn.at(-1)).toBe(5); // no tween: the target at once
+    const n = drawn.length;
     await sleep(3 * FRAME_MS);
     expect(drawn).toHaveLength(n);
+  });
+
+  it("useFrameTween switched off mid-tween draws the target at once", async () => {
+    const drawn: number[] = [];
+    const { rerender } = renderHook(({ target, on }) => useFrameTween(target, on, (v) => drawn.push(v), { durationMs: 2000 }), {
+      initialProps: { target: 0, on: true },
+    });
+    rerender({ target: 100, on: true });
+    await vi.waitFor(() => expect(drawn.length).toBeGreaterThan(1));
+    expect(drawn.at(-1)).toBeLessThan(100);
+    rerender({ target: 100, on: false });
+    expect(drawn.at(-1)).toBe(100);
   });
 });

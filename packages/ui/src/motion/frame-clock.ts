@@ -137,14 +137,15 @@ export function useFrameTween(
   const shown = useRef(target);
   useLayoutEffect(() => {
     const from = shown.current;
-    if (!enabled || from === target) {
-      shown.current = target;
-      return;
-    }
     const step = (v: number) => {
       shown.current = v;
       drawRef.current(v);
     };
+    if (!enabled || from === target) {
+      // Also when switched off mid-tween: React rendered no new target then.
+      if (from !== target) step(target);
+      return;
+    }
     step(from);
     return animateFrames(durationMs, (t) => step(t >= 1 ? target : from + (target - from) * ease(t)));
   }, [target, enabled, durationMs, ease]);
