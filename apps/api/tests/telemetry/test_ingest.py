@@ -133,3 +133,33 @@ async def test_stored_rows_are_what_was_sent_in_utc(
     ]
     assert all(r.ts.utcoffset() == timedelta(0) for r in rows)
     assert len({r.received_at for r in rows}) == 1
+
+
+async def test_extreme_values_and_awkward_text_are_stored_exactly(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], db: Database
+) -> None:
+    """PostgreSQL takes the batch as one JSON parameter: floats must round-trip bit for bit
+    and text with quotes, backslashes and non-ASCII must arrive unchanged."""
+    from sqlalchemy import select
+
+    from chiron.models import TelemetrySample
+
+    values = [0.1 + 0.2, 1e-300, 1.7976931348623157e308, -0.0, 5e-324, -123456.789012345678]
+    attrs = {
+        "note": 'quote " backslash \\ tab \t',
+        "name": "Zürich ✓ 🚀",
+        "n": 2,
+        "x": 0.1,
+        "ok": True,
+    }
+    samples = [
+        sample(v, metric=f"m{i}", unit="µs" if i == 0 else None, attrs=attrs if i == 0 else None)
+        for i, v in enumerate(values)
+    ]
+    response = await ingest(client, auth_headers, samples)
+    assert response.status_code == 202, response.text
+    async with db.sessionmaker() as session:
+        rows = (await session.scalars(select(TelemetrySample).order_by(TelemetrySample.id))).all()
+    assert [r.value for r in rows] == values
+    assert rows[0].unit == "µs"
+    assert rows[0].attrs == attrs

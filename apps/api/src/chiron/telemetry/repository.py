@@ -24,22 +24,23 @@ _SQLITE_INSERT = (
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
 # The store aggregates a batch into every resolution's buckets in one statement: on
-# PostgreSQL from the batch's own arrays, on SQLite from the rows just inserted (their ids).
+# PostgreSQL from the batch itself (one JSON parameter), on SQLite from the rows just
+# inserted (their ids).
 # Buckets are exact: date_bin is integer arithmetic, and SQLite's whole seconds come from
 # the stored text, not from julianday()'s double.
 _PG_INSERT = """
 WITH s AS (
-    SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::timestamptz[],
-                         $6::jsonb[]) AS s(source, metric, value, unit, ts, attrs)
+    SELECT * FROM json_to_recordset($1::json)
+        AS s(source text, metric text, value float8, unit text, ts timestamptz, attrs jsonb)
 ), stored AS (
     INSERT INTO telemetry_samples (source, metric, value, unit, ts, received_at, attrs)
-    SELECT source, metric, value, unit, ts, $7, attrs FROM s
+    SELECT source, metric, value, unit, ts, $2, attrs FROM s
 )
 INSERT INTO sample_rollups AS r (source, metric, resolution_s, bucket_start, min, max, sum, count)
 SELECT s.source, s.metric, res.s,
        date_bin(make_interval(secs => res.s), s.ts, timestamptz '1970-01-01 00:00:00+00'),
        min(s.value), max(s.value), sum(s.value), count(*)
-FROM s CROSS JOIN unnest($8::int[]) AS res(s)
+FROM s CROSS JOIN unnest($3::int[]) AS res(s)
 GROUP BY 1, 2, 3, 4
 ORDER BY 1, 2, 3, 4
 ON CONFLICT (source, metric, resolution_s, bucket_start) DO UPDATE SET
@@ -91,6 +92,18 @@ class SampleColumns:
 
     def attrs_json(self) -> list[str | None]:
         return [None if a is None else orjson.dumps(a).decode() for a in self.attrs]
+
+    def rows_json(self) -> str:
+        """The batch as one JSON array of rows (times as UTC `Z` text, floats in their
+        shortest exact form): one parameter for PostgreSQL's json_to_recordset, which costs
+        the API a third of the CPU of six arrays encoded element by element."""
+        rows = [
+            {"source": s, "metric": m, "value": v, "unit": u, "ts": t, "attrs": a}
+            for s, m, v, u, t, a in zip(
+                self.source, self.metric, self.value, self.unit, self.ts, self.attrs, strict=True
+            )
+        ]
+        return orjson.dumps(rows, option=orjson.OPT_UTC_Z).decode()
 
 
 @dataclass(slots=True)
@@ -146,20 +159,12 @@ class TelemetryRepository(Repository):
         connection = await self.session.connection()
         raw = await connection.get_raw_connection()
         driver: Any = raw.driver_connection
-        attrs = batch.attrs_json()
         if self.is_postgres:
             await driver.execute(
-                _PG_INSERT,
-                batch.source,
-                batch.metric,
-                batch.value,
-                batch.unit,
-                batch.ts,
-                attrs,
-                batch.received_at,
-                list(resolutions),
+                _PG_INSERT, batch.rows_json(), batch.received_at, list(resolutions)
             )
             return
+        attrs = batch.attrs_json()
         now_text = _sqlite_ts(batch.received_at)
         params = zip(
             batch.source,
