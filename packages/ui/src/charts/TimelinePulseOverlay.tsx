@@ -1,9 +1,9 @@
 "use client";
 /**
  * TimelinePulseOverlay: events placed on a shared time axis in labelled lanes;
- * the newest one arrives as an expanding pulse (a few rings on the shared frame clock, then a
- * static ring). An optional density trace
- * (e.g. ingest rate) runs along the bottom lane.
+ * the newest one springs in and arrives as an expanding pulse (a few rings on the shared frame
+ * clock, then a static ring). An optional density trace (e.g. ingest rate) runs along the
+ * bottom lane.
  */
 import { curveMonotoneX } from "@visx/curve";
 import { area, line } from "@visx/shape";
@@ -55,6 +55,7 @@ export type TimelinePulseOverlayProps<Datum> = Omit<SVGProps<SVGSVGElement>, "ch
 };
 
 const GUTTER = 64;
+const AXIS = 24;
 
 /** The ring left around the newest event once its pulse is over (and with motion off). */
 const STATIC_RING = { r: 18, opacity: 0.45 };
@@ -140,7 +141,6 @@ function ArrivalPulse({ color }: { color: string }) {
     </>
   );
 }
-const AXIS = 24;
 
 function hhmmUtc(ms: number): string {
   return new Date(ms).toISOString().slice(11, 16);

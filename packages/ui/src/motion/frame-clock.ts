@@ -16,6 +16,7 @@
  * Jobs run while the page is visible; a hidden tab gets no ticks and catches up when shown.
  */
 import { useLayoutEffect, useRef } from "react";
+
 /** Milliseconds between the clock's frames (20 frames/s). */
 export const FRAME_MS = 50;
 /** A job due up to this much after a frame that is drawn anyway runs in it (so jobs share frames). */
