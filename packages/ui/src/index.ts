@@ -29,7 +29,7 @@ export {
   usePrefersReducedMotion,
   type MotionPreferenceProviderProps,
 } from "./motion/MotionPreference";
-export { useFrameTween, FRAME_MS } from "./motion/frame-clock";
+export { useFrameTween } from "./motion/frame-clock";
 export { AuroraBackground, type AuroraBackgroundProps } from "./effects/AuroraBackground";
 export { NoiseOverlay, type NoiseOverlayProps } from "./effects/NoiseOverlay";
 export { useAmbientClock, alternateEased, AMBIENT_TICK_MS } from "./effects/ambient-clock";

@@ -11,8 +11,8 @@
 import { curveMonotoneX } from "@visx/curve";
 import { LinearGradient } from "@visx/gradient";
 import { area, line } from "@visx/shape";
-import { useId, useLayoutEffect, useMemo, useRef, type SVGProps } from "react";
-import { animateFrames, easeOutCubic } from "../motion/frame-clock";
+import { useId, useMemo, useRef, type SVGProps } from "react";
+import { useFrameMorph, type MorphOptions } from "../motion/frame-clock";
 import { useMotionEnabled } from "../motion/MotionPreference";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { inkColor, severityTokens } from "../severity/tokens";
@@ -95,32 +95,23 @@ export function TelemetrySparkline<Datum>({
   const areaPath = useMemo(() => shapes.area(points), [shapes, points]);
   const last = points[points.length - 1] ?? null;
 
-  // The morph: React renders the target geometry; before the browser paints it, the previous
-  // geometry is put back and stepped to the target on the frame clock.
+  // The morph: path and marker written on the frame clock, no React render per frame.
   const lineRef = useRef<SVGPathElement>(null);
   const areaRef = useRef<SVGPathElement>(null);
   const markerRef = useRef<SVGGElement>(null);
-  const shown = useRef<readonly Point[]>(points);
-  useLayoutEffect(() => {
-    const from = shown.current;
-    const draw = (pts: readonly Point[]) => {
-      shown.current = pts;
+  useFrameMorph(
+    points,
+    animate,
+    (pts) => {
       const end = pts[pts.length - 1];
       if (pts.length > 1) {
         lineRef.current?.setAttribute("d", shapes.line(pts));
         areaRef.current?.setAttribute("d", shapes.area(pts));
       }
       if (end) markerRef.current?.setAttribute("transform", `translate(${end.x}, ${end.y})`);
-    };
-    if (!animate || from === points || from.length === 0 || points.length < 2) {
-      // Also when motion was switched off mid-morph: React rendered no new geometry then.
-      if (from !== points) draw(points);
-      return;
-    }
-    const start = morphStart(from, points);
-    draw(start);
-    return animateFrames(MORPH_MS, (t) => draw(t >= 1 ? points : lerpPoints(start, points, easeOutCubic(t))));
-  }, [points, animate, shapes]);
+    },
+    MORPH,
+  );
 
   const summary = useMemo(() => {
     if (!data.length) return `${label}: no data yet.`;
@@ -191,9 +182,6 @@ export function TelemetrySparkline<Datum>({
   );
 }
 
-/** Morph length. */
-const MORPH_MS = 600;
-
 type Point = { key: number; x: number; y: number };
 
 function sparkShapes(height: number) {
@@ -210,9 +198,10 @@ function sparkShapes(height: number) {
 /**
  * Where each target point starts its morph: where the same time was drawn before, or, for a time
  * that was not on screen, where the nearest earlier drawn point was (new points grow out of the
- * previous end of the line).
+ * previous end of the line). Null when there is nothing to morph from or to.
  */
-export function morphStart(from: readonly Point[], to: readonly Point[]): Point[] {
+export function morphStart(from: readonly Point[], to: readonly Point[]): Point[] | null {
+  if (from.length === 0 || to.length < 2) return null;
   const before = new Map(from.map((p) => [p.key, p]));
   let anchor: Point | undefined;
   return to.map((p) => {
@@ -226,9 +215,12 @@ export function morphStart(from: readonly Point[], to: readonly Point[]): Point[
   });
 }
 
-function lerpPoints(from: readonly Point[], to: readonly Point[], t: number): Point[] {
+function lerpPoints(from: readonly Point[], to: readonly Point[], t: number): readonly Point[] {
   return to.map((p, i) => {
     const f = from[i]!;
     return { key: p.key, x: f.x + (p.x - f.x) * t, y: f.y + (p.y - f.y) * t };
   });
 }
+
+/** New points morph in over 600 ms, each from where its time was drawn. */
+const MORPH: MorphOptions<readonly Point[]> = { durationMs: 600, mix: lerpPoints, start: morphStart };

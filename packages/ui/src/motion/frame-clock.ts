@@ -120,16 +120,30 @@ export const easeOutCubic = (t: number) => 1 - (1 - t) ** 3;
 /** Ease-out quint: fast start, long settle (close to cubic-bezier(0.22, 1, 0.36, 1)). */
 export const easeOutQuint = (t: number) => 1 - (1 - t) ** 5;
 
+export type MorphOptions<T> = {
+  durationMs: number;
+  ease?: (t: number) => number;
+  /** The value `t` (0..1, eased) of the way from `from` to `to`. */
+  mix: (from: T, to: T, t: number) => T;
+  /** Where a morph to `target` starts, given what is shown (default: what is shown); null: no
+   * morph, draw the target at once. */
+  start?: (shown: T, target: T) => T | null;
+};
+
+const startFromShown = <T>(shown: T): T | null => shown;
+
 /**
- * Eases a number to `target` on the clock while `enabled`, calling `draw(value)` to write it
- * into the DOM (React renders the target; before the browser paints it, the value shown so far
- * is drawn back and then stepped). With `enabled` false the target stands as rendered.
+ * Morphs what `draw` shows to `target` on the clock while `enabled`. React renders the target;
+ * before the browser paints it, the value shown so far is drawn back and then stepped, without
+ * a React render per frame. Off (or when `start` says no), the target is drawn at once: also
+ * when switched off mid-morph, when React renders nothing new. `mix`, `start` and `ease` must
+ * be stable (module-level) functions.
  */
-export function useFrameTween(
-  target: number,
+export function useFrameMorph<T>(
+  target: T,
   enabled: boolean,
-  draw: (value: number) => void,
-  { durationMs, ease = easeOutCubic }: { durationMs: number; ease?: (t: number) => number },
+  draw: (value: T) => void,
+  { durationMs, ease = easeOutCubic, mix, start = startFromShown }: MorphOptions<T>,
 ): void {
   const drawRef = useRef(draw);
   useLayoutEffect(() => {
@@ -137,17 +151,28 @@ export function useFrameTween(
   });
   const shown = useRef(target);
   useLayoutEffect(() => {
-    const from = shown.current;
-    const step = (v: number) => {
+    const step = (v: T) => {
       shown.current = v;
       drawRef.current(v);
     };
-    if (!enabled || from === target) {
-      // Also when switched off mid-tween: React rendered no new target then.
-      if (from !== target) step(target);
+    const from = enabled && shown.current !== target ? start(shown.current, target) : null;
+    if (from === null) {
+      if (shown.current !== target) step(target);
       return;
     }
     step(from);
-    return animateFrames(durationMs, (t) => step(t >= 1 ? target : from + (target - from) * ease(t)));
-  }, [target, enabled, durationMs, ease]);
+    return animateFrames(durationMs, (t) => step(t >= 1 ? target : mix(from, target, ease(t))));
+  }, [target, enabled, durationMs, ease, mix, start]);
+}
+
+const mixNumbers = (from: number, to: number, t: number) => from + (to - from) * t;
+
+/** `useFrameMorph` for one number. */
+export function useFrameTween(
+  target: number,
+  enabled: boolean,
+  draw: (value: number) => void,
+  { durationMs, ease = easeOutCubic }: { durationMs: number; ease?: (t: number) => number },
+): void {
+  useFrameMorph(target, enabled, draw, { durationMs, ease, mix: mixNumbers });
 }

@@ -20,7 +20,10 @@ function ThresholdBar({ gate, sparkline }: Pick<GateCardProps, "gate" | "sparkli
   // lay the page out at 60 frames/s while values stream in).
   const marker = useRef<HTMLSpanElement>(null);
   const at = gate.value ?? min;
-  useFrameTween(at, useMotionEnabled(), (v) => void (marker.current && (marker.current.style.left = pct(v))), MARKER_GLIDE);
+  const glide = (v: number) => {
+    if (marker.current) marker.current.style.left = pct(v);
+  };
+  useFrameTween(at, useMotionEnabled(), glide, MARKER_GLIDE);
   return (
     <div className={styles.bar} aria-hidden>
       {bands.map((b) => (
