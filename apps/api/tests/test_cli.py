@@ -7,10 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from tests.fixtures.stores import create_pg_database, drop_pg_database, store_kind
-
 
 def chiron(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
@@ -22,16 +18,6 @@ def chiron(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedPr
         timeout=180,
         check=False,
     )
-
-
-@pytest.fixture
-async def store_url(tmp_path: Path):  # type: ignore[no-untyped-def]
-    if store_kind() == "postgres":
-        name, url = await create_pg_database()
-        yield url
-        await drop_pg_database(name)
-    else:
-        yield f"sqlite+aiosqlite:///{tmp_path / 'cli.db'}"
 
 
 async def test_db_upgrade_then_seed_then_seed_again(store_url: str, tmp_path: Path) -> None:

@@ -62,6 +62,26 @@ async def test_openapi_is_served(client: httpx.AsyncClient) -> None:
     assert docs.status_code == 200
 
 
+async def test_openapi_attrs_say_which_keys_are_refused(client: httpx.AsyncClient) -> None:
+    """A fuzzer (or a client generator) reads the document: a key the API refuses must be
+    outside the schema, not left open by `patternProperties`."""
+    document = (await client.get("/openapi.json")).text
+    assert "patternProperties" not in document
+    sample_in = (await client.get("/openapi.json")).json()["components"]["schemas"]["SampleIn"]
+    (attrs,) = [s for s in sample_in["properties"]["attrs"]["anyOf"] if s.get("type") == "object"]
+    assert attrs["propertyNames"] == {
+        "minLength": 1,
+        "maxLength": 64,
+        "pattern": "^[^\\x00-\\x1f]+$",
+    }
+    assert {s["type"] for s in attrs["additionalProperties"]["anyOf"]} == {
+        "string",
+        "integer",
+        "number",
+        "boolean",
+    }
+
+
 async def test_body_over_the_limit_is_413_before_parsing(
     client: httpx.AsyncClient, state: AppState
 ) -> None:

@@ -6,6 +6,10 @@ from __future__ import annotations
 import math
 import random
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from chiron.gates.schemas import Direction
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class GateSpec:
     metric: str
     warn: float
     critical: float
-    direction: str
+    direction: Direction
     hysteresis: float
     min_violations: int = 1
 

@@ -108,6 +108,10 @@ async def test_invalid_gates_are_refused(
         gate_body(hysteresis=-1),
         gate_body(stale_after_s=5),
         gate_body(extra=1),
+        # JSON types as the schema says: no numbers from strings, no integers from bools.
+        gate_body(warn="80"),
+        gate_body(min_violations=True),
+        gate_body(position=1.5),
     ):
         response = await client.put("/api/v1/gates/thermal", json=body, headers=auth_headers)
         assert response.status_code == 422, body

@@ -65,6 +65,10 @@ CASES: list[tuple[str, bytes, int, str]] = [
     ),
     ("nested attrs", batch(sample(1.0, attrs={"k": {"a": 1}})), 422, "invalid_input"),
     ("bad ts", batch({**GOOD, "ts": "yesterday"}), 422, "invalid_input"),
+    ("numeric ts", batch({**GOOD, "ts": 1764201600}), 422, "invalid_input"),
+    ("control char in attr key", batch(sample(1.0, attrs={"k\u0006": 1})), 422, "invalid_input"),
+    ("empty attr key", batch(sample(1.0, attrs={"": 1})), 422, "invalid_input"),
+    ("list attr value", batch(sample(1.0, attrs={"k": [True]})), 422, "invalid_input"),
 ]
 
 

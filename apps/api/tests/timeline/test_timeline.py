@@ -49,6 +49,11 @@ async def test_timeline_event_validation(
         {"title": "x", "kind": "Bad Kind"},
         {"title": "x", "body": "a\u0000b"},
         {"title": "x", "colour": 1},
+        # JSON has no time type: a number is not read as a Unix time.
+        {"title": "x", "ts": 0},
+        {"title": "x", "ts": 1764201600.5},
+        {"title": "x", "ts": True},
+        {"title": 5},
     ):
         response = await client.post("/api/v1/timeline", json=body, headers=auth_headers)
         assert response.status_code == 422, body

@@ -462,7 +462,7 @@ export type SampleIn = {
      * Attrs
      */
     attrs?: {
-        [key: string]: unknown | string | number | number | boolean;
+        [key: string]: string | number | number | boolean;
     } | null;
     /**
      * Metric
@@ -475,7 +475,7 @@ export type SampleIn = {
     /**
      * Ts
      *
-     * Device time; the receive time when absent
+     * Device time (RFC 3339); the receive time when absent. Refused (422) when more than CHIRON_FUTURE_TOLERANCE_S (300) seconds ahead of the server clock or more than CHIRON_MAX_AGE_DAYS (1825) days behind it.
      */
     ts?: string | null;
     /**
@@ -845,7 +845,7 @@ export type DashboardGetSeriesData = {
         /**
          * From
          *
-         * Default: 1 h before `to`
+         * Default: 1 h before `to`; at most 5 years before `to`
          */
         from?: string | null;
         /**

@@ -184,7 +184,12 @@ export const zResyncPayload = z.object({
  * SampleIn
  */
 export const zSampleIn = z.object({
-    attrs: z._default(z.nullish(z.record(z.string(), z.unknown())), null),
+    attrs: z._default(z.nullish(z.record(z.string(), z.union([
+        z.string().check(z.maxLength(256), z.regex(/^[^\x00]*$/)),
+        z.int().check(z.gte(-9007199254740992), z.lte(9007199254740992)),
+        z.number(),
+        z.boolean()
+    ]))), null),
     metric: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/)),
     source: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,127}$/)),
     ts: z._default(z.nullish(z.iso.datetime({ offset: true })), null),

@@ -5,11 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from chiron.kit.time import as_utc
 
-UTC_DATETIME = Annotated[datetime, AfterValidator(as_utc)]
+
+def _text_only(value: object) -> object:
+    """JSON has no time type: a time is an RFC 3339 string, never a number read as a Unix time."""
+    if isinstance(value, int | float):
+        raise ValueError("a time must be an RFC 3339 date-time string")
+    return value
+
+
+# Not strict: FastAPI validates bodies from Python objects, where a strict datetime refuses
+# every string. `_text_only` keeps the JSON contract instead.
+UTC_DATETIME = Annotated[
+    datetime, Field(strict=False), BeforeValidator(_text_only), AfterValidator(as_utc)
+]
 SOURCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
 METRIC_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$"
 
@@ -31,6 +43,7 @@ class Schema(BaseModel):
 
 
 class InputSchema(BaseModel):
-    """Requests: unknown fields are an error, not silently dropped."""
+    """Requests: unknown fields are an error, not silently dropped, and JSON types are
+    taken as the schema says: "26" is not a number, 1.0 or true not an integer."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)

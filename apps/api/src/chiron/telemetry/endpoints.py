@@ -160,7 +160,8 @@ async def get_series(
     source: Annotated[str, Query(max_length=128, pattern=SOURCE_PATTERN)],
     metric: Annotated[str, Query(max_length=128, pattern=METRIC_PATTERN)],
     from_: Annotated[
-        UTC_DATETIME | None, Query(alias="from", description="Default: 1 h before `to`")
+        UTC_DATETIME | None,
+        Query(alias="from", description="Default: 1 h before `to`; at most 5 years before `to`"),
     ] = None,
     to: Annotated[UTC_DATETIME | None, Query(description="Default: now")] = None,
     points: Annotated[int, Query(ge=1, le=2000)] = 500,

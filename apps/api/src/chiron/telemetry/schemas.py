@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
@@ -17,6 +17,20 @@ AttrValue = (
     | StrictBool
 )
 AttrKey = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")]
+
+
+def _keys_as_property_names(schema: dict[str, Any]) -> None:
+    """Pydantic writes a dict with a key pattern as `patternProperties`, which leaves any
+    other key open with any value; the API refuses those keys, so say so: the pattern goes
+    into `propertyNames` and the value schema into `additionalProperties`."""
+    ((pattern, values),) = schema.pop("patternProperties").items()
+    schema["propertyNames"] = {**schema.get("propertyNames", {}), "pattern": pattern}
+    schema["additionalProperties"] = values
+
+
+Attrs = Annotated[
+    dict[AttrKey, AttrValue], Field(max_length=16, json_schema_extra=_keys_as_property_names)
+]
 # Numbers only: a JSON string such as "1.5" is refused rather than coerced.
 SampleValue = Annotated[StrictFloat | StrictInt, Field(allow_inf_nan=False)]
 
@@ -28,8 +42,13 @@ class SampleIn(InputSchema):
     unit: Unit | None = None
     # Normalized to UTC by the ingest service, in the one pass it makes over the batch
     # (a validator here would be a Python call per sample on the hot path).
-    ts: datetime | None = Field(None, description="Device time; the receive time when absent")
-    attrs: Annotated[dict[AttrKey, AttrValue], Field(max_length=16)] | None = None
+    ts: datetime | None = Field(
+        None,
+        description="Device time (RFC 3339); the receive time when absent. Refused (422) when "
+        "more than CHIRON_FUTURE_TOLERANCE_S (300) seconds ahead of the server clock or "
+        "more than CHIRON_MAX_AGE_DAYS (1825) days behind it.",
+    )
+    attrs: Attrs | None = None
 
 
 class SampleBatch(InputSchema):
