@@ -13,6 +13,7 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
 
 .PHONY: help setup setup-api setup-web services run api web simulate test test-api test-api-sqlite \
         test-api-pg lint lint-api test-web e2e topology check-client check-deploy openapi client bench \
+        bench-smoke \
         migrate seed collector
 
 help: ## list the targets
@@ -44,7 +45,7 @@ migrate: setup-api ## apply migrations to CHIRON_DATABASE_URL
 seed: setup-api ## load demo data into CHIRON_DATABASE_URL
 	$(API) $(PY)/chiron db seed
 
-test: setup services lint test-api test-web check-client check-deploy e2e topology ## run every test
+test: setup services lint test-api bench-smoke test-web check-client check-deploy e2e topology ## run every test
 	@echo "make test: all suites passed"
 
 lint: lint-api ## lint and type-check everything
@@ -86,6 +87,9 @@ topology: setup services ## the compose topology as local processes (2 API repli
 
 bench: setup-api services ## ingest and fan-out benchmarks (prints figures and ratios)
 	cd $(ROOT) && $(PY)/python bench/ingest.py && $(PY)/python bench/fanout.py
+
+bench-smoke: setup-api services ## the ingest benchmark end to end in seconds (PostgreSQL: limit, naive, Chiron, queries)
+	cd $(ROOT) && $(PY)/python bench/ingest.py --store postgres --seconds 1 --concurrency 2 --query-rows 20000
 
 collector: ## a local OTLP/HTTP receiver that prints what it gets (port 4318)
 	cd $(ROOT) && $(PY)/python -m chiron.observability.receiver --port 4318

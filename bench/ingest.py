@@ -165,6 +165,7 @@ async def drive(
         headers["authorization"] = f"Bearer {token}"
     latencies: list[float] = []
     errors = 0
+    first_error = ""
     sent = 0
     deadline = time.perf_counter() + seconds
     connector = aiohttp.TCPConnector(limit=0)
@@ -172,14 +173,15 @@ async def drive(
         url = f"http://127.0.0.1:{port}/api/v1/dashboard/samples"
 
         async def worker(offset: int) -> None:
-            nonlocal errors, sent
+            nonlocal errors, first_error, sent
             i = offset
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 async with http.post(url, data=bodies[i % len(bodies)], headers=headers) as resp:
-                    await resp.read()
+                    body = await resp.read()
                     if resp.status != 202:
                         errors += 1
+                        first_error = first_error or f"{resp.status} {body[:500].decode()}"
                         continue
                 latencies.append(time.perf_counter() - started)
                 sent += BATCH
@@ -188,6 +190,9 @@ async def drive(
         started = time.perf_counter()
         await asyncio.gather(*(worker(n) for n in range(concurrency)))
         elapsed = time.perf_counter() - started
+    if errors:
+        # A rate measured over refused requests is no measurement: stop and say why.
+        raise SystemExit(f"bench: {errors} requests to :{port} were refused; first: {first_error}")
     return {
         "rate": sent / elapsed,
         "p50_ms": percentile(latencies, 0.5) * 1000,

@@ -237,3 +237,28 @@ async def test_timeline_time_outside_the_calendar_in_utc_is_422(
     )
     assert response.status_code == 422, response.text
     assert response.json()["error"]["code"] == "invalid_input"
+
+
+@pytest.mark.parametrize("mode", ["json", "python"])
+def test_a_batch_reads_the_same_from_json_and_from_python_objects(mode: str) -> None:
+    """FastAPI validates bodies from Python objects (the naive bench endpoint does), the
+    ingest endpoint from JSON bytes: a device time is an RFC 3339 string in both, never a
+    number, and the strict input model must not refuse the string in either."""
+    import json
+
+    from pydantic import ValidationError
+
+    from chiron.telemetry.schemas import SampleBatch
+
+    def validate(ts: object) -> SampleBatch:
+        body = {"samples": [{**GOOD, "ts": ts}]}
+        if mode == "json":
+            return SampleBatch.model_validate_json(json.dumps(body))
+        return SampleBatch.model_validate(body)
+
+    parsed = validate("2026-11-27T02:31:00.5+01:00").samples[0].ts
+    assert parsed is not None
+    assert parsed.isoformat() == "2026-11-27T02:31:00.500000+01:00"
+    for bad in (0, 1764201600.5, True, "yesterday"):
+        with pytest.raises(ValidationError):
+            validate(bad)

@@ -3,25 +3,56 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 
 from chiron.kit.time import as_utc
 
 
 def _text_only(value: object) -> object:
-    """JSON has no time type: a time is an RFC 3339 string, never a number read as a Unix time."""
     if isinstance(value, int | float):
         raise ValueError("a time must be an RFC 3339 date-time string")
     return value
 
 
-# Not strict: FastAPI validates bodies from Python objects, where a strict datetime refuses
-# every string. `_text_only` keeps the JSON contract instead.
-UTC_DATETIME = Annotated[
-    datetime, Field(strict=False), BeforeValidator(_text_only), AfterValidator(as_utc)
-]
+class _TextTime:
+    """A datetime that is an RFC 3339 string in JSON, never a number read as a Unix time.
+
+    From JSON, pydantic's strict datetime (in Rust: strings only). From Python objects, as
+    FastAPI validates bodies and query strings, a strict datetime would refuse every string,
+    so strings and datetimes pass to the lax parser and numbers are refused first."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, _source: Any, _handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.json_or_python_schema(
+            json_schema=core_schema.datetime_schema(strict=True),
+            python_schema=core_schema.no_info_before_validator_function(
+                _text_only, core_schema.datetime_schema(strict=False)
+            ),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, _schema: core_schema.CoreSchema, _handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {"type": "string", "format": "date-time"}
+
+
+TextTime = Annotated[datetime, _TextTime]
+UTC_DATETIME = Annotated[TextTime, AfterValidator(as_utc)]
+
 SOURCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$"
 METRIC_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$"
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from chiron.gates.schemas import Direction, Gate, GateStatus, GateTransition
-from chiron.kit.schema import InputSchema, MetricName, Schema, SourceId, Unit
+from chiron.kit.schema import InputSchema, MetricName, Schema, SourceId, TextTime, Unit
 
 AttrValue = (
     Annotated[StrictStr, Field(max_length=256, pattern=r"^[^\x00]*$")]
@@ -42,7 +42,7 @@ class SampleIn(InputSchema):
     unit: Unit | None = None
     # Normalized to UTC by the ingest service, in the one pass it makes over the batch
     # (a validator here would be a Python call per sample on the hot path).
-    ts: datetime | None = Field(
+    ts: TextTime | None = Field(
         None,
         description="Device time (RFC 3339); the receive time when absent. Refused (422) when "
         "more than CHIRON_FUTURE_TOLERANCE_S (300) seconds ahead of the server clock or "
