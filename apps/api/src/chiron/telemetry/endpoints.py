@@ -121,7 +121,7 @@ async def ingest_samples(
                 raise
             return replayed
 
-    ingested.result.last_event_id = await publish_all(state.bus, ingested.payloads)
+    ingested.result.last_event_id = await publish_all(state.bus, ingested.payloads())
     return ingested.result
 
 

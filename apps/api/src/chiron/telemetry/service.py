@@ -4,7 +4,7 @@ current, step gates, record the timeline, and say what to publish once committed
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -29,10 +29,17 @@ _EARLIEST = datetime.min.replace(tzinfo=UTC)
 CADENCE_WEIGHT = 0.2  # smoothing of the seconds-between-reports estimate
 
 
-@dataclass
+@dataclass(slots=True)
 class Ingested:
     result: IngestResult
-    payloads: list[Publishable] = field(default_factory=list)
+    batch: SampleColumns
+    changes: list[Publishable]  # gate and timeline messages, built inside the transaction
+
+    def payloads(self) -> list[Publishable]:
+        """The stream messages, samples first. Encoding the samples is pure CPU on the event
+        loop, so the endpoint calls this after the commit: on PostgreSQL, concurrent batches
+        of the same series wait for this one's row locks until then."""
+        return [samples_payload(self.batch), *self.changes]
 
 
 def columns(samples: list[SampleIn], now: datetime) -> SampleColumns:
@@ -158,14 +165,16 @@ async def ingest(
 ) -> Ingested:
     batch = columns(samples, now)
     check_clock(batch, settings)
-    repo = TelemetryRepository(session)
-    await repo.insert_samples(batch, RESOLUTIONS)
-
+    # Everything the transaction can know before it writes is worked out first: from the
+    # insert (which locks the batch's rollup rows) to the commit, concurrent batches of the
+    # same series wait.
     series: dict[SeriesKey, list[tuple[datetime, float, str | None]]] = defaultdict(list)
     for source, metric, ts, value, unit in zip(
         batch.source, batch.metric, batch.ts, batch.value, batch.unit, strict=True
     ):
         series[(source, metric)].append((ts, value, unit))
+    repo = TelemetryRepository(session)
+    await repo.insert_samples(batch, RESOLUTIONS)
     known = await repo.latest_for(series.keys(), lock=True)
     await repo.upsert_latest(_latest_rows(series, known, now))
 
@@ -173,11 +182,10 @@ async def ingest(
     changes = await gates.apply_samples(session, series, previous_ts, now)
     events = [*changes.events, *await _fresh_sources(session, known, set(series), now)]
 
-    payloads: list[Publishable] = [samples_payload(batch)]
-    payloads += [
+    messages: list[Publishable] = [
         GatePayload(gate=gates.to_schema(g, known.get((g.source, g.metric))))
         for g in changes.gates.values()
     ]
-    payloads += [TimelinePayload(event=TimelineEventOut.model_validate(e)) for e in events]
+    messages += [TimelinePayload(event=TimelineEventOut.model_validate(e)) for e in events]
     result = IngestResult(accepted=len(batch), duplicates=0, gate_transitions=changes.transitions)
-    return Ingested(result, payloads)
+    return Ingested(result, batch, messages)
