@@ -4,8 +4,36 @@
  * rendered and validated on the server, and the browser needs them only for
  * its own fetches and stream frames.
  */
-import * as schemas from "@chiron/api-client";
+import {
+  zDevAssertion,
+  zDevAssertionRequest,
+  zErrorResponse,
+  zMe,
+  zSeries,
+  zSummary,
+  zTelemetryPayload,
+  zTimelinePage,
+  zTokenResponse,
+} from "@chiron/api-client";
 import { parse, safeParse, type core } from "zod/mini";
+
+/**
+ * The schemas the web app validates with, by name. Listed rather than `import *`: a
+ * lookup by name keeps every export of a namespace in the bundle, and the browser
+ * never validates request bodies such as a sample batch or a gate edit. A name missing
+ * here is a type error at the call site.
+ */
+const schemas = {
+  zDevAssertion,
+  zDevAssertionRequest,
+  zErrorResponse,
+  zMe,
+  zSeries,
+  zSummary,
+  zTelemetryPayload,
+  zTimelinePage,
+  zTokenResponse,
+};
 
 type Api = typeof schemas;
 
