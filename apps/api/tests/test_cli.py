@@ -3,21 +3,9 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
-
-def chiron(*args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "chiron", *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+from tests.fixtures.cli import chiron
 
 
 async def test_db_upgrade_then_seed_then_seed_again(store_url: str, tmp_path: Path) -> None:

@@ -21,12 +21,12 @@ import asyncio
 import os
 import re
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
+from tests.fixtures.cli import BIN, chiron, run
 from tests.stream.helpers import free_port
 
 CHECKS = (
@@ -42,19 +42,10 @@ CHECKS = (
     "use_after_free",
     "ensure_resource_availability",
 )
-BIN = Path(sys.executable).parent
 
 
-def run(*args: str, env: dict[str, str], cwd: Path) -> str:
-    done = subprocess.run(
-        [str(BIN / "chiron"), *args],
-        env=env,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+def chiron_ok(*args: str, env: dict[str, str], cwd: Path) -> str:
+    done = chiron(*args, env=env, cwd=cwd)
     assert done.returncode == 0, done.stderr[-4000:]
     return done.stdout
 
@@ -90,9 +81,9 @@ def fuzz(store_url: str, redis_url: str | None, tmp_path: Path) -> tuple[int, st
     )
     if redis_url:
         env["CHIRON_REDIS_URL"] = redis_url
-    run("db", "upgrade", env=env, cwd=tmp_path)
-    run("db", "seed", env=env, cwd=tmp_path)
-    created = run(
+    chiron_ok("db", "upgrade", env=env, cwd=tmp_path)
+    chiron_ok("db", "seed", env=env, cwd=tmp_path)
+    created = chiron_ok(
         "clients",
         "create",
         "fuzz",
@@ -131,7 +122,7 @@ def fuzz(store_url: str, redis_url: str | None, tmp_path: Path) -> tuple[int, st
         else:
             raise AssertionError("chiron serve was not ready in 60 s")
 
-        done = subprocess.run(
+        done = run(
             [
                 str(BIN / "st"),
                 "run",
@@ -154,10 +145,7 @@ def fuzz(store_url: str, redis_url: str | None, tmp_path: Path) -> tuple[int, st
             ],
             env=env,
             cwd=tmp_path,
-            capture_output=True,
-            text=True,
             timeout=900,
-            check=False,
         )
     finally:
         server.terminate()
