@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,7 +28,14 @@ def default_stale_after(cadence_s: float | None) -> float:
     return max(MIN_STALE_AFTER_S, CADENCE_MULTIPLE * cadence_s)
 
 
-def stale_after(gate: HeroGate, latest: MetricLatest | None) -> float:
+class Cadenced(Protocol):
+    """A series' latest row, as far as staleness goes (`MetricLatest`, `LatestSeen`)."""
+
+    @property
+    def cadence_s(self) -> float | None: ...
+
+
+def stale_after(gate: HeroGate, latest: Cadenced | None) -> float:
     if gate.stale_after_s is not None:
         return gate.stale_after_s
     return default_stale_after(latest.cadence_s if latest else None)
@@ -39,7 +47,7 @@ def thresholds(gate: HeroGate) -> Thresholds:
     )
 
 
-def to_schema(gate: HeroGate, latest: MetricLatest | None = None) -> Gate:
+def to_schema(gate: HeroGate, latest: Cadenced | None = None) -> Gate:
     return Gate.model_validate(
         {
             **{c: getattr(gate, c) for c in Gate.model_fields if c != "stale_after_s"},

@@ -6,8 +6,10 @@ tracing, `OTEL_SDK_DISABLED=true`), so an untraced process pays nothing for it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI
@@ -86,6 +88,22 @@ def instrument_engine(engine: AsyncEngine) -> None:
             _sql = (trace.get_tracer(scope, __version__), usage)
         tracer, usage = _sql
     EngineTracer(tracer, engine.sync_engine, usage)  # type: ignore[no-untyped-call]
+
+
+@contextlib.contextmanager
+def driver_statement(name: str, system: str) -> Iterator[None]:
+    """A CLIENT span, like the engine's, for a statement sent on the raw driver connection
+    (the bulk ingest path), which SQLAlchemy's events never see. `name` is the operation
+    and the table, e.g. "INSERT telemetry_samples"."""
+    if _sql is None or not _tracing():
+        yield
+        return
+    operation, _, table = name.partition(" ")
+    attributes = {"db.system": system, "db.operation.name": operation}
+    if table:
+        attributes["db.collection.name"] = table
+    with _sql[0].start_as_current_span(name, kind=trace.SpanKind.CLIENT, attributes=attributes):
+        yield
 
 
 def annotate_request(request_id: str) -> None:

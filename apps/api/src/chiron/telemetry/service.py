@@ -175,7 +175,7 @@ async def ingest(
         series[(source, metric)].append((ts, value, unit))
     repo = TelemetryRepository(session)
     await repo.insert_samples(batch, RESOLUTIONS)
-    known = await repo.latest_for(series.keys(), lock=True)
+    known = await repo.lock_latest(series.keys())
     await repo.upsert_latest(_latest_rows(series, known, now))
 
     previous_ts = {key: as_utc(latest.ts) for key, latest in known.items()}
