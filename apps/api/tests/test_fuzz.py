@@ -18,16 +18,12 @@ seed and a `curl` to reproduce it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import re
-import subprocess
-import time
 from pathlib import Path
 
-import httpx
-
-from tests.fixtures.cli import BIN, chiron, run
-from tests.stream.helpers import free_port
+from tests.fixtures.cli import BIN, chiron_ok, run, serve
 
 CHECKS = (
     "not_a_server_error",
@@ -44,19 +40,13 @@ CHECKS = (
 )
 
 
-def chiron_ok(*args: str, env: dict[str, str], cwd: Path) -> str:
-    done = chiron(*args, env=env, cwd=cwd)
-    assert done.returncode == 0, done.stderr[-4000:]
-    return done.stdout
-
-
 async def test_fuzzing_the_openapi_document_finds_no_fault(
     store_url: str, redis_url: str | None, tmp_path: Path
 ) -> None:
-    returncode, report = await asyncio.to_thread(fuzz, store_url, redis_url, tmp_path)
+    returncode, report = await fuzz(store_url, redis_url, tmp_path)
     assert returncode == 0, report[-12000:]
-    # It really ran: every operation in the document but the stream was exercised, with a
-    # few thousand generated requests, none of them failing.
+    # It really ran: every operation in the document but the stream was exercised, with at
+    # least 500 generated requests, none of them failing.
     selected = re.search(r"Selected: (\d+)/(\d+)", report)
     tested = re.search(r"Tested: (\d+)", report)
     generated = re.search(r"(\d+) generated", report)
@@ -69,7 +59,7 @@ async def test_fuzzing_the_openapi_document_finds_no_fault(
     assert int(generated.group(1)) >= 500, report[-4000:]
 
 
-def fuzz(store_url: str, redis_url: str | None, tmp_path: Path) -> tuple[int, str]:
+async def fuzz(store_url: str, redis_url: str | None, tmp_path: Path) -> tuple[int, str]:
     """Seed a store, serve it, run Schemathesis against it: its exit code and report."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHIRON_", "OTEL_"))}
     env.update(
@@ -81,77 +71,41 @@ def fuzz(store_url: str, redis_url: str | None, tmp_path: Path) -> tuple[int, st
     )
     if redis_url:
         env["CHIRON_REDIS_URL"] = redis_url
-    chiron_ok("db", "upgrade", env=env, cwd=tmp_path)
-    chiron_ok("db", "seed", env=env, cwd=tmp_path)
-    created = chiron_ok(
-        "clients",
-        "create",
-        "fuzz",
-        "--scope",
-        "ingest",
-        "--scope",
-        "read",
-        "--scope",
-        "admin",
-        env=env,
-        cwd=tmp_path,
-    )
+    cli = functools.partial(chiron_ok, env=env, cwd=tmp_path)
+    await asyncio.to_thread(cli, "db", "upgrade")
+    await asyncio.to_thread(cli, "db", "seed")
+    scopes = ("--scope", "ingest", "--scope", "read", "--scope", "admin")
+    created = await asyncio.to_thread(cli, "clients", "create", "fuzz", *scopes)
     key = next(line for line in created.split() if line.startswith("chiron_"))
 
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = tmp_path / "serve.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [str(BIN / "chiron"), "serve", "--port", str(port)],
-            env=env,
-            cwd=tmp_path,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+    async with serve(env, tmp_path) as base:
+        argv = [
+            str(BIN / "st"),
+            "run",
+            f"{base}/openapi.json",
+            "--header",
+            f"Authorization: Bearer {key}",
+            "--checks",
+            ",".join(CHECKS),
+            "--exclude-path-regex",
+            "/stream$",
+            "--max-examples",
+            os.environ.get("FUZZ_EXAMPLES", "40"),
+            "--seed",
+            os.environ.get("FUZZ_SEED", "20261127"),
+            "--request-timeout",
+            "15",
+            "--workers",
+            "2",
+            "--no-color",
+        ]
+        done = await asyncio.to_thread(
+            functools.partial(run, argv, env=env, cwd=tmp_path, timeout=900)
         )
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            assert server.poll() is None, log.read_text()[-4000:]
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise AssertionError("chiron serve was not ready in 60 s")
-
-        done = run(
-            [
-                str(BIN / "st"),
-                "run",
-                f"{base}/openapi.json",
-                "--header",
-                f"Authorization: Bearer {key}",
-                "--checks",
-                ",".join(CHECKS),
-                "--exclude-path-regex",
-                "/stream$",
-                "--max-examples",
-                os.environ.get("FUZZ_EXAMPLES", "40"),
-                "--seed",
-                os.environ.get("FUZZ_SEED", "20261127"),
-                "--request-timeout",
-                "15",
-                "--workers",
-                "2",
-                "--no-color",
-            ],
-            env=env,
-            cwd=tmp_path,
-            timeout=900,
-        )
-    finally:
-        server.terminate()
-        server.wait(15)
 
     report = done.stdout + done.stderr
     if done.returncode:
-        report += "\n--- chiron serve, last lines ---\n" + log.read_text()[-6000:]
+        report += "\n--- chiron serve, last lines ---\n" + await asyncio.to_thread(
+            lambda: "".join(log.read_text()[-6000:] for log in tmp_path.glob("serve-*.log"))
+        )
     return done.returncode, report

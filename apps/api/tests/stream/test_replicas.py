@@ -4,10 +4,10 @@ service: a sample ingested through A reaches an SSE client connected to B."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import os
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -16,10 +16,10 @@ import httpx
 import pytest
 
 from tests.conftest import TEST_SECRET
+from tests.fixtures.cli import chiron_ok, serve
 from tests.fixtures.stores import REDIS_URL
-from tests.stream.helpers import SSEReader, free_port
+from tests.stream.helpers import SSEReader
 
-CHIRON = str(Path(sys.executable).parent / "chiron")
 STREAM = "/api/v1/dashboard/stream"
 
 pytestmark = pytest.mark.slow
@@ -41,61 +41,24 @@ def replica_env(migrated: str, tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _run(args: list[str], env: dict[str, str], cwd: Path) -> str:
-    done = subprocess.run(
-        [CHIRON, *args], env=env, cwd=cwd, capture_output=True, text=True, timeout=60, check=True
-    )
-    return done.stdout
-
-
 @pytest.fixture
 async def start_replica(
     replica_env: dict[str, str], tmp_path: Path
 ) -> AsyncIterator[Callable[[], object]]:
-    processes: list[subprocess.Popen[bytes]] = []
+    async with contextlib.AsyncExitStack() as replicas:
 
-    async def start() -> str:
-        port = free_port()
-        with (tmp_path / f"replica-{port}.log").open("wb") as log:
-            process = subprocess.Popen(  # noqa: ASYNC220 - a server we poll below
-                [CHIRON, "serve", "--port", str(port)],
-                env=replica_env,
-                cwd=tmp_path,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        processes.append(process)
-        url = f"http://127.0.0.1:{port}"
-        async with httpx.AsyncClient(base_url=url) as client:
-            for _ in range(300):
-                if process.poll() is not None:
-                    raise RuntimeError((tmp_path / f"replica-{port}.log").read_text())
-                try:
-                    if (await client.get("/readyz")).status_code == 200:
-                        return url
-                except httpx.TransportError:
-                    pass
-                await asyncio.sleep(0.1)
-        raise TimeoutError(f"replica on {port} did not become ready")
+        async def start() -> str:
+            return await replicas.enter_async_context(serve(replica_env, tmp_path))
 
-    yield start
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        yield start
 
 
 async def test_sample_ingested_on_a_reaches_stream_on_b(
     start_replica: Callable[[], object], replica_env: dict[str, str], tmp_path: Path
 ) -> None:
     created = await asyncio.to_thread(
-        _run,
-        ["clients", "create", "replicas", "--scope", "ingest", "--scope", "read"],
-        replica_env,
-        tmp_path,
+        functools.partial(chiron_ok, env=replica_env, cwd=tmp_path),
+        *("clients", "create", "replicas", "--scope", "ingest", "--scope", "read"),
     )
     match = re.search(r"^(chiron_\S+)$", created, re.MULTILINE)
     assert match, created

@@ -194,14 +194,10 @@ class LatestSeen:
 
 
 class TelemetryRepository(Repository):
-    async def _driver(self) -> Any:
-        connection = await self.session.connection()
-        raw = await connection.get_raw_connection()
-        return raw.driver_connection
-
     async def _on_driver(self, name: str, call: str, *args: Any) -> Any:
         """`driver.<call>(*args)` on the session's connection, traced as `name`."""
-        driver = await self._driver()
+        connection = await self.session.connection()
+        driver = (await connection.get_raw_connection()).driver_connection
         with driver_statement(name, self.dialect):
             return await getattr(driver, call)(*args)
 
