@@ -63,9 +63,11 @@ test-api-pg: setup-api services
 	@echo "==> API tests on PostgreSQL + Redis"
 	$(API) CHIRON_TEST_STORE=postgres CHIRON_TEST_BUS=redis $(PY)/pytest
 
-test-web: setup-web ## web lint, types and unit tests
+test-web: setup-web ## web lint, types, unit tests and the dashboard's bundle budget
 	@echo "==> web lint, typecheck, vitest"
 	cd $(ROOT) && pnpm turbo run lint typecheck test
+	@echo "==> web bundle budget (next analyze route summaries)"
+	cd $(ROOT) && pnpm --filter web budget
 
 openapi: setup-api ## write the API's OpenAPI document to packages/api-client/openapi.json
 	$(API) $(PY)/python -m chiron.openapi $(ROOT)/packages/api-client/openapi.json
