@@ -127,6 +127,17 @@ def server(args: list[str], env: dict[str, str], port: int) -> Iterator[subproce
             proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+        drop_stream(env)
+
+
+def drop_stream(env: dict[str, str]) -> None:
+    """Delete the server's Redis stream: a bench run streams tens of MB into a key of its own."""
+    if not env.get("CHIRON_REDIS_URL"):
+        return
+    from redis import Redis
+
+    with Redis.from_url(env["CHIRON_REDIS_URL"]) as client:
+        client.delete(env["CHIRON_STREAM_KEY"])
 
 
 def chiron_server(

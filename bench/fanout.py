@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import cast
 
 import httpx
+from _stack import drop_stream, free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CHIRON = str(Path(sys.executable).parent / "chiron")
@@ -128,7 +129,7 @@ class Result:
 class Server:
     def __init__(self, bus: str, workdir: Path) -> None:
         self.bus = bus
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {k: v for k, v in os.environ.items() if not k.startswith(("CHIRON_", "OTEL_"))}
         self.env.update(
@@ -193,15 +194,6 @@ class Server:
                 self.process.wait()
         if VERBOSE.get("verbose"):
             print((self.workdir / "server.log").read_text()[-2000:], file=sys.stderr)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 async def open_clients(server: Server, token: str, count: int) -> list[Client]:
@@ -343,19 +335,8 @@ async def bench_bus(bus: str, sizes: list[int], rate: float, duration: float) ->
                 gc.collect()
         finally:
             server.stop()
-            if bus == "redis":
-                await _drop_stream(server.env)
+            drop_stream(server.env)
     return results
-
-
-async def _drop_stream(env: dict[str, str]) -> None:
-    from redis.asyncio import Redis
-
-    client = Redis.from_url(env["CHIRON_REDIS_URL"])
-    try:
-        await client.delete(env["CHIRON_STREAM_KEY"])
-    finally:
-        await client.aclose()
 
 
 HEADER = (

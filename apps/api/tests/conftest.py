@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -42,11 +41,13 @@ async def migrated(database_url: str) -> str:
 
 @pytest.fixture
 def settings(migrated: str, redis_url: str | None) -> Settings:
+    from tests.fixtures.stores import stream_key  # imported after pytest_plugins registers it
+
     return Settings(
         env="test",
         database_url=migrated,
         redis_url=redis_url,
-        stream_key=f"chiron-test:{uuid.uuid4().hex}",
+        stream_key=stream_key(),
         secret_key=TEST_SECRET,
         seed_on_start=False,
         stale_sweep_s=0,

@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 
 from tests.fixtures.cli import BIN, chiron_ok, run, serve
+from tests.fixtures.stores import stream_key
 
 CHECKS = (
     "not_a_server_error",
@@ -66,7 +67,7 @@ async def fuzz(store_url: str, redis_url: str | None, tmp_path: Path) -> tuple[i
         CHIRON_ENV="development",
         CHIRON_DATABASE_URL=store_url,
         CHIRON_LOG_LEVEL="WARNING",
-        CHIRON_STREAM_KEY=f"chiron-fuzz:{tmp_path.name}",
+        CHIRON_STREAM_KEY=stream_key("chiron-fuzz"),
         OTEL_TRACES_EXPORTER="none",
     )
     if redis_url:

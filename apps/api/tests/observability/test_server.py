@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ import pytest
 
 from chiron.observability.receiver import Receiver, serve
 from tests.conftest import TEST_SECRET
-from tests.fixtures.stores import bus_kind
+from tests.fixtures.stores import bus_kind, stream_key
 from tests.observability.helpers import INGEST, batch
 from tests.observability.outage import black_hole, closed_port
 
@@ -147,7 +146,7 @@ async def base_env(
         "CHIRON_ENV": "production",
         "CHIRON_DATABASE_URL": migrated,
         "CHIRON_REDIS_URL": redis_url or "",
-        "CHIRON_STREAM_KEY": f"chiron-test:{uuid.uuid4().hex}",
+        "CHIRON_STREAM_KEY": stream_key(),
         "CHIRON_SECRET_KEY": TEST_SECRET,
         "CHIRON_SEED_ON_START": "false",
         "CHIRON_LOG_LEVEL": "INFO",

@@ -10,7 +10,6 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from redis.asyncio import Redis
 
 from chiron.config import Settings
 
@@ -22,14 +21,8 @@ def stream_overrides() -> dict[str, Any]:
 
 
 @pytest.fixture
-async def settings(settings: Settings, stream_overrides: dict[str, Any]) -> AsyncIterator[Settings]:
-    yield settings.model_copy(update=stream_overrides)
-    if settings.redis_url:  # each test has its own stream key: leave nothing behind
-        client = Redis.from_url(settings.redis_url)
-        try:
-            await client.delete(settings.stream_key)
-        finally:
-            await client.aclose()
+def settings(settings: Settings, stream_overrides: dict[str, Any]) -> Settings:
+    return settings.model_copy(update=stream_overrides)
 
 
 @contextlib.asynccontextmanager

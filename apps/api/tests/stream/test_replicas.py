@@ -8,7 +8,6 @@ import contextlib
 import functools
 import os
 import re
-import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 
 from tests.conftest import TEST_SECRET
 from tests.fixtures.cli import chiron_ok, serve
-from tests.fixtures.stores import REDIS_URL
+from tests.fixtures.stores import REDIS_URL, stream_key
 from tests.stream.helpers import SSEReader
 
 STREAM = "/api/v1/dashboard/stream"
@@ -32,7 +31,7 @@ def replica_env(migrated: str, tmp_path: Path) -> dict[str, str]:
         CHIRON_ENV="test",
         CHIRON_DATABASE_URL=migrated,
         CHIRON_REDIS_URL=REDIS_URL,  # replicas need Redis whatever this run's bus is
-        CHIRON_STREAM_KEY=f"chiron-test:replicas:{uuid.uuid4().hex}",
+        CHIRON_STREAM_KEY=stream_key("chiron-test:replicas"),
         CHIRON_SECRET_KEY=TEST_SECRET,
         CHIRON_SEED_ON_START="false",
         CHIRON_LOG_FORMAT="json",
