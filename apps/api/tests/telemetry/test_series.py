@@ -129,8 +129,8 @@ async def test_buckets_match_brute_force(
         result = await series(session, source, "x", start, end, count)
     expected = brute_force(points, start, end, count)
     assert len(result.points) <= count
-    assert [(p.ts, p.count) for p in result.points] == [(e[0], e[4]) for e in expected]
+    assert [(p["ts"], p["count"]) for p in result.points] == [(e[0], e[4]) for e in expected]
     for got, want in zip(result.points, expected, strict=True):
-        assert got.min == want[1]
-        assert got.max == want[2]
-        assert math.isclose(got.mean, want[3], rel_tol=1e-9, abs_tol=1e-6)
+        assert got["min"] == want[1]
+        assert got["max"] == want[2]
+        assert math.isclose(got["mean"], want[3], rel_tol=1e-9, abs_tol=1e-6)

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from chiron.auth.deps import IngestPrincipal, ReadPrincipal
-from chiron.deps import ReadSessionDep, StateDep
+from chiron.deps import DatabaseDep, ReadSessionDep, StateDep
 from chiron.errors import ERROR_RESPONSES, ErrorResponse, InvalidInput, UnsupportedMediaType
 from chiron.kit.schema import METRIC_PATTERN, SOURCE_PATTERN, UTC_DATETIME
 from chiron.kit.time import utcnow
@@ -131,12 +131,12 @@ async def ingest_samples(
     operation_id="dashboard-get_summary",
     responses=ERROR_RESPONSES,
 )
-async def get_summary(_: ReadPrincipal, session: ReadSessionDep, state: StateDep) -> Summary:
+async def get_summary(_: ReadPrincipal, db: DatabaseDep, state: StateDep) -> Summary:
     """Gates, each metric's latest value with a sparkline, counts, and the stream position
     this snapshot is current to (start the stream from `last_event_id`)."""
     # Read the bus position first: anything published later is replayed by the stream.
     last_event_id = await _bus_position(state)
-    return await reads.summary(session, utcnow(), last_event_id)
+    return await reads.summary(db, utcnow(), last_event_id)
 
 
 async def _bus_position(state: Any) -> str | None:

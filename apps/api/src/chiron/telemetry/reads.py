@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chiron.db import Database
 from chiron.errors import InvalidInput
 from chiron.gates import service as gates
 from chiron.gates.repository import GateRepository
 from chiron.gates.rules import metric_severity
 from chiron.kit.time import as_utc
-from chiron.telemetry.repository import TelemetryRepository
+from chiron.telemetry.repository import SeriesKey, TelemetryRepository
 from chiron.telemetry.rollups import plan
 from chiron.telemetry.schemas import (
     Counts,
     MetricSummary,
     Series,
-    SeriesPoint,
     Summary,
 )
 from chiron.timeline.repository import TimelineRepository
@@ -27,18 +30,34 @@ SPARK_POINTS = 60
 MAX_SERIES_RANGE = timedelta(days=366 * 5)
 
 
-async def summary(session: AsyncSession, now: datetime, last_event_id: str | None) -> Summary:
-    """Everything the dashboard's first paint needs, without touching raw samples."""
-    repo = TelemetryRepository(session)
-    latest = await repo.all_latest()
-    gate_rows = await GateRepository(session).all()
+async def _sparklines(db: Database, since: datetime) -> dict[SeriesKey, list[dict[str, Any]]]:
+    async with db.readers() as session:
+        return await TelemetryRepository(session).recent_means(SPARK_RESOLUTION_S, since)
+
+
+async def summary(db: Database, now: datetime, last_event_id: str | None) -> Summary:
+    """Everything the dashboard's first paint needs, without touching raw samples.
+
+    The sparklines are the slowest read and depend on nothing else, so they are read on a
+    connection of their own while the latest values, gates and event count are read on
+    another. Each statement sees the latest committed data, as a read session does."""
+    since = now - timedelta(seconds=SPARK_RESOLUTION_S * SPARK_POINTS)
+    sparklines = asyncio.ensure_future(_sparklines(db, since))
+    try:
+        async with db.readers() as session:
+            latest = await TelemetryRepository(session).all_latest()
+            gate_rows = await GateRepository(session).all()
+            events_24h = await TimelineRepository(session).count_since(now - timedelta(hours=24))
+    except BaseException:
+        sparklines.cancel()
+        with contextlib.suppress(BaseException):  # its outcome no longer matters
+            await sparklines
+        raise
+    spark = await sparklines
     by_series = {(m.source, m.metric): m for m in latest}
 
     gate_models = [gates.to_schema(g, by_series.get((g.source, g.metric))) for g in gate_rows]
     rules_by_series = {(g.source, g.metric): (gates.thresholds(g), g) for g in gate_rows}
-
-    since = now - timedelta(seconds=SPARK_RESOLUTION_S * SPARK_POINTS)
-    spark = await repo.recent_means(SPARK_RESOLUTION_S, since)
 
     metrics = []
     for m in latest:
@@ -82,7 +101,7 @@ async def summary(session: AsyncSession, now: datetime, last_event_id: str | Non
         samples_total=sum(m.sample_count for m in latest),
         sources=len({m.source for m in latest}),
         metrics=len(latest),
-        events_24h=await TimelineRepository(session).count_since(now - timedelta(hours=24)),
+        events_24h=events_24h,
         gates=status_counts,
     )
     return Summary(
@@ -126,13 +145,13 @@ async def series(
         unit=unit,
         bucket_seconds=width,
         points=[
-            SeriesPoint(
-                ts=lo + timedelta(seconds=b.index * width),
-                min=b.min,
-                max=b.max,
-                mean=b.sum / b.count,
-                count=b.count,
-            )
+            {
+                "ts": lo + timedelta(seconds=b.index * width),
+                "min": b.min,
+                "max": b.max,
+                "mean": b.sum / b.count,
+                "count": b.count,
+            }
             for b in buckets
             if b.count
         ],

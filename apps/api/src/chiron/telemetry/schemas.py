@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
+from typing_extensions import TypedDict
 
 from chiron.gates.schemas import Direction, Gate, GateStatus, GateTransition
 from chiron.kit.schema import InputSchema, MetricName, Schema, SourceId, TextTime, Unit
@@ -62,7 +63,11 @@ class IngestResult(Schema):
     last_event_id: str | None = Field(None, description="Bus position of this batch's message")
 
 
-class SparkPoint(Schema):
+# Points are TypedDicts, not models: a summary carries thousands and a series up to 2,000,
+# and validating plain dicts skips building a model object per point (~4x cheaper).
+
+
+class SparkPoint(TypedDict):
     ts: datetime
     value: float
 
@@ -99,8 +104,8 @@ class Summary(Schema):
     counts: Counts
 
 
-class SeriesPoint(Schema):
-    ts: datetime = Field(description="Bucket start")
+class SeriesPoint(TypedDict):
+    ts: Annotated[datetime, Field(description="Bucket start")]
     min: float
     max: float
     mean: float
