@@ -9,8 +9,7 @@ from itertools import repeat
 from typing import Any
 
 import orjson
-from sqlalchemy import ARRAY, DateTime, and_, bindparam, case, func, literal, select, tuple_
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy import and_, bindparam, case, func, literal, select, tuple_
 
 from chiron.kit.repository import Repository
 from chiron.kit.time import to_us
@@ -165,22 +164,17 @@ def _recent_means() -> Any:
     )
 
 
-def _recent_means_per_series() -> Any:
-    r = SampleRollup
-    return (
-        select(
-            r.source,
-            r.metric,
-            # asyncpg already returns aware UTC times: no per-element conversion.
-            func.array_agg(
-                aggregate_order_by(r.bucket_start, r.bucket_start),
-                type_=ARRAY(DateTime(timezone=True)),
-            ),
-            func.array_agg(aggregate_order_by(r.sum / r.count, r.bucket_start)),
-        )
-        .where(*_recent_buckets())
-        .group_by(r.source, r.metric)
-    )
+# Per series, its bucket starts and means in two arrays: 40 rows instead of thousands.
+# Sent on the driver connection: through SQLAlchemy the same statement cost ~0.9 ms more
+# per summary, on the request's critical path.
+_PG_RECENT_MEANS = """
+SELECT source, metric,
+       array_agg(bucket_start ORDER BY bucket_start),
+       array_agg(sum / count ORDER BY bucket_start)
+FROM sample_rollups
+WHERE resolution_s = $1 AND bucket_start >= $2
+GROUP BY source, metric
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,10 +311,9 @@ class TelemetryRepository(Repository):
         call, and pydantic validates plain points in one native pass. PostgreSQL returns
         one row per series with its points in two arrays.
         """
-        params = {"resolution_s": resolution_s, "since": since}
         if self.is_postgres:
-            per_series = await self.session.execute(
-                self.statement("recent_means", _recent_means_per_series), params
+            per_series = await self._on_driver(
+                "SELECT sample_rollups", "fetch", _PG_RECENT_MEANS, resolution_s, since
             )
             return {
                 (source, metric): [
@@ -328,6 +321,7 @@ class TelemetryRepository(Repository):
                 ]
                 for source, metric, starts, means in per_series
             }
+        params = {"resolution_s": resolution_s, "since": since}
         points: dict[SeriesKey, list[dict[str, Any]]] = {}
         rows = await self.session.execute(self.statement("recent_means", _recent_means), params)
         for source, metric, ts, value in rows:
