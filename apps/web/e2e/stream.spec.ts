@@ -41,12 +41,17 @@ test("LIVE -> RECONNECTING -> OFFLINE with data kept -> LIVE after restart, noth
   await expect(card).toHaveAttribute("data-severity", "go");
   await expect(spark).toHaveAccessibleDescription(/latest 23\.0 m; .* over 4 points/);
 
+  // The page's stream requests fail until the missed samples are in: its backoff could
+  // otherwise reconnect between the API's start and the ingest, and the samples would
+  // arrive live instead of through the resume this test is about.
+  const streamPath = "**/api/v1/dashboard/stream*";
+  await page.route(streamPath, (route) => route.abort("connectionrefused"));
   await chiron.startApi();
-  // Ingested while the page is still disconnected (it is waiting out its backoff).
   const missed = [5, 30, 24, 25, 25.5];
   await chiron.ingest(missed.map((value, i) => ({ source: src, metric, value, unit: "m", ts: at(10 + i) })));
   const statusAfterIngest = await status.getAttribute("data-status");
   expect(statusAfterIngest, "the samples must be ingested while the page is not connected").not.toBe("live");
+  await page.unroute(streamPath);
 
   await expect(status).toHaveAttribute("data-status", "live", { timeout: 25_000 });
   // Every one of them, once: 4 + 5 points, min 5 and max 30 are among the missed ones.
