@@ -6,8 +6,8 @@ endpoint, measured in one run on the same machine and table, reported as ratios.
 
 1. limit: raw asyncpg COPY (PostgreSQL) / raw sqlite3 executemany (SQLite) of the same rows;
 2. naive: an endpoint that validates with Pydantic and `session.add()`s each sample;
-3. chiron: `chiron serve` over HTTP with auth, gates, rollups and publishing, driven by a
-   bounded loopback client with 500-sample batches.
+3. chiron: `chiron serve` over HTTP with auth, gates (one per source), rollups and
+   publishing, driven by a bounded loopback client with 500-sample batches.
 Then, on PostgreSQL, the summary and series queries over --query-rows samples.
 """
 
@@ -222,12 +222,38 @@ def naive(
         return asyncio.run(drive(port, None, batches, args.concurrency, args.seconds))
 
 
+# One gate per source, as a fleet would have: every batch steps 8 of its 40 series through
+# a gate. The values are uniform in [0, 100), so a gate crosses its line on about 1 % of
+# batches and clears it on the next (a transition and a timeline event each time).
+GATED_METRIC = "core.temp"
+
+
+async def put_gates(port: int, token: str) -> None:
+    headers = {"authorization": f"Bearer {token}"}
+    async with aiohttp.ClientSession() as http:
+        for source in SOURCES:
+            gate = {
+                "title": f"{source} core",
+                "source": source,
+                "metric": GATED_METRIC,
+                "warn": 99.99,
+                "critical": 99.999,
+                "hysteresis": 0.5,
+            }
+            url = f"http://127.0.0.1:{port}/api/v1/gates/{source}-core"
+            async with http.put(url, json=gate, headers=headers) as resp:
+                if resp.status not in (200, 201):
+                    raise SystemExit(f"bench: PUT {url}: {resp.status} {await resp.text()}")
+
+
 def chiron(
     url: str, batches: list[list[dict[str, Any]]], args: argparse.Namespace, redis: bool
 ) -> dict[str, float]:
     token = api_key(url, "ingest", "read")
+    admin = api_key(url, "admin")
     port = free_port()
     with chiron_server(url, port, redis, workers=args.workers, **AS_DEPLOYED):
+        asyncio.run(put_gates(port, admin))
         asyncio.run(drive(port, token, batches[:4], 2, 1.0))  # warm up
         return asyncio.run(drive(port, token, batches, args.concurrency, args.seconds))
 

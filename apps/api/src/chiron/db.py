@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import event, text
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -21,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import ConnectionPoolEntry, PoolResetState
 
 from chiron.config import Settings
 
@@ -32,6 +34,23 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _sqlite_reset(
+    dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry, state: PoolResetState
+) -> None:
+    """Roll back a connection returned to the pool with a transaction still open.
+
+    The pool's own reset rolls back every connection it gets back: one more call into
+    SQLite's thread after every commit, made while the writer still holds the write lock.
+    Here every unit of work ends with a commit or a rollback, and reads open no
+    transaction (the driver begins one before a write only), so this is rarely needed.
+    """
+    if state.terminate_only or not state.asyncio_safe:
+        return
+    driver = record.driver_connection
+    if driver is not None and driver.in_transaction:
+        dbapi_connection.rollback()
 
 
 def _ensure_sqlite_dir(url: str) -> None:
@@ -47,8 +66,11 @@ def _ensure_sqlite_dir(url: str) -> None:
 def create_engine(settings: Settings) -> AsyncEngine:
     if settings.is_sqlite:
         _ensure_sqlite_dir(settings.database_url)
-        engine = create_async_engine(settings.database_url, connect_args={"timeout": 30})
+        engine = create_async_engine(
+            settings.database_url, connect_args={"timeout": 30}, pool_reset_on_return=None
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine.pool, "reset", _sqlite_reset)
         return engine
     return create_async_engine(
         settings.database_url,

@@ -9,10 +9,10 @@ from itertools import repeat
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, case, func, literal, select, tuple_
+from sqlalchemy import and_, bindparam, func, select, tuple_
 
 from chiron.kit.repository import Repository
-from chiron.kit.time import to_us
+from chiron.kit.time import as_utc, to_us
 from chiron.models import MetricLatest, SampleRollup, TelemetrySample
 from chiron.observability.instrument import driver_statement
 
@@ -49,17 +49,43 @@ ON CONFLICT (source, metric, resolution_s, bucket_start) DO UPDATE SET
     sum = r.sum + excluded.sum,
     count = r.count + excluded.count
 """
-# The ingest path's latest-value statements on PostgreSQL, also from one JSON parameter:
-# through SQLAlchemy, the 40-odd rows of a batch cost ~1.5 ms of Python each way (ORM
-# objects on the way out; a tuple IN list and insertmanyvalues on the way in), inside the
-# window where the batch holds its rows locked. SQLite keeps the SQLAlchemy statements
-# below, which say the same.
+# The ingest path's latest-value statements, raw on both stores: through SQLAlchemy the
+# 40-odd rows of a batch cost ~1.5 ms of Python each way on PostgreSQL (ORM objects on the
+# way out; a tuple IN list and insertmanyvalues on the way in), inside the window where the
+# batch holds its rows locked, and on SQLite seven calls into its thread instead of two,
+# each waiting for a turn of the busy event loop while the writer lock is held.
+# Each answers, per series of the batch, its latest row if it has one and whether a gate
+# watches it: the gates are read (and locked) only for the series that have one.
 _PG_LOCK_LATEST = """
-SELECT m.source, m.metric, m.ts, m.last_seen_at, m.cadence_s, m.stale
-FROM metric_latest m
-JOIN json_to_recordset($1::json) AS k(source text, metric text) USING (source, metric)
-ORDER BY m.source, m.metric
-FOR UPDATE OF m
+WITH k AS (
+    SELECT * FROM json_to_recordset($1::json) AS k(source text, metric text)
+), locked AS MATERIALIZED (
+    SELECT m.source, m.metric, m.ts, m.last_seen_at, m.cadence_s, m.stale
+    FROM metric_latest m JOIN k USING (source, metric)
+    ORDER BY m.source, m.metric
+    FOR UPDATE OF m
+)
+SELECT k.source, k.metric, l.ts, l.last_seen_at, l.cadence_s, l.stale,
+       EXISTS (SELECT FROM hero_gates g WHERE g.source = k.source AND g.metric = k.metric)
+FROM k LEFT JOIN locked l USING (source, metric)
+"""
+_SQLITE_LOCK_LATEST = """
+SELECT k.value ->> 0, k.value ->> 1, m.ts, m.last_seen_at, m.cadence_s, m.stale,
+       EXISTS (
+           SELECT 1 FROM hero_gates g WHERE g.source = k.value ->> 0 AND g.metric = k.value ->> 1
+       )
+FROM json_each(?) AS k
+LEFT JOIN metric_latest m ON m.source = k.value ->> 0 AND m.metric = k.value ->> 1
+"""
+_UPSERT_LATEST_SET = """
+ON CONFLICT (source, metric) DO UPDATE SET
+    value = CASE WHEN excluded.ts >= m.ts THEN excluded.value ELSE m.value END,
+    unit = CASE WHEN excluded.ts >= m.ts THEN excluded.unit ELSE m.unit END,
+    ts = CASE WHEN excluded.ts >= m.ts THEN excluded.ts ELSE m.ts END,
+    last_seen_at = {greatest}(m.last_seen_at, excluded.last_seen_at),
+    cadence_s = excluded.cadence_s,
+    sample_count = m.sample_count + excluded.sample_count,
+    stale = {false}
 """
 _PG_UPSERT_LATEST = """
 INSERT INTO metric_latest AS m
@@ -70,15 +96,14 @@ FROM json_to_recordset($1::json) AS r(
     last_seen_at timestamptz, cadence_s float8, sample_count int
 )
 ORDER BY source, metric
-ON CONFLICT (source, metric) DO UPDATE SET
-    value = CASE WHEN excluded.ts >= m.ts THEN excluded.value ELSE m.value END,
-    unit = CASE WHEN excluded.ts >= m.ts THEN excluded.unit ELSE m.unit END,
-    ts = CASE WHEN excluded.ts >= m.ts THEN excluded.ts ELSE m.ts END,
-    last_seen_at = greatest(m.last_seen_at, excluded.last_seen_at),
-    cadence_s = excluded.cadence_s,
-    sample_count = m.sample_count + excluded.sample_count,
-    stale = false
-"""
+""" + _UPSERT_LATEST_SET.format(greatest="greatest", false="false")
+# executemany, not a JSON parameter: SQLite's JSON reader does not promise to read every
+# float back exactly.
+_SQLITE_UPSERT_LATEST = """
+INSERT INTO metric_latest AS m
+    (source, metric, value, unit, ts, last_seen_at, cadence_s, sample_count, stale)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
+""" + _UPSERT_LATEST_SET.format(greatest="max", false="0")
 # MATERIALIZED: flattened, SQLite's planner scans the whole series index for the GROUP BY
 # instead of the batch's id range.
 _SQLITE_ROLLUPS = """
@@ -187,6 +212,20 @@ class LatestSeen:
     stale: bool
 
 
+@dataclass(frozen=True, slots=True)
+class LockedSeries:
+    """A batch's series as ingest finds them: the latest rows of known series, and the
+    series some gate watches."""
+
+    latest: dict[SeriesKey, LatestSeen]
+    gated: frozenset[SeriesKey]
+
+
+def _stored_time(value: datetime | str) -> datetime:
+    """A time as the driver returns it: aware from asyncpg, UTC text from SQLite."""
+    return as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(value))
+
+
 class TelemetryRepository(Repository):
     async def _on_driver(self, name: str, call: str, *args: Any) -> Any:
         """`driver.<call>(*args)` on the session's connection, traced as `name`."""
@@ -243,27 +282,32 @@ class TelemetryRepository(Repository):
         result = await self.session.scalars(statement)
         return {(row.source, row.metric): row for row in result}
 
-    async def lock_latest(self, keys: Iterable[SeriesKey]) -> dict[SeriesKey, LatestSeen]:
+    async def lock_latest(self, keys: Iterable[SeriesKey]) -> LockedSeries:
         """The series' latest rows, locked until the commit in key order (PostgreSQL; on
-        SQLite the writer lock already serializes batches)."""
+        SQLite the writer lock already serializes batches), and which series gates watch."""
         keys = sorted(set(keys))
         if not keys:
-            return {}
+            return LockedSeries({}, frozenset())
         if self.is_postgres:
             wanted = orjson.dumps([{"source": s, "metric": m} for s, m in keys]).decode()
-            records = await self._on_driver(
-                "SELECT metric_latest", "fetch", _PG_LOCK_LATEST, wanted
+            rows = await self._on_driver("SELECT metric_latest", "fetch", _PG_LOCK_LATEST, wanted)
+        else:
+            rows = await self._on_driver(
+                "SELECT metric_latest",
+                "execute_fetchall",
+                _SQLITE_LOCK_LATEST,
+                (orjson.dumps(keys).decode(),),
             )
-            return {
-                (r["source"], r["metric"]): LatestSeen(
-                    r["ts"], r["last_seen_at"], r["cadence_s"], r["stale"]
+        latest = {}
+        gated = set()
+        for source, metric, ts, last_seen_at, cadence_s, stale, watched in rows:
+            if watched:
+                gated.add((source, metric))
+            if ts is not None:
+                latest[(source, metric)] = LatestSeen(
+                    _stored_time(ts), _stored_time(last_seen_at), cadence_s, bool(stale)
                 )
-                for r in records
-            }
-        return {
-            key: LatestSeen(row.ts, row.last_seen_at, row.cadence_s, row.stale)
-            for key, row in (await self.latest_for(keys)).items()
-        }
+        return LockedSeries(latest, frozenset(gated))
 
     async def upsert_latest(self, rows: list[dict[str, Any]]) -> None:
         """Insert new series; for known ones move forward only (late samples never regress)."""
@@ -274,26 +318,20 @@ class TelemetryRepository(Repository):
             payload = orjson.dumps(rows, option=orjson.OPT_UTC_Z).decode()
             await self._on_driver("INSERT metric_latest", "execute", _PG_UPSERT_LATEST, payload)
             return
-        # executemany: SQLAlchemy pages the rows under each driver's parameter limit.
-        await self.session.execute(self.statement("upsert_latest", self._upsert_latest), rows)
-
-    def _upsert_latest(self) -> Any:
-        table = MetricLatest.__table__
-        stmt = self.insert(table)
-        ex = stmt.excluded
-        newer = ex.ts >= table.c.ts
-        return stmt.on_conflict_do_update(
-            index_elements=[table.c.source, table.c.metric],
-            set_={
-                "value": case((newer, ex.value), else_=table.c.value),
-                "unit": case((newer, ex.unit), else_=table.c.unit),
-                "ts": case((newer, ex.ts), else_=table.c.ts),
-                "last_seen_at": self.greatest(table.c.last_seen_at, ex.last_seen_at),
-                "cadence_s": ex.cadence_s,
-                "sample_count": table.c.sample_count + ex.sample_count,
-                "stale": literal(False),
-            },
-        )
+        params = [
+            (
+                r["source"],
+                r["metric"],
+                r["value"],
+                r["unit"],
+                _sqlite_ts(r["ts"]),
+                _sqlite_ts(r["last_seen_at"]),
+                r["cadence_s"],
+                r["sample_count"],
+            )
+            for r in rows
+        ]
+        await self._on_driver("INSERT metric_latest", "executemany", _SQLITE_UPSERT_LATEST, params)
 
     async def all_latest(self) -> Sequence[MetricLatest]:
         statement = self.statement(

@@ -175,11 +175,13 @@ async def ingest(
         series[(source, metric)].append((ts, value, unit))
     repo = TelemetryRepository(session)
     await repo.insert_samples(batch, RESOLUTIONS)
-    known = await repo.lock_latest(series.keys())
+    locked = await repo.lock_latest(series.keys())
+    known = locked.latest
     await repo.upsert_latest(_latest_rows(series, known, now))
 
-    previous_ts = {key: as_utc(latest.ts) for key, latest in known.items()}
-    changes = await gates.apply_samples(session, series, previous_ts, now)
+    previous_ts = {key: latest.ts for key, latest in known.items()}
+    watched = {key: series[key] for key in locked.gated}
+    changes = await gates.apply_samples(session, watched, previous_ts, now)
     events = [*changes.events, *await _fresh_sources(session, known, set(series), now)]
 
     messages: list[Publishable] = [
