@@ -9,7 +9,7 @@ from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from chiron.gates.repository import GateRepository
+from chiron.gates.repository import GateRepository, GateRow
 from chiron.gates.rules import GateState, Thresholds, severity_of_status, step
 from chiron.gates.schemas import Gate, GateTransition, GateUpsert
 from chiron.kit.time import as_utc, utcnow
@@ -35,19 +35,22 @@ class Cadenced(Protocol):
     def cadence_s(self) -> float | None: ...
 
 
-def stale_after(gate: HeroGate, latest: Cadenced | None) -> float:
+AnyGate = HeroGate | GateRow  # the ORM object, or the plain row ingest steps
+
+
+def stale_after(gate: AnyGate, latest: Cadenced | None) -> float:
     if gate.stale_after_s is not None:
         return gate.stale_after_s
     return default_stale_after(latest.cadence_s if latest else None)
 
 
-def thresholds(gate: HeroGate) -> Thresholds:
+def thresholds(gate: AnyGate) -> Thresholds:
     return Thresholds(
         gate.warn, gate.critical, gate.direction, gate.hysteresis, gate.min_violations
     )
 
 
-def to_schema(gate: HeroGate, latest: Cadenced | None = None) -> Gate:
+def to_schema(gate: AnyGate, latest: Cadenced | None = None) -> Gate:
     return Gate.model_validate(
         {
             **{c: getattr(gate, c) for c in Gate.model_fields if c != "stale_after_s"},
@@ -61,7 +64,7 @@ class GateChanges:
     """What an evaluation changed, for the response, the timeline and the bus."""
 
     transitions: list[GateTransition] = field(default_factory=list)
-    gates: dict[str, HeroGate] = field(default_factory=dict)
+    gates: dict[str, AnyGate] = field(default_factory=dict)
     events: list[TimelineEvent] = field(default_factory=list)
 
 
@@ -73,7 +76,7 @@ def _fmt(value: float | None, unit: str | None) -> str:
 
 
 async def _transition(
-    session: AsyncSession, gate: HeroGate, new_status: str, ts: datetime, changes: GateChanges
+    session: AsyncSession, gate: AnyGate, new_status: str, ts: datetime, changes: GateChanges
 ) -> None:
     old = gate.status
     gate.status = new_status
@@ -119,13 +122,16 @@ async def apply_samples(
     a gate follows the latest value.
     """
     changes = GateChanges()
-    gates = await GateRepository(session).watching(series.keys(), lock=True)
+    repo = GateRepository(session)
+    gates = await repo.watching(series.keys())
+    stepped = []
     for gate in gates:
         key = (gate.source, gate.metric)
         floor = previous_ts.get(key)
         points = sorted(p for p in series[key] if floor is None or p[0] >= floor)
         if not points:
             continue
+        stepped.append(gate)
         rules = thresholds(gate)
         state = GateState(gate.status, gate.violations)
         for ts, value, unit in points:
@@ -153,7 +159,7 @@ async def apply_samples(
                     ts=now,
                 )
             )
-    await session.flush()
+    await repo.save_state(stepped)
     return changes
 
 

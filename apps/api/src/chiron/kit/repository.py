@@ -10,6 +10,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from chiron.observability.instrument import driver_statement
+
 T = TypeVar("T")
 
 # Statements built once per dialect (values go in as bind parameters): on the hot paths,
@@ -28,6 +30,14 @@ class Repository:
         if statement is None:
             statement = _STATEMENTS[key] = build()
         return statement
+
+    async def _on_driver(self, name: str, call: str, *args: Any) -> Any:
+        """`driver.<call>(*args)` on the session's connection, traced as `name`: the hot
+        paths' raw statements (SQLAlchemy's events never see them)."""
+        connection = await self.session.connection()
+        driver = (await connection.get_raw_connection()).driver_connection
+        with driver_statement(name, self.dialect):
+            return await getattr(driver, call)(*args)
 
     @property
     def dialect(self) -> str:

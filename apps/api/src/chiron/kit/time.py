@@ -30,3 +30,15 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def to_us(value: datetime) -> int:
     """Whole microseconds since the Unix epoch, without float rounding."""
     return (as_utc(value) - _EPOCH) // timedelta(microseconds=1)
+
+
+def from_store(value: datetime | str) -> datetime:
+    """A time as a driver returns it on a raw statement: aware from asyncpg, UTC text from
+    SQLite."""
+    return as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(value))
+
+
+def sqlite_text(value: datetime) -> str:
+    """The text form SQLAlchemy's SQLite DateTime writes and reads back, of a time already
+    in UTC (the offset is cut off, not applied: this runs per sample on the ingest path)."""
+    return value.isoformat(" ", "microseconds")[:26]

@@ -12,9 +12,8 @@ import orjson
 from sqlalchemy import and_, bindparam, func, select, tuple_
 
 from chiron.kit.repository import Repository
-from chiron.kit.time import as_utc, to_us
+from chiron.kit.time import from_store, sqlite_text, to_us
 from chiron.models import MetricLatest, SampleRollup, TelemetrySample
-from chiron.observability.instrument import driver_statement
 
 SeriesKey = tuple[str, str]
 
@@ -170,11 +169,6 @@ class Bucket:
     count: int
 
 
-def _sqlite_ts(value: datetime) -> str:
-    """The text form SQLAlchemy's SQLite DateTime writes and reads back, of a UTC time."""
-    return value.isoformat(" ", "microseconds")[:26]
-
-
 def _recent_buckets() -> tuple[Any, ...]:
     r = SampleRollup
     return (r.resolution_s == bindparam("resolution_s"), r.bucket_start >= bindparam("since"))
@@ -221,19 +215,7 @@ class LockedSeries:
     gated: frozenset[SeriesKey]
 
 
-def _stored_time(value: datetime | str) -> datetime:
-    """A time as the driver returns it: aware from asyncpg, UTC text from SQLite."""
-    return as_utc(value if isinstance(value, datetime) else datetime.fromisoformat(value))
-
-
 class TelemetryRepository(Repository):
-    async def _on_driver(self, name: str, call: str, *args: Any) -> Any:
-        """`driver.<call>(*args)` on the session's connection, traced as `name`."""
-        connection = await self.session.connection()
-        driver = (await connection.get_raw_connection()).driver_connection
-        with driver_statement(name, self.dialect):
-            return await getattr(driver, call)(*args)
-
     async def insert_samples(self, batch: SampleColumns, resolutions: Sequence[int]) -> None:
         """Store a batch and fold it into the rollups, in the caller's transaction: on
         PostgreSQL one statement from one JSON parameter, on SQLite executemany and then
@@ -249,13 +231,13 @@ class TelemetryRepository(Repository):
             )
             return
         attrs = batch.attrs_json()
-        now_text = _sqlite_ts(batch.received_at)
+        now_text = sqlite_text(batch.received_at)
         params = zip(
             batch.source,
             batch.metric,
             batch.value,
             batch.unit,
-            map(_sqlite_ts, batch.ts),
+            map(sqlite_text, batch.ts),
             repeat(now_text),
             attrs,
             strict=False,
@@ -305,7 +287,7 @@ class TelemetryRepository(Repository):
                 gated.add((source, metric))
             if ts is not None:
                 latest[(source, metric)] = LatestSeen(
-                    _stored_time(ts), _stored_time(last_seen_at), cadence_s, bool(stale)
+                    from_store(ts), from_store(last_seen_at), cadence_s, bool(stale)
                 )
         return LockedSeries(latest, frozenset(gated))
 
@@ -324,8 +306,8 @@ class TelemetryRepository(Repository):
                 r["metric"],
                 r["value"],
                 r["unit"],
-                _sqlite_ts(r["ts"]),
-                _sqlite_ts(r["last_seen_at"]),
+                sqlite_text(r["ts"]),
+                sqlite_text(r["last_seen_at"]),
                 r["cadence_s"],
                 r["sample_count"],
             )
