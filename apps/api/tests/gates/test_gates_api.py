@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import httpx
 
@@ -54,6 +54,29 @@ async def test_gate_follows_samples_with_one_transition_and_one_timeline_event(
     assert transition_events[0]["severity"] == "warning"
     assert transition_events[0]["gate_slug"] == "thermal"
     assert "GO → HOLD" in transition_events[0]["title"]
+
+
+async def test_gate_state_is_kept_between_batches(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    # Ingest reads and writes a gate's state as plain rows: the violation count, the
+    # status, since, value and times must all survive from one batch to the next.
+    await put_gate(client, auth_headers, min_violations=2)
+    first = await ingest(client, auth_headers, temp([85]))
+    assert first.json()["gate_transitions"] == []
+    before = utcnow()
+    device_time = before - timedelta(seconds=1)
+    second = await ingest(
+        client, auth_headers, [sample(86.5, source="core", metric="core.temp", ts=device_time)]
+    )
+    transitions = second.json()["gate_transitions"]
+    assert [(t["from_status"], t["to_status"]) for t in transitions] == [("go", "hold")]
+    gate = (await client.get("/api/v1/gates", headers=auth_headers)).json()["items"][0]
+    assert (gate["status"], gate["value"], gate["threshold"]) == ("hold", 86.5, 80.0)
+    assert datetime.fromisoformat(gate["since"]) == device_time
+    assert datetime.fromisoformat(gate["last_seen_at"]) >= before
+    assert datetime.fromisoformat(gate["updated_at"]) >= before
+    assert gate["stale"] is False
 
 
 async def test_no_go_then_recovery(client: httpx.AsyncClient, auth_headers: dict[str, str]) -> None:

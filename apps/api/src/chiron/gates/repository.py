@@ -122,16 +122,9 @@ class GateRepository(Repository):
         keys = sorted(set(keys))
         if not keys:
             return []
-        if self.is_postgres:
-            wanted = orjson.dumps([{"source": s, "metric": m} for s, m in keys]).decode()
-            rows = await self._on_driver("SELECT hero_gates", "fetch", _PG_WATCHING, wanted)
-        else:
-            rows = await self._on_driver(
-                "SELECT hero_gates",
-                "execute_fetchall",
-                _SQLITE_WATCHING,
-                (orjson.dumps(keys).decode(),),
-            )
+        rows = await self._fetch_for_series(
+            "SELECT hero_gates", _PG_WATCHING, _SQLITE_WATCHING, keys
+        )
         return [GateRow.from_store(row) for row in rows]
 
     async def save_state(self, gates: Iterable[GateRow]) -> None:

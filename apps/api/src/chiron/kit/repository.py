@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+import orjson
 from sqlalchemy import Insert, Integer, cast, func
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -38,6 +39,18 @@ class Repository:
         driver = (await connection.get_raw_connection()).driver_connection
         with driver_statement(name, self.dialect):
             return await getattr(driver, call)(*args)
+
+    async def _fetch_for_series(
+        self, name: str, postgres: str, sqlite: str, keys: Sequence[tuple[str, str]]
+    ) -> Sequence[Sequence[Any]]:
+        """The rows of a raw statement that takes series keys as one JSON parameter:
+        `[{source, metric}, ...]` for PostgreSQL's json_to_recordset, `[[source, metric],
+        ...]` for SQLite's json_each."""
+        if self.is_postgres:
+            wanted = orjson.dumps([{"source": s, "metric": m} for s, m in keys]).decode()
+            return await self._on_driver(name, "fetch", postgres, wanted)  # type: ignore[no-any-return]
+        params = (orjson.dumps(list(keys)).decode(),)
+        return await self._on_driver(name, "execute_fetchall", sqlite, params)  # type: ignore[no-any-return]
 
     @property
     def dialect(self) -> str:

@@ -270,16 +270,9 @@ class TelemetryRepository(Repository):
         keys = sorted(set(keys))
         if not keys:
             return LockedSeries({}, frozenset())
-        if self.is_postgres:
-            wanted = orjson.dumps([{"source": s, "metric": m} for s, m in keys]).decode()
-            rows = await self._on_driver("SELECT metric_latest", "fetch", _PG_LOCK_LATEST, wanted)
-        else:
-            rows = await self._on_driver(
-                "SELECT metric_latest",
-                "execute_fetchall",
-                _SQLITE_LOCK_LATEST,
-                (orjson.dumps(keys).decode(),),
-            )
+        rows = await self._fetch_for_series(
+            "SELECT metric_latest", _PG_LOCK_LATEST, _SQLITE_LOCK_LATEST, keys
+        )
         latest = {}
         gated = set()
         for source, metric, ts, last_seen_at, cadence_s, stale, watched in rows:
