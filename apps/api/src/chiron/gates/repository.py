@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -91,8 +91,7 @@ class GateRow:
 
     def state(self) -> dict[str, Any]:
         """The columns evaluation writes, with the id."""
-        row = asdict(self)
-        return {name: row[name] for name in _STATE}
+        return {name: getattr(self, name) for name in _STATE}
 
 
 _STATE = (

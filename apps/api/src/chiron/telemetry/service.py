@@ -14,11 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chiron.config import Settings
 from chiron.errors import InvalidInput
 from chiron.gates import service as gates
-from chiron.kit.time import as_utc
 from chiron.models import TimelineEvent
 from chiron.stream.payloads import Encoded, GatePayload, TimelinePayload
 from chiron.stream.publisher import Publishable
-from chiron.telemetry.repository import SampleColumns, SeriesKey, TelemetryRepository
+from chiron.telemetry.repository import (
+    LatestSeen,
+    SampleColumns,
+    SeriesKey,
+    TelemetryRepository,
+)
 from chiron.telemetry.rollups import RESOLUTIONS
 from chiron.telemetry.schemas import IngestResult, SampleIn
 from chiron.timeline import service as timeline
@@ -110,7 +114,7 @@ def samples_payload(batch: SampleColumns) -> Encoded:
 
 def _latest_rows(
     series: dict[SeriesKey, list[tuple[datetime, float, str | None]]],
-    known: dict[SeriesKey, Any],
+    known: dict[SeriesKey, LatestSeen],  # times in UTC, as the repository reads them
     now: datetime,
 ) -> list[dict[str, Any]]:
     rows = []
@@ -119,7 +123,7 @@ def _latest_rows(
         previous = known.get(key)
         cadence = previous.cadence_s if previous else None
         if previous is not None:
-            gap = (now - as_utc(previous.last_seen_at)).total_seconds()
+            gap = (now - previous.last_seen_at).total_seconds()
             if gap > 0:
                 cadence = (
                     gap
