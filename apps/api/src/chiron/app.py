@@ -13,12 +13,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from chiron import __version__
 from chiron.config import Environment, Settings, get_settings
 from chiron.db import Database
-from chiron.errors import install_error_handlers
+from chiron.error_handlers import install_error_handlers
 from chiron.gates.staleness import run_sweeper
 from chiron.health import router as health_router
 from chiron.kit.tasks import stop_tasks
 from chiron.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
-from chiron.observability.instrument import instrument_app, observe_resources
+from chiron.observability.http import instrument_app
+from chiron.observability.instrument import observe_resources
 from chiron.observability.logging import configure_logging
 from chiron.observability.otel import setup_telemetry
 from chiron.openapi import install as install_openapi
