@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chiron.config import Settings
 from chiron.errors import InvalidInput
 from chiron.gates import service as gates
+from chiron.kit.time import clock_window
 from chiron.models import TimelineEvent
 from chiron.stream.payloads import Encoded, GatePayload, TimelinePayload
 from chiron.stream.publisher import Publishable
@@ -72,9 +73,9 @@ def columns(samples: list[SampleIn], now: datetime) -> SampleColumns:
 
 def check_clock(batch: SampleColumns, settings: Settings) -> None:
     """Refuse device times far in the future or absurdly old; name every offending sample."""
-    now = batch.received_at
-    latest = now + timedelta(seconds=settings.future_tolerance_s)
-    earliest = now - timedelta(days=settings.max_age_days)
+    earliest, latest = clock_window(
+        batch.received_at, settings.future_tolerance_s, settings.max_age_days
+    )
     if min(batch.ts) >= earliest and max(batch.ts) <= latest:
         return
     bad: list[dict[str, Any]] = []

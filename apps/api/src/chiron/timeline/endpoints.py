@@ -47,6 +47,6 @@ async def create_event(
 ) -> TimelineEventOut:
     """Record a deploy, an incident or a note (scope `ingest`; `admin` implies it)."""
     async with state.db.writer(), state.db.transaction() as session:
-        event = TimelineEventOut.model_validate(await service.create(session, data))
+        event = TimelineEventOut.model_validate(await service.create(session, data, state.settings))
     await publish_all(state.bus, [TimelinePayload(event=event)])
     return event

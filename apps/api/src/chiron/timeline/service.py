@@ -8,8 +8,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from chiron.config import Settings
 from chiron.errors import InvalidInput
-from chiron.kit.time import as_utc, utcnow
+from chiron.kit.time import as_utc, clock_window, utcnow
 from chiron.models import TimelineEvent
 from chiron.timeline.repository import TimelineRepository
 from chiron.timeline.schemas import TimelineEventCreate, TimelineEventOut, TimelinePage
@@ -54,8 +55,27 @@ async def record(
     return await TimelineRepository(session).add(event)
 
 
-async def create(session: AsyncSession, data: TimelineEventCreate) -> TimelineEvent:
-    return await record(session, **data.model_dump())
+async def create(
+    session: AsyncSession, data: TimelineEventCreate, settings: Settings
+) -> TimelineEvent:
+    now = utcnow()
+    if data.ts is not None:
+        # The samples' clock window: an event dated 9999 would sit first in the timeline
+        # forever (it pages newest first).
+        earliest, latest = clock_window(now, settings.future_tolerance_s, settings.max_age_days)
+        if not earliest <= data.ts <= latest:
+            raise InvalidInput(
+                f"An event's ts must be within {settings.future_tolerance_s:.0f} s of the "
+                f"server clock in the future and {settings.max_age_days} days in the past",
+                details=[
+                    {
+                        "loc": ["body", "ts"],
+                        "msg": "too far in the future" if data.ts > latest else "too old",
+                        "type": "ts_in_future" if data.ts > latest else "ts_too_old",
+                    }
+                ],
+            )
+    return await record(session, **data.model_dump(exclude={"ts"}), ts=data.ts or now)
 
 
 async def page(session: AsyncSession, limit: int, before: str | None) -> TimelinePage:
