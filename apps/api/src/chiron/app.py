@@ -17,7 +17,7 @@ from chiron.error_handlers import install_error_handlers
 from chiron.gates.staleness import run_sweeper
 from chiron.health import router as health_router
 from chiron.kit.tasks import stop_tasks
-from chiron.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from chiron.middleware import RequestBodyMiddleware, RequestIdMiddleware
 from chiron.observability.http import instrument_app
 from chiron.observability.instrument import observe_resources
 from chiron.observability.logging import configure_logging
@@ -81,7 +81,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=lambda route: route.operation_id or route.name,
     )
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestBodyMiddleware,
+        max_bytes=settings.max_body_bytes,
+        read_timeout_s=settings.body_read_timeout_s,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -59,7 +59,10 @@ class Settings(BaseSettings):
     auth_cache_ttl_s: float = 5.0
 
     # ingest
-    max_body_bytes: int = 4 * 1024 * 1024
+    max_body_bytes: int = 4 * 1024 * 1024  # decoded: a gzip body may not inflate past it
+    # Longest wait for the next piece of a request body (a body shorter than its
+    # Content-Length, a stalled upload) before the request is answered 408.
+    body_read_timeout_s: float = 15.0
     future_tolerance_s: float = 300.0
     max_age_days: int = 365 * 5
     idempotency_ttl_s: int = 24 * 3600

@@ -15,7 +15,7 @@ import structlog
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from chiron.stream.bus import Bus, StreamId, format_id, parse_id
+from chiron.stream.bus import Bus, StreamId, format_id, issuable, parse_id
 from chiron.stream.frames import (
     HEARTBEAT,
     PREAMBLE,
@@ -91,7 +91,7 @@ class EventStreamResponse(Response):
         cursor = parse_id(self.cursor)
         try:
             newest = await self.bus.last_id()
-            if newest is None or cursor > parse_id(newest):
+            if newest is None or cursor > parse_id(newest) or not issuable(cursor):
                 # Not a position this bus ever handed out (or it lost its data): start over.
                 return await self._resync(send, subscriber, "cursor_unknown", newest, cursor)
             while not subscriber.closed:
