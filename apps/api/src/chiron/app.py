@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hub = Hub(
             bus,
             settings.stream_queue_size,
+            max_bytes=settings.stream_client_max_bytes,
             heartbeat_s=settings.heartbeat_s,
             # Fewer full GC pauses with many long-lived streams; tests keep the default.
             tune_gc=settings.env is not Environment.test,

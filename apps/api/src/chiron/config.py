@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     stream_key: str = "telemetry:dashboard"
     stream_maxlen: int = 100_000
     stream_queue_size: int = 1_000
+    # Per stream connection: bytes queued or being written before it is told to resync.
+    stream_client_max_bytes: int = 8 * 1024 * 1024
     heartbeat_s: float = 15.0
     stale_sweep_s: float = 5.0
 
