@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     # bus
     redis_url: str | None = None
     stream_key: str = "telemetry:dashboard"
+    # Deadline of one short Redis command (publish, ping, replay reads), retries included;
+    # after a miss, such commands are refused at once for a couple of seconds.
+    bus_timeout_s: float = 1.0
     stream_maxlen: int = 100_000
     stream_queue_size: int = 1_000
     # Per stream connection: bytes queued or being written before it is told to resync.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,6 +13,17 @@ import pytest
 import uvicorn
 
 from chiron.config import Settings
+from tests.stream.helpers import free_port
+from tests.stream.redis_server import OwnedRedis
+
+
+@pytest.fixture
+async def owned_redis(tmp_path: Path) -> AsyncIterator[OwnedRedis]:
+    """A redis-server of the test's own, to kill, stop and restart (never the shared one)."""
+    server = OwnedRedis(free_port(), tmp_path)
+    await server.start()
+    yield server
+    server.close()
 
 
 @pytest.fixture

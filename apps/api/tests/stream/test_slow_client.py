@@ -80,7 +80,7 @@ async def test_a_stalled_client_is_bounded_in_bytes_and_told_to_resync(
                 INGEST, json=batch(n), headers={"Authorization": authorization}
             )
             assert response.status_code == 202, response.text
-            await eventually(lambda: state.hub.delivered >= n + 1)
+            await eventually(lambda n=n: state.hub.delivered >= n + 1)  # type: ignore[misc]
             held.append(subscriber.held_bytes)
             assert subscriber.held_bytes <= MAX_BYTES, held
         # The frame count never came near its limit: the bytes did.
