@@ -50,8 +50,8 @@ test: setup services lint test-api bench-smoke test-web check-client check-deplo
 
 lint: lint-api ## lint and type-check everything
 lint-api: setup-api
-	@echo "==> ruff + mypy (API)"
-	$(API) $(PY)/ruff check src tests migrations ../../bench && $(PY)/ruff format --check src tests migrations ../../bench && $(PY)/mypy
+	@echo "==> ruff + mypy + import contracts (API)"
+	$(API) $(PY)/ruff check src tests migrations ../../bench && $(PY)/ruff format --check src tests migrations ../../bench && $(PY)/mypy && $(PY)/lint-imports
 
 test-api: test-api-sqlite test-api-pg ## API tests on SQLite + in-process bus, then PostgreSQL + Redis
 

@@ -14,7 +14,6 @@ from chiron import __version__
 from chiron.config import Environment, Settings, get_settings
 from chiron.db import Database
 from chiron.error_handlers import install_error_handlers
-from chiron.gates.staleness import run_sweeper
 from chiron.health import router as health_router
 from chiron.kit.tasks import stop_tasks
 from chiron.middleware import RequestBodyMiddleware, RequestIdMiddleware
@@ -28,6 +27,7 @@ from chiron.stream.factory import build_bus
 from chiron.stream.hub import Hub
 from chiron.stream.workers import start_workers
 from chiron.telemetry.housekeeping import housekeeper
+from chiron.telemetry.staleness import run_sweeper
 
 log = structlog.get_logger("chiron.app")
 
@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.should_seed_on_start:
             from chiron.seed import seed_if_empty
 
-            await seed_if_empty(db, settings)
+            await seed_if_empty(db, settings, bus)
         await hub.start()
         workers = await start_workers(bus, {"samples": housekeeper(db, settings)})
         sweeper = (
@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def _include_routers(app: FastAPI) -> None:
     from chiron.auth.endpoints import router as auth_router
     from chiron.gates.endpoints import router as gates_router
-    from chiron.stream.endpoints import router as stream_router
+    from chiron.live.endpoints import router as stream_router
     from chiron.telemetry.endpoints import router as telemetry_router
     from chiron.timeline.endpoints import router as timeline_router
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from chiron.auth.scrub import REDACTED, scrub_attributes, scrub_secrets, scrub_text
+from chiron.observability.scrub import REDACTED, scrub_attributes, scrub_secrets, scrub_text
 from tests.fixtures.auth import MakeToken
 from tests.observability.conftest import Capture
 

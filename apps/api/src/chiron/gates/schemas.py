@@ -7,6 +7,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
+from chiron.gates.rules import Direction, GateStatus
 from chiron.kit.schema import (
     FiniteValue,
     InputSchema,
@@ -16,9 +17,9 @@ from chiron.kit.schema import (
     SourceId,
     Text,
 )
+from chiron.stream.messages import Payload
 
-GateStatus = Literal["go", "hold", "no-go"]
-Direction = Literal["above", "below"]
+__all__ = ["Direction", "Gate", "GatePayload", "GateStatus", "GateTransition", "GateUpsert"]
 
 
 class Gate(Schema):
@@ -79,3 +80,8 @@ class GateTransition(Schema):
     value: float | None
     threshold: float | None
     ts: datetime
+
+
+class GatePayload(Payload):
+    type: Literal["gate"] = "gate"
+    gate: Gate

@@ -1,13 +1,13 @@
 """Spans leave the process without credentials: every span processor that exports (OTLP, the
 console, a test's capture) sits behind this one, which hands it a scrubbed copy of any span
-whose name, attributes or events carry one (`auth/scrub.py` decides what that is)."""
+whose name, attributes or events carry one (`observability/scrub.py` decides what that is)."""
 
 from __future__ import annotations
 
 from opentelemetry.context import Context
 from opentelemetry.sdk.trace import Event, ReadableSpan, Span, SpanProcessor
 
-from chiron.auth.scrub import scrub_attributes, scrub_text
+from chiron.observability.scrub import scrub_attributes, scrub_text
 
 
 def scrubbed(span: ReadableSpan) -> ReadableSpan:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from typing_extensions import TypedDict
 
+from chiron.gates.rules import MetricSeverity
 from chiron.gates.schemas import Direction, Gate, GateStatus, GateTransition
 from chiron.kit.schema import (
     VALUE_BOUND,
@@ -19,6 +20,7 @@ from chiron.kit.schema import (
     TextTime,
     Unit,
 )
+from chiron.stream.messages import Payload
 
 # Numbers in attrs are exact in any JSON reader (a double holds every integer up to 2^53):
 # larger ones, integer or not, are refused rather than silently rounded, so the schema (which
@@ -98,7 +100,7 @@ class MetricSummary(Schema):
     unit: str | None
     value: float
     ts: datetime
-    severity: Literal["ok", "warn", "critical"]
+    severity: MetricSeverity
     stale: bool
     last_seen_at: datetime
     stale_after_s: float
@@ -146,3 +148,9 @@ class StreamSample(Schema):
     value: float
     unit: str | None = None
     ts: datetime
+
+
+# A batch, as the stream carries it (ingest encodes it straight from its columns).
+class SamplesPayload(Payload):
+    type: Literal["samples"] = "samples"
+    samples: list[StreamSample]

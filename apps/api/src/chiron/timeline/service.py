@@ -1,19 +1,29 @@
-"""Timeline rules: recording events and the opaque newest-first cursor."""
+"""Timeline rules: recording events (each announced on the stream once committed) and the
+opaque newest-first cursor."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from datetime import datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING
 
 from chiron.config import Settings
 from chiron.errors import InvalidInput
 from chiron.kit.time import as_utc, clock_window, utcnow
 from chiron.models import TimelineEvent
 from chiron.timeline.repository import TimelineRepository
-from chiron.timeline.schemas import TimelineEventCreate, TimelineEventOut, TimelinePage
+from chiron.timeline.schemas import (
+    Severity,
+    TimelineEventCreate,
+    TimelineEventOut,
+    TimelinePage,
+    TimelinePayload,
+)
+from chiron.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def encode_cursor(event: TimelineEvent) -> str:
@@ -33,16 +43,17 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 async def record(
-    session: AsyncSession,
+    uow: UnitOfWork,
     *,
     kind: str,
-    severity: str,
+    severity: Severity,
     title: str,
     body: str = "",
     gate_slug: str | None = None,
     source: str | None = None,
     ts: datetime | None = None,
-) -> TimelineEvent:
+) -> TimelineEventOut:
+    """Add an event to the unit's transaction; the stream hears of it after the commit."""
     event = TimelineEvent(
         ts=ts or utcnow(),
         kind=kind,
@@ -52,12 +63,15 @@ async def record(
         gate_slug=gate_slug,
         source=source,
     )
-    return await TimelineRepository(session).add(event)
+    await TimelineRepository(await uow.begin()).add(event)
+    out = TimelineEventOut.model_validate(event)
+    uow.publish(TimelinePayload(event=out))
+    return out
 
 
 async def create(
-    session: AsyncSession, data: TimelineEventCreate, settings: Settings
-) -> TimelineEvent:
+    uow: UnitOfWork, data: TimelineEventCreate, settings: Settings
+) -> TimelineEventOut:
     now = utcnow()
     if data.ts is not None:
         # The samples' clock window: an event dated 9999 would sit first in the timeline
@@ -75,7 +89,7 @@ async def create(
                     }
                 ],
             )
-    return await record(session, **data.model_dump(exclude={"ts"}), ts=data.ts or now)
+    return await record(uow, **data.model_dump(exclude={"ts"}), ts=data.ts or now)
 
 
 async def page(session: AsyncSession, limit: int, before: str | None) -> TimelinePage:
