@@ -14,12 +14,11 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from chiron.config import Settings
 from chiron.db import Database
-from chiron.http_protocol import protocol_for
 from tests.fixtures.factories import INGEST, sample, store_counts
+from tests.fixtures.server import serve
 
 BODY = json.dumps({"samples": [sample(1.0)]}).encode()
 
@@ -29,29 +28,10 @@ def settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"body_read_timeout_s": 0.5})
 
 
-@contextlib.asynccontextmanager
-async def serve(app: Any) -> AsyncIterator[int]:
-    """`app` on a free port behind uvicorn with Chiron's protocol, as `chiron serve` runs it."""
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, lifespan="off", log_config=None, http=protocol_for()
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    try:
-        yield server.servers[0].sockets[0].getsockname()[1]
-    finally:
-        server.should_exit = True
-        await task
-
-
 @pytest.fixture
 async def port(app: Any) -> AsyncIterator[int]:
-    async with serve(app) as bound:
-        yield bound
+    async with serve(app) as url:
+        yield int(url.rsplit(":", 1)[1])
 
 
 async def raw_request(port: int, head: bytes, body: bytes = b"", *, close: bool = False) -> bytes:

@@ -26,6 +26,8 @@ OUTAGES: list[BaseException] = [
     asyncpg.InterfaceError("connection is closed"),
     asyncpg.CannotConnectNowError("the database system is starting up"),
     asyncpg.AdminShutdownError("terminating connection due to administrator command"),
+    # Left by a server that died under the connection's previous operation.
+    asyncpg.exceptions._base.InternalClientError("another operation (2) is in progress"),
     asyncpg.TooManyConnectionsError("sorry, too many clients already"),
     asyncpg.exceptions.DiskFullError("could not extend file"),
     asyncpg.exceptions.ReadOnlySQLTransactionError("cannot execute INSERT in a read-only tx"),

@@ -147,7 +147,9 @@ def _driver_outage(exc: BaseException) -> bool:
         return True
     import asyncpg
 
-    if isinstance(exc, asyncpg.InterfaceError):  # "connection is closed", and its kin
+    # "connection is closed" and its kin; and a connection whose protocol state was left
+    # broken when the server died under it ("another operation is in progress").
+    if isinstance(exc, asyncpg.InterfaceError | asyncpg.exceptions._base.InternalClientError):
         return True
     # What SQLAlchemy would wrap as OperationalError (locked, disk full, cannot open), raw
     # from the bulk statements on the driver connection.

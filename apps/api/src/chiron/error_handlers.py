@@ -118,10 +118,11 @@ def install_error_handlers(app: FastAPI) -> None:
     import sqlite3
 
     import asyncpg
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import DBAPIError, EmulatedDBAPIException
 
     outages = (
         DBAPIError,
+        EmulatedDBAPIException,  # the driver adapter's own, raised outside SQLAlchemy's wrapping
         OSError,
         TimeoutError,
         asyncpg.PostgresError,
