@@ -89,7 +89,7 @@ export function TelemetryRadialGauge({
   );
 
   const target = value === null ? START : angleScale(value);
-  const valueD = (a: number) => (a <= START + 0.001 ? "" : (trackArc({ startAngle: START, endAngle: a } as never) ?? ""));
+  const valueD = (a: number) => (a <= START + 0.001 ? "" : (trackArc({ startAngle: START, endAngle: a }) ?? ""));
   const knob = (a: number) => ({ x: center + Math.sin(a) * radius, y: center - Math.cos(a) * radius });
 
   // The sweep: arc and knob written on the frame clock, no React render per frame.
@@ -148,11 +148,11 @@ export function TelemetryRadialGauge({
           </linearGradient>
         </defs>
         <g transform={`translate(${center}, ${center})`}>
-          <path d={trackArc({ startAngle: START, endAngle: END } as never) ?? ""} fill="rgba(255,255,255,0.07)" />
+          <path d={trackArc({ startAngle: START, endAngle: END }) ?? ""} fill="rgba(255,255,255,0.07)" />
           {bands.map((b) => (
             <path
               key={b.level}
-              d={bandArc({ startAngle: angleScale(b.from), endAngle: angleScale(b.to) } as never) ?? ""}
+              d={bandArc({ startAngle: angleScale(b.from), endAngle: angleScale(b.to) }) ?? ""}
               fill={levelColor(b.level, stale)}
               fillOpacity={stale ? 0.35 : 0.9}
               data-band={b.level}
