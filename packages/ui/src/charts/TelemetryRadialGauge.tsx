@@ -12,7 +12,7 @@ import { useMotionEnabled } from "../motion/MotionPreference";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { levelColor, levelWord, type MetricLevel } from "../severity/tokens";
 import { formatValue as defaultFormat, typographicMinus, withUnit } from "./format";
-import { levelFor, thresholdBands, type Direction } from "./levels";
+import { thresholdBands, type Direction } from "./levels";
 import { scaleLinear } from "./scales";
 
 export type TelemetryRadialGaugeProps = Omit<SVGProps<SVGSVGElement>, "children" | "values"> & {
@@ -32,8 +32,8 @@ export type TelemetryRadialGaugeProps = Omit<SVGProps<SVGSVGElement>, "children"
   unit?: string | null;
   /** Accessible name, e.g. "Core temp". */
   label: string;
-  /** Level override; computed from the thresholds when omitted. */
-  level?: MetricLevel;
+  /** The level the server gave this value (ok / warn / critical): drawn, never computed here. */
+  level: MetricLevel;
   /** Silent source: grey arc, hatched face, no colour. */
   stale?: boolean;
   /** Outer size in px (square). */
@@ -59,7 +59,7 @@ export function TelemetryRadialGauge({
   direction = "above",
   unit,
   label,
-  level: levelProp,
+  level,
   stale = false,
   size = 150,
   showSeverity = true,
@@ -69,7 +69,6 @@ export function TelemetryRadialGauge({
 }: TelemetryRadialGaugeProps) {
   const uid = useId().replace(/:/g, "");
   const motionOn = useMotionEnabled();
-  const level = levelProp ?? levelFor(value, warn, critical, direction);
   const color = levelColor(level, stale);
   const center = size / 2;
   const radius = size / 2 - 14;

@@ -15,6 +15,21 @@ describe("applySamples", () => {
     expect(next.counts.samples_total).toBe(11);
   });
 
+  it("gives a live value at a threshold the server's level: at the line counts as beyond it", () => {
+    const at = (value: number, m = metric()) =>
+      applySamples(summary({ metrics: [m] }), [{ source: "rover-07", metric: "core.temp", value, unit: "°C", ts: iso(T0 + 1000) }]).metrics[0]!.severity;
+    expect([at(69.9), at(70), at(84.9), at(85)]).toEqual(["ok", "warn", "warn", "critical"]);
+    const low = metric({ warn: 27, critical: 26, direction: "below" });
+    expect([at(27.1, low), at(27, low), at(26, low)]).toEqual(["ok", "warn", "critical"]);
+    expect(at(1e6, metric({ warn: null, critical: null, direction: null }))).toBe("ok");
+  });
+
+  it("leaves the latest value alone when only late or replayed samples arrive", () => {
+    const s = summary({ metrics: [metric({ stale: true })] });
+    const replay = applySamples(s, [{ source: "rover-07", metric: "core.temp", value: 99, unit: null, ts: iso(T0) }]).metrics[0]!;
+    expect(replay).toMatchObject({ value: 60, stale: true, severity: "ok" });
+  });
+
   it("keeps sparklines ordered, de-duplicated and capped", () => {
     const many = Array.from({ length: 80 }, (_, i) => ({ source: "rover-07", metric: "core.temp", value: i, unit: null, ts: iso(T0 + (80 - i) * 1000) }));
     const next = applySamples(summary(), [...many, many[0]!], 60);
