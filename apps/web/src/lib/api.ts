@@ -8,19 +8,10 @@ import { createClient, type Client, type Config } from "@chiron/api-client/clien
 import { HttpError } from "./http";
 import { safeValidate } from "./validate";
 
-// The operations the web app calls, listed so the bundle keeps only these (see validate.ts).
-export {
-  authDevAssertion,
-  authLogout,
-  authMe,
-  authRefresh,
-  authToken,
-  dashboardGetSeries,
-  dashboardGetSummary,
-  healthReady,
-  timelineList,
-} from "@chiron/api-client/sdk";
-export { safeValidate, validate } from "./validate";
+// The operations the browser calls. A lazily loaded module keeps all its exports, so list only
+// those; server-only calls (healthReady) are imported where they are used (server-api.ts).
+export { authDevAssertion, authLogout, authMe, authRefresh, authToken, dashboardGetSeries, dashboardGetSummary, timelineList } from "@chiron/api-client/sdk";
+export { safeValidate } from "./validate";
 export type { Client };
 
 /** A non-2xx answer as an HttpError: the API's code and message when the body has them. */

@@ -1,6 +1,7 @@
 /** Server-side calls to the Chiron API: the generated SDK on CHIRON_API_URL, the session cookie as a bearer token. */
 import "server-only";
 import type { Readiness } from "@chiron/api-client";
+import { healthReady } from "@chiron/api-client/sdk";
 import * as sdk from "./api";
 import type { ApiSource, Connection } from "./api-loader";
 import { env } from "./env";
@@ -28,7 +29,7 @@ export function serverApi(token: string): ApiSource {
 export async function readiness(): Promise<{ api: boolean; stream: boolean }> {
   const { client } = connection({}, 1500);
   try {
-    const { data } = await sdk.healthReady({ client, throwOnError: true });
+    const { data } = await healthReady({ client, throwOnError: true });
     return { api: true, stream: data.checks.bus === "ok" };
   } catch (error) {
     // 503 names the failing part: the API answers, the bus may still be fine.

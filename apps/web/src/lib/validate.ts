@@ -4,7 +4,7 @@
  * api-loader.ts), so zod and the schemas stay out of the first-load JS.
  */
 import { zDevAssertionRequest, zErrorResponse, zTelemetryPayload } from "@chiron/api-client";
-import { parse, safeParse, type core } from "zod/mini";
+import { safeParse, type core } from "zod/mini";
 
 /**
  * The schemas the web app validates with by name. Listed rather than `import *`: a
@@ -23,12 +23,7 @@ export type Parsed<K extends SchemaName> = core.output<Schemas[K]>;
 
 export type SafeResult<T> = { success: true; data: T } | { success: false; issues: readonly core.$ZodIssue[] };
 
-/** Parses `value` with a generated schema; throws a ZodError when it does not fit. */
-export function validate<K extends SchemaName>(name: K, value: unknown): Parsed<K> {
-  return parse(schemas[name] as core.$ZodType, value) as Parsed<K>;
-}
-
-/** Like validate, without throwing. */
+/** Parses `value` with a generated schema, without throwing. */
 export function safeValidate<K extends SchemaName>(name: K, value: unknown): SafeResult<Parsed<K>> {
   const r = safeParse(schemas[name] as core.$ZodType, value);
   return r.success ? { success: true, data: r.data as Parsed<K> } : { success: false, issues: r.error.issues };
