@@ -24,7 +24,7 @@ export default tseslint.config(
             { regex: "^@chiron/api-client(/|$)", message: DRAWS_ONLY },
             { regex: "^(web|@chiron/web)(/|$)", message: DRAWS_ONLY },
             { regex: "^@/", message: DRAWS_ONLY },
-            { regex: "^(\\.\\./)+(\\.\\./)(apps|api-client)(/|$)", message: DRAWS_ONLY },
+            { regex: "^(\\.\\./)+(apps|api-client)(/|$)", message: DRAWS_ONLY },
           ],
         },
       ],
