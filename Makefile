@@ -50,8 +50,8 @@ test: setup services lint test-api bench-smoke test-web check-client check-deplo
 
 lint: lint-api lint-web ## lint and type-check everything
 lint-api: setup-api
-	@echo "==> ruff + mypy (API)"
-	$(API) $(PY)/ruff check src tests migrations ../../bench && $(PY)/ruff format --check src tests migrations ../../bench && $(PY)/mypy
+	@echo "==> ruff + mypy + import contracts (API)"
+	$(API) $(PY)/ruff check src tests migrations ../../bench && $(PY)/ruff format --check src tests migrations ../../bench && $(PY)/mypy && $(PY)/lint-imports
 
 .PHONY: lint-web
 lint-web: setup-web ## type-aware ESLint with boundary rules, and tsc, for apps/web and packages/*

@@ -12,13 +12,13 @@ from typing import Annotated, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from chiron.auth import service
 from chiron.config import ConfigError, Settings, get_settings
 from chiron.db import Database
 from chiron.errors import AppError
 from chiron.kit.time import utcnow
+from chiron.uow import UnitOfWork
 
 clients_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
 
@@ -61,18 +61,16 @@ def _ensure_embedded_store(settings: Settings) -> None:
         command.upgrade(alembic_config(settings.database_url), "head")
 
 
-def _run(work: Callable[[AsyncSession, Settings], Awaitable[T]], *, write: bool = False) -> T:
+def _run(work: Callable[[UnitOfWork, Settings], Awaitable[T]]) -> T:
+    """Run `work` in one unit of work (no bus: no stream listens to the CLI)."""
     settings = _settings()
     _ensure_embedded_store(settings)
 
     async def run() -> T:
         db = Database.from_settings(settings)
         try:
-            if write:
-                async with db.writer(), db.transaction() as session:
-                    return await work(session, settings)
-            async with db.transaction() as session:
-                return await work(session, settings)
+            async with UnitOfWork(db, None) as uow:
+                return await work(uow, settings)
         finally:
             await db.dispose()
 
@@ -101,13 +99,13 @@ def create(
     """Create an API client and print its key, once."""
     lifetime = parse_duration(expires_in) if expires_in else None
 
-    async def work(session: AsyncSession, settings: Settings) -> tuple[str, str, str, str]:
+    async def work(uow: UnitOfWork, settings: Settings) -> tuple[str, str, str, str]:
         client, token = await service.create_api_client(
-            session, settings, name, [s.value for s in scope], lifetime
+            uow, settings, name, [s.value for s in scope], lifetime
         )
         return client.key_id, ",".join(client.scopes), _when(client.expires_at), token
 
-    key_id, scopes, expires, token = _run(work, write=True)
+    key_id, scopes, expires, token = _run(work)
     typer.echo(f"Created API client {name!r}: key id {key_id}, scopes {scopes}, expires {expires}")
     typer.echo("")
     typer.echo(token)
@@ -123,10 +121,10 @@ def create(
 def list_clients() -> None:
     """List API clients (never their secrets)."""
 
-    async def work(session: AsyncSession, _: Settings) -> list[tuple[str, ...]]:
+    async def work(uow: UnitOfWork, _: Settings) -> list[tuple[str, ...]]:
         now = utcnow()
         rows: list[tuple[str, ...]] = []
-        for c in await service.list_api_clients(session):
+        for c in await service.list_api_clients(await uow.begin()):
             expired = c.expires_at is not None and c.expires_at <= now
             rows.append(
                 (
@@ -156,9 +154,9 @@ def revoke(
 ) -> None:
     """Revoke an API key; every replica refuses it within seconds."""
 
-    async def work(session: AsyncSession, _: Settings) -> datetime | None:
-        client = await service.revoke_api_client(session, key_id)
+    async def work(uow: UnitOfWork, _: Settings) -> datetime | None:
+        client = await service.revoke_api_client(uow, key_id)
         return client.revoked_at
 
-    revoked_at = _run(work, write=True)
+    revoked_at = _run(work)
     typer.echo(f"Revoked {key_id} at {_when(revoked_at)}")
