@@ -14,6 +14,10 @@ import tseslint from "typescript-eslint";
 const root = path.resolve(import.meta.dirname, "..");
 const eslint = new ESLint({ cwd: root, overrideConfig: tseslint.configs.disableTypeChecked });
 
+// The first lint loads the TypeScript parser and the configs' plugins: seconds on a busy machine,
+// so it happens once here rather than inside the first test's timeout.
+beforeAll(() => eslint.lintText("export {};\n", { filePath: path.join(root, "src/features/warm-up.ts") }), 120_000);
+
 /** Rule ids ESLint reports for `fixture`, linted as if it lived at `as` (relative to apps/web). */
 async function ruleIds(fixture: string, as: string): Promise<(string | null)[]> {
   const code = readFileSync(path.join(root, "test/lint-fixtures", fixture), "utf8");

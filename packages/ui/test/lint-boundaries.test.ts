@@ -11,6 +11,10 @@ import tseslint from "typescript-eslint";
 const root = path.resolve(import.meta.dirname, "..");
 const eslint = new ESLint({ cwd: root, overrideConfig: tseslint.configs.disableTypeChecked });
 
+// The first lint loads the TypeScript parser and the configs' plugins: seconds on a busy machine,
+// so it happens once here rather than inside the first test's timeout.
+beforeAll(() => eslint.lintText("export {};\n", { filePath: path.join(root, "src/charts/WarmUp.tsx") }), 120_000);
+
 async function ruleIds(fixture: string): Promise<(string | null)[]> {
   const code = readFileSync(path.join(root, "test/lint-fixtures", fixture), "utf8");
   const [result] = await eslint.lintText(code, { filePath: path.join(root, "src/charts/Fixture.tsx") });
