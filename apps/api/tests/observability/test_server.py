@@ -78,7 +78,7 @@ def _server(tmp: Path, env: dict[str, str], base: dict[str, str]) -> Iterator[tu
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # generous: a loaded machine starts slowly
         while True:
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:

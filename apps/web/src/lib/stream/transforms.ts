@@ -71,21 +71,24 @@ export function applySamples(summary: Summary, samples: readonly StreamSample[],
 }
 
 function mergeMetric(m: MetricSummary, incoming: StreamSample[], maxPoints: number): MetricSummary {
-  const seen = new Set(m.sparkline.map((p) => ms(p.ts)));
+  const known = new Set(m.sparkline.map((p) => ms(p.ts)));
   const points = [...m.sparkline];
-  const sampleOf = new Map<(typeof points)[number], StreamSample>();
+  // Each new point remembers the reading it came from; within a batch the last one sent for a
+  // time wins (a replayed point the snapshot already has is skipped).
+  const arrived = new Map<number, { point: (typeof points)[number]; sample: StreamSample }>();
   for (const s of incoming) {
     const t = ms(s.ts);
-    if (seen.has(t)) continue;
-    seen.add(t);
-    const point = { ts: s.ts, value: s.value };
-    points.push(point);
-    sampleOf.set(point, s);
+    if (known.has(t)) continue;
+    const point = { ts: s.ts, value: s.value, min: s.value, max: s.value };
+    const previous = arrived.get(t);
+    if (previous) points[points.indexOf(previous.point)] = point;
+    else points.push(point);
+    arrived.set(t, { point, sample: s });
   }
   points.sort((a, b) => ms(a.ts) - ms(b.ts));
   const sparkline = points.slice(-maxPoints);
   const last = sparkline.at(-1);
-  const sample = last && sampleOf.get(last);
+  const sample = last && arrived.get(ms(last.ts))?.sample;
   // The newest point is not a new reading (late samples, a replayed duplicate): only the line moves.
   if (!sample || (m.ts !== null && ms(sample.ts) < ms(m.ts))) return { ...m, sparkline };
   return {
@@ -95,7 +98,7 @@ function mergeMetric(m: MetricSummary, incoming: StreamSample[], maxPoints: numb
     ts: sample.ts,
     unit: sample.unit ?? m.unit,
     last_seen_at: sample.ts,
-    ...liveMetricState(m, sample),
+    ...liveMetricState(sample),
   };
 }
 
@@ -105,8 +108,9 @@ export function applyGate(summary: Summary, gate: Gate): Summary {
   const gates = (exists ? summary.gates.map((g) => (g.slug === gate.slug ? gate : g)) : [...summary.gates, gate]).sort(
     (a, b) => a.position - b.position,
   );
-  const counts = { go: 0, hold: 0, "no-go": 0 };
-  for (const g of gates) counts[g.status] += 1;
+  // The server's standing: a status counts only while its input is fresh.
+  const counts = { go: 0, hold: 0, "no-go": 0, stale: 0, no_data: 0 };
+  for (const g of gates) counts[g.no_data ? "no_data" : g.stale ? "stale" : g.status] += 1;
   return { ...summary, gates, counts: { ...summary.counts, gates: counts } };
 }
 
