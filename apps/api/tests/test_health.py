@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from chiron.state import AppState
@@ -170,3 +172,59 @@ async def test_store_outage_is_503_with_retry_after_and_never_500(
         assert response.status_code == 503, (path, response.text)
         assert response.json()["error"]["code"] == "store_unavailable"
         assert response.headers["retry-after"]
+
+
+async def test_readiness_notices_a_store_that_cannot_write(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], state: AppState
+) -> None:
+    """Reads work, every write is refused (a full disk on SQLite, a read-only server on
+    PostgreSQL, as after a failover to a standby): writes are 503 with Retry-After, and
+    /readyz says the store cannot write instead of answering 200 (issue 17)."""
+    from sqlalchemy import event, text
+
+    from tests.fixtures.factories import INGEST, sample
+
+    engine = state.db.engine
+    if state.db.is_sqlite:
+
+        def full(dbapi_connection: Any, _: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA max_page_count = 1")  # clamps to the pages in use: full
+            cursor.close()
+
+        # Free pages left by earlier tests' deleted rows would take the batch: none left.
+        await engine.dispose()
+        async with engine.connect() as conn:
+            await conn.exec_driver_sql("VACUUM")
+        event.listen(engine.sync_engine, "connect", full)
+    else:
+        async with engine.connect() as conn:
+            name = await conn.scalar(text("SELECT current_database()"))
+            await conn.execute(
+                text(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+            )
+            await conn.commit()
+    await engine.dispose()  # new connections get the setting
+    try:
+        assert (await client.get("/readyz")).status_code == 200  # nothing refused yet
+        batch = {"samples": [sample(float(i), attrs={"pad": "x" * 200}) for i in range(2000)]}
+        refused = await client.post(INGEST, json=batch, headers=auth_headers)
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["error"]["code"] == "store_unavailable"
+        assert refused.headers["retry-after"]
+        assert (await client.get("/api/v1/gates", headers=auth_headers)).status_code == 200
+        ready = await client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["store"].startswith("down: cannot write")
+    finally:
+        if state.db.is_sqlite:
+            event.remove(engine.sync_engine, "connect", full)
+        else:
+            autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
+            async with autocommit.connect() as conn:
+                await conn.execute(text("SET default_transaction_read_only = off"))
+                await conn.execute(
+                    text(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+                )
+        await engine.dispose()
+        state.store_writes.failed_at = None

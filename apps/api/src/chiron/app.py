@@ -16,7 +16,7 @@ from chiron.db import Database
 from chiron.error_handlers import install_error_handlers
 from chiron.health import router as health_router
 from chiron.kit.tasks import stop_tasks
-from chiron.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
+from chiron.middleware import RequestBodyMiddleware, RequestIdMiddleware
 from chiron.observability.http import instrument_app
 from chiron.observability.instrument import observe_resources
 from chiron.observability.logging import configure_logging
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         hub = Hub(
             bus,
             settings.stream_queue_size,
+            max_bytes=settings.stream_client_max_bytes,
             heartbeat_s=settings.heartbeat_s,
             # Fewer full GC pauses with many long-lived streams; tests keep the default.
             tune_gc=settings.env is not Environment.test,
@@ -81,7 +82,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         generate_unique_id_function=lambda route: route.operation_id or route.name,
     )
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestBodyMiddleware,
+        max_bytes=settings.max_body_bytes,
+        read_timeout_s=settings.body_read_timeout_s,
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

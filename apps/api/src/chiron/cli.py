@@ -45,6 +45,8 @@ def serve(
     """Run the API server."""
     import uvicorn
 
+    from chiron.http_protocol import protocol_for
+
     settings = _settings_or_exit()
     if settings.is_sqlite:
         # The embedded store is created on first run so one command is enough.
@@ -56,6 +58,7 @@ def serve(
         workers=workers,
         reload=reload,
         log_config=None,
+        http=protocol_for(),  # uvicorn's own 400s in the JSON error shape
         proxy_headers=True,
         timeout_graceful_shutdown=5,
     )

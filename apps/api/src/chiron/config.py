@@ -42,8 +42,13 @@ class Settings(BaseSettings):
     # bus
     redis_url: str | None = None
     stream_key: str = "telemetry:dashboard"
+    # Deadline of one short Redis command (publish, ping, replay reads), retries included;
+    # after a miss, such commands are refused at once for a couple of seconds.
+    bus_timeout_s: float = 1.0
     stream_maxlen: int = 100_000
     stream_queue_size: int = 1_000
+    # Per stream connection: bytes queued or being written before it is told to resync.
+    stream_client_max_bytes: int = 8 * 1024 * 1024
     heartbeat_s: float = 15.0
     stale_sweep_s: float = 5.0
 
@@ -59,7 +64,10 @@ class Settings(BaseSettings):
     auth_cache_ttl_s: float = 5.0
 
     # ingest
-    max_body_bytes: int = 4 * 1024 * 1024
+    max_body_bytes: int = 4 * 1024 * 1024  # decoded: a gzip body may not inflate past it
+    # Longest wait for the next piece of a request body (a body shorter than its
+    # Content-Length, a stalled upload) before the request is answered 408.
+    body_read_timeout_s: float = 15.0
     future_tolerance_s: float = 300.0
     max_age_days: int = 365 * 5
     idempotency_ttl_s: int = 24 * 3600

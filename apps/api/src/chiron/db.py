@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -130,10 +131,62 @@ class Database:
         await self.engine.dispose()
 
 
+# SQLSTATE classes that mean the server cannot serve now, whatever the statement: connection
+# exceptions (08), operator intervention (57: shutting down, "the database system is starting
+# up"), insufficient resources (53: disk full, too many connections), system errors (58).
+_OUTAGE_SQLSTATE_CLASSES = ("08", "57", "53", "58")
+# disk_full, io_error, read_only_sql_transaction (a failover left us on a standby).
+_CANNOT_WRITE_SQLSTATES = frozenset({"53100", "58030", "25006"})
+_CANNOT_WRITE_SQLITE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CANTOPEN")
+
+
+def _driver_outage(exc: BaseException) -> bool:
+    """A driver's own exception (raw asyncpg on the bulk paths, or what SQLAlchemy wrapped)
+    that says the server is gone, going or not back yet."""
+    if isinstance(exc, OSError | ConnectionError | asyncio.TimeoutError):
+        return True
+    import asyncpg
+
+    # "connection is closed" and its kin; and a connection whose protocol state was left
+    # broken when the server died under it ("another operation is in progress").
+    if isinstance(exc, asyncpg.InterfaceError | asyncpg.exceptions._base.InternalClientError):
+        return True
+    # What SQLAlchemy would wrap as OperationalError (locked, disk full, cannot open), raw
+    # from the bulk statements on the driver connection.
+    if isinstance(exc, sqlite3.OperationalError):
+        return True
+    sqlstate = getattr(exc, "sqlstate", None)
+    if not isinstance(sqlstate, str):
+        return False
+    return sqlstate[:2] in _OUTAGE_SQLSTATE_CLASSES or sqlstate in _CANNOT_WRITE_SQLSTATES
+
+
+def store_cannot_write(exc: BaseException) -> bool:
+    """The store refused a write for want of disk (full, read-only, failing): reads may still
+    work, so a `SELECT 1` readiness probe would not notice."""
+    origin = exc.orig if isinstance(exc, DBAPIError) else exc
+    for cause in _causes(origin):
+        if getattr(cause, "sqlstate", None) in _CANNOT_WRITE_SQLSTATES:
+            return True
+        name = getattr(cause, "sqlite_errorname", None)
+        if isinstance(name, str) and name.startswith(_CANNOT_WRITE_SQLITE):
+            return True
+    return False
+
+
+def _causes(exc: BaseException | None) -> list[BaseException]:
+    seen: list[BaseException] = []
+    while exc is not None and len(seen) < 8 and exc not in seen:
+        seen.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return seen
+
+
 def is_store_outage(exc: BaseException) -> bool:
-    """Connection-level failures of the store, as opposed to bad queries."""
+    """Connection-level failures of the store, as opposed to bad queries: the server died
+    under a statement, is restarting, refuses connections, or cannot write."""
     if isinstance(exc, InterfaceError | OperationalError):
         return True
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    return isinstance(exc, OSError | ConnectionError | asyncio.TimeoutError)
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or any(_driver_outage(e) for e in _causes(exc.orig))
+    return any(_driver_outage(e) for e in _causes(exc))

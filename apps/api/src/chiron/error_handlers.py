@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from chiron.errors import AppError
 from chiron.observability.context import current_request_id
@@ -21,11 +22,16 @@ def error_response(
     message: str,
     details: Any = None,
     headers: Mapping[str, str] | None = None,
+    request_id: str | None = None,
 ) -> JSONResponse:
+    """`request_id`: only for answers made outside RequestIdMiddleware (which otherwise
+    supplies it, and its header)."""
     body: dict[str, Any] = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
-    request_id = current_request_id()
+    if request_id:
+        headers = {**(headers or {}), "X-Request-ID": request_id}
+    request_id = request_id or current_request_id()
     if request_id:
         body["request_id"] = request_id
     return JSONResponse({"error": body}, status_code=status, headers=headers)
@@ -58,6 +64,12 @@ def _clean_validation_errors(exc: RequestValidationError) -> list[dict[str, Any]
     return cleaned
 
 
+def store_unavailable() -> JSONResponse:
+    return error_response(
+        503, "store_unavailable", "The store is unavailable", headers={"Retry-After": "5"}
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
@@ -70,32 +82,53 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         if exc.status_code == 400:
-            # FastAPI's only 400: a body it could not decode (bytes that are not UTF-8 JSON).
-            # Like every other invalid input, that is a 422.
+            # FastAPI's only 400: a body it could not read. Reading it may have been refused
+            # below (too large, too slow, bad gzip: the cause says), or the client left.
+            cause = exc.__cause__
+            if isinstance(cause, AppError):
+                return await _app_error(request, cause)
+            if isinstance(cause, ClientDisconnect):
+                raise cause  # nobody to answer; the body middleware logged it
+            # Otherwise bytes that are not UTF-8 JSON: like every other invalid input, a 422.
             return error_response(422, "invalid_input", "The request body could not be parsed")
         code = _HTTP_CODES.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
         return error_response(exc.status_code, code, message, headers=exc.headers)
 
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        from chiron.db import is_store_outage
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        from chiron.db import is_store_outage, store_cannot_write
 
+        log = structlog.get_logger("chiron.errors")
         if is_store_outage(exc):
-            structlog.get_logger("chiron.errors").warning(
-                "store_unavailable", error=type(exc).__name__
-            )
-            return error_response(
-                503, "store_unavailable", "The store is unavailable", headers={"Retry-After": "5"}
-            )
-        structlog.get_logger("chiron.errors").exception("unhandled_error")
-        return error_response(500, "internal_error", "Internal error")
+            log.warning("store_unavailable", error=type(exc).__name__)
+            if store_cannot_write(exc):
+                request.app.state.chiron.store_writes.refused(type(exc).__name__)
+            return store_unavailable()
+        # The catch-all runs in Starlette's outermost layer, after RequestIdMiddleware has
+        # reset the context: the id is still in the request's scope, where it put it.
+        outside = None if current_request_id() else request.scope.get("state", {}).get("request_id")
+        log.error("unhandled_error", exc_info=exc, **({"request_id": outside} if outside else {}))
+        return error_response(500, "internal_error", "Internal error", request_id=outside)
 
     # Store outages are expected failures: handled by class (in the exception middleware,
-    # which answers and stops) rather than only by the catch-all, which re-raises.
-    from sqlalchemy.exc import DBAPIError
+    # which answers and stops) rather than only by the catch-all, which re-raises. The
+    # driver's own exceptions come straight from the bulk statements on its connection.
+    import sqlite3
 
-    for outage in (DBAPIError, OSError, TimeoutError):
+    import asyncpg
+    from sqlalchemy.exc import DBAPIError, EmulatedDBAPIException
+
+    outages = (
+        DBAPIError,
+        EmulatedDBAPIException,  # the driver adapter's own, raised outside SQLAlchemy's wrapping
+        OSError,
+        TimeoutError,
+        asyncpg.PostgresError,
+        asyncpg.InterfaceError,
+        sqlite3.Error,
+    )
+    for outage in outages:
         app.add_exception_handler(outage, _unexpected)
     app.add_exception_handler(Exception, _unexpected)

@@ -47,6 +47,11 @@ class Conflict(AppError):
     code = "conflict"
 
 
+class BodyTimeout(AppError):
+    status_code = 408
+    code = "body_timeout"
+
+
 class PayloadTooLarge(AppError):
     status_code = 413
     code = "payload_too_large"

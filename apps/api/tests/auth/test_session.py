@@ -161,3 +161,18 @@ def test_mock_issuer_key_is_the_same_on_every_replica(settings: Settings) -> Non
     assert a.private_key.private_numbers() == b.private_key.private_numbers()
     other = dev_issuer(settings.model_copy(update={"secret_key": "another-secret-" * 3}))
     assert other.kid != a.kid
+
+
+async def test_dev_issuer_refuses_control_characters(client: httpx.AsyncClient) -> None:
+    """A NUL (or any control character) in the email or name never reaches a JWT."""
+    for body in (
+        {"email": "ada\u0000@example.com"},
+        {"email": "ada@example.com\u0000"},
+        {"email": "ada@exa\u001fmple.com"},
+        {"email": "ada@example.com", "name": "Ada\u0000Lovelace"},
+    ):
+        response = await client.post("/auth/dev/assertion", json=body)
+        assert response.status_code == 422, body
+        assert response.json()["error"]["code"] == "invalid_input"
+    ok = await client.post("/auth/dev/assertion", json={"email": "ada@example.com", "name": "Ada"})
+    assert ok.status_code == 200

@@ -136,11 +136,29 @@ async def test_invalid_gates_are_refused(
         gate_body(warn="80"),
         gate_body(min_violations=True),
         gate_body(position=1.5),
+        gate_body(min_violations=76.5),
+        gate_body(min_violations="3"),
+        # Integer literals too large for a double: 422, not an OverflowError.
+        gate_body(warn=10**400, critical=10**401),
+        gate_body(position=10**400),
+        gate_body(min_violations=10**400),
     ):
         response = await client.put("/api/v1/gates/thermal", json=body, headers=auth_headers)
         assert response.status_code == 422, body
     response = await client.put("/api/v1/gates/Bad_Slug", json=gate_body(), headers=auth_headers)
     assert response.status_code == 422
+
+
+async def test_integral_numbers_are_integers_as_the_schema_says(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    """JSON Schema's `integer` includes 76.0; the API reads it as 76 (issue 17)."""
+    schema = (await client.get("/openapi.json")).json()["components"]["schemas"]["GateUpsert"]
+    assert schema["properties"]["min_violations"]["type"] == "integer"
+    body = gate_body(min_violations=76.0, position=3.0)
+    response = await client.put("/api/v1/gates/thermal", json=body, headers=auth_headers)
+    assert response.status_code == 201, response.text
+    assert (response.json()["min_violations"], response.json()["position"]) == (76, 3)
 
 
 async def test_gate_edit_needs_admin(client: httpx.AsyncClient, make_token) -> None:  # type: ignore[no-untyped-def]

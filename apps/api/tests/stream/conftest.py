@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from chiron.config import Settings
+from tests.fixtures.server import serve
+from tests.stream.helpers import free_port
+from tests.stream.redis_server import OwnedRedis
+
+
+@pytest.fixture
+async def owned_redis(tmp_path: Path) -> AsyncIterator[OwnedRedis]:
+    """A redis-server of the test's own, to kill, stop and restart (never the shared one)."""
+    server = OwnedRedis(free_port(), tmp_path)
+    await server.start()
+    yield server
+    server.close()
 
 
 @pytest.fixture
@@ -23,35 +33,6 @@ def stream_overrides() -> dict[str, Any]:
 @pytest.fixture
 def settings(settings: Settings, stream_overrides: dict[str, Any]) -> Settings:
     return settings.model_copy(update=stream_overrides)
-
-
-@contextlib.asynccontextmanager
-async def serve(app: Any) -> AsyncIterator[str]:
-    """Run `app` (lifespan already running) on a free port; yield its base URL.
-
-    A real server, not ASGITransport, so frames are seen as a client sees them: flushed or not.
-    """
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        lifespan="off",
-        log_config=None,
-        ws="none",
-        timeout_graceful_shutdown=1,
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 @pytest.fixture

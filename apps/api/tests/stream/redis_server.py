@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import shutil
+import signal
 import subprocess
 import time
 from pathlib import Path
@@ -42,8 +43,18 @@ class OwnedRedis:
             finally:
                 await client.aclose()
 
+    def pause(self) -> None:
+        """SIGSTOP: the port still accepts connections, nothing answers (a hung Redis)."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        assert self._process is not None
+        self._process.send_signal(signal.SIGCONT)
+
     def kill(self) -> None:
         if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)  # a stopped process dies only once resumed
             self._process.kill()
             self._process.wait(5)
             self._process = None

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -12,18 +10,10 @@ import pytest
 
 from chiron.state import AppState
 from chiron.stream.publisher import PublishStats
-from tests.stream.helpers import SSEReader, eventually, free_port
+from tests.stream.helpers import SSEReader, eventually
 from tests.stream.redis_server import OwnedRedis
 
 STREAM = "/api/v1/dashboard/stream"
-
-
-@pytest.fixture
-async def owned_redis(tmp_path: Path) -> AsyncIterator[OwnedRedis]:
-    server = OwnedRedis(free_port(), tmp_path)
-    await server.start()
-    yield server
-    server.close()
 
 
 @pytest.fixture

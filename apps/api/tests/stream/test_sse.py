@@ -139,12 +139,22 @@ async def test_trimmed_cursor_gets_resync_then_live(
         assert (await reader.next_event()).id == fresh
 
 
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        lambda newest: f"{parse_id(newest)[0] + 60_000}-0",  # ahead of the bus
+        # Well-formed but past what Redis can hold (a part over 2^64 - 1): Redis refuses it
+        # as an id, which read as a bus failure (issue 17).
+        lambda _: "0-99999999999999999999",
+        lambda _: "99999999999999999999-0",
+    ],
+    ids=["ahead", "seq-past-64-bits", "ms-past-64-bits"],
+)
 async def test_unknown_cursor_gets_resync(
-    http: httpx.AsyncClient, read_headers: dict[str, str], state: AppState
+    http: httpx.AsyncClient, read_headers: dict[str, str], state: AppState, cursor: Any
 ) -> None:
     ids = await publish_samples(state.bus, 2)
-    ahead = f"{parse_id(ids[-1])[0] + 60_000}-0"
-    headers = {**read_headers, "Last-Event-ID": ahead}
+    headers = {**read_headers, "Last-Event-ID": cursor(ids[-1])}
     async with http.stream("GET", STREAM, headers=headers) as response:
         event = await SSEReader(response).next_event()
     assert event.event == "resync"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chiron.kit.schema import VALUE_BOUND
 from chiron.live.endpoints import TelemetryPayload
 from chiron.telemetry import service
 from chiron.telemetry.schemas import SampleIn, SamplesPayload, StreamSample
@@ -27,7 +28,7 @@ samples = st.builds(
     source=st.sampled_from(["rover-1", "dev:7/a", "x"]),
     metric=st.sampled_from(["battery.voltage", "cpu", "link_q.snr"]),
     value=st.one_of(
-        st.floats(allow_nan=False, allow_infinity=False),
+        st.floats(min_value=-VALUE_BOUND, max_value=VALUE_BOUND),
         st.integers(min_value=-(2**53), max_value=2**53),
     ),
     unit=st.one_of(

@@ -136,3 +136,35 @@ async def test_buckets_match_brute_force(
         assert got["min"] == want[1]
         assert got["max"] == want[2]
         assert math.isclose(got["mean"], want[3], rel_tol=1e-9, abs_tol=1e-6)
+
+
+async def test_aggregates_of_values_at_the_bound_stay_finite(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    """Values up to ±1e300 are accepted, and a bucket full of them still has a finite mean
+    on both stores (at 1.7e308, past the bound, the sum overflowed: a 500 on PostgreSQL,
+    a null mean on SQLite). Issue 17."""
+    from chiron.kit.schema import VALUE_BOUND
+
+    now = utcnow()
+    for sign in (1, -1):
+        metric = "big.up" if sign > 0 else "big.down"
+        values = [sign * VALUE_BOUND] * 5000
+        samples = [sample(v, metric=metric, ts=now - timedelta(seconds=1)) for v in values]
+        for _ in range(2):
+            assert (await ingest(client, auth_headers, samples)).status_code == 202
+        response = await client.get(
+            "/api/v1/dashboard/series",
+            params={"source": "rover-1", "metric": metric, "points": 1},
+            headers=auth_headers,
+        )
+        assert response.status_code == 200
+        (point,) = response.json()["points"]
+        assert point["count"] == 10_000
+        assert math.isfinite(point["mean"]), point
+        assert math.isclose(point["mean"], sign * VALUE_BOUND)
+    summary = (await client.get("/api/v1/dashboard/summary", headers=auth_headers)).json()
+    for metric in summary["metrics"]:
+        assert all(math.isfinite(p["value"]) for p in metric["sparkline"]), metric
+    refused = await ingest(client, auth_headers, [sample(1.7e308), sample(1.7e308)])
+    assert refused.status_code == 422

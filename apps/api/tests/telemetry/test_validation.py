@@ -21,6 +21,15 @@ def batch(*samples: dict[str, Any]) -> bytes:
     return json.dumps({"samples": list(samples)}).encode()
 
 
+def _value_literal(digits: str) -> bytes:
+    return b'{"samples":[{"source":"a","metric":"m","value":' + digits.encode() + b"}]}"
+
+
+def _attr_literal(digits: str) -> bytes:
+    body = '{"samples":[{"source":"a","metric":"m","value":1,"attrs":{"k":' + digits + "}}]}"
+    return body.encode()
+
+
 CASES: list[tuple[str, bytes, int, str]] = [
     ("nan", b'{"samples":[{"source":"a","metric":"m","value":NaN}]}', 422, "invalid_input"),
     (
@@ -69,6 +78,20 @@ CASES: list[tuple[str, bytes, int, str]] = [
     ("control char in attr key", batch(sample(1.0, attrs={"k\u0006": 1})), 422, "invalid_input"),
     ("empty attr key", batch(sample(1.0, attrs={"": 1})), 422, "invalid_input"),
     ("list attr value", batch(sample(1.0, attrs={"k": [True]})), 422, "invalid_input"),
+    # Integers too large for a double: a clear 422, not an OverflowError (issue 17).
+    ("310-digit value", _value_literal("9" * 310), 422, "invalid_input"),
+    ("4,300-digit value", _value_literal("9" * 4300), 422, "invalid_input"),
+    ("5,000-digit value", _value_literal("9" * 5000), 422, "invalid_input"),
+    ("negative huge value", _value_literal("-" + "9" * 400), 422, "invalid_input"),
+    # Past the documented bound, so a bucket's sum stays finite.
+    ("value past the bound", batch(sample(1.7e308)), 422, "invalid_input"),
+    ("negative value past the bound", batch(sample(-1.1e300)), 422, "invalid_input"),
+    ("huge attr integer", _attr_literal("9" * 400), 422, "invalid_input"),
+    ("attr integer past 2^53", batch(sample(1.0, attrs={"k": 2**53 + 1})), 422, "invalid_input"),
+    ("attr number past 2^53", batch(sample(1.0, attrs={"k": 1e20})), 422, "invalid_input"),
+    # RFC 3339 only: digits in a string are not a Unix time either.
+    ("digit-string ts", batch({**GOOD, "ts": "1764201600"}), 422, "invalid_input"),
+    ("fractional digit-string ts", batch({**GOOD, "ts": "1764201600.5"}), 422, "invalid_input"),
 ]
 
 
@@ -198,6 +221,9 @@ async def test_bad_query_parameters_are_422(
         "/api/v1/dashboard/series?source=a&metric=m&from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z",
         "/api/v1/dashboard/timeline?limit=0",
         "/api/v1/dashboard/timeline?before=%%%",
+        # A query-string time is RFC 3339 too: digits are not a Unix time.
+        "/api/v1/dashboard/series?source=a&metric=m&from=1764201600",
+        "/api/v1/dashboard/series?source=a&metric=m&to=1764201600.5",
     ):
         response = await client.get(url, headers=auth_headers)
         assert response.status_code == 422, url

@@ -55,6 +55,10 @@ async def test_timeline_event_validation(
         {"title": "x", "ts": 1764201600.5},
         {"title": "x", "ts": True},
         {"title": 5},
+        {"title": "x", "ts": "1764201600"},
+        # The samples' clock window: an event from 9999 would head the timeline forever.
+        {"title": "x", "ts": "9999-12-31T00:00:00Z"},
+        {"title": "x", "ts": "1900-01-01T00:00:00Z"},
     ):
         response = await client.post("/api/v1/timeline", json=body, headers=auth_headers)
         assert response.status_code == 422, body

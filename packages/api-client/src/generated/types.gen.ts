@@ -533,8 +533,10 @@ export type SampleIn = {
     unit?: string | null;
     /**
      * Value
+     *
+     * A finite number within ±1e+300
      */
-    value: number | number;
+    value: number;
 };
 
 /**

@@ -25,8 +25,8 @@ export const zDevAssertion = z.object({
  * DevAssertionRequest
  */
 export const zDevAssertionRequest = z.object({
-    email: z.string().check(z.minLength(3), z.maxLength(254), z.regex(/^[^@\s]+@[^@\s]+$/)),
-    name: z.nullish(z.string().check(z.maxLength(128)))
+    email: z.string().check(z.minLength(3), z.maxLength(254), z.regex(/^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$/)),
+    name: z.nullish(z.string().check(z.maxLength(128), z.regex(/^[^\x00-\x1f\x7f]*$/)))
 });
 
 /**
@@ -118,17 +118,17 @@ export const zGateTransition = z.object({
  * GateUpsert
  */
 export const zGateUpsert = z.object({
-    critical: z.number(),
+    critical: z.number().check(z.gte(-1e+300), z.lte(1e+300)),
     description: z._default(z.optional(z.string().check(z.maxLength(2000), z.regex(/^[^\x00]*$/))), ''),
     direction: z.optional(z.enum(['above', 'below'])),
-    hysteresis: z._default(z.optional(z.number().check(z.gte(0))), 0),
+    hysteresis: z._default(z.optional(z.number().check(z.gte(0), z.lte(1e+300))), 0),
     metric: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/)),
     min_violations: z._default(z.optional(z.int().check(z.gte(1), z.lte(100))), 1),
     position: z._default(z.optional(z.int().check(z.gte(0), z.lte(1000))), 0),
     source: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,127}$/)),
     stale_after_s: z.nullish(z.number().check(z.gte(30), z.lte(604800))),
     title: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[^\x00]*$/)),
-    warn: z.number()
+    warn: z.number().check(z.gte(-1e+300), z.lte(1e+300))
 });
 
 /**
@@ -209,17 +209,14 @@ export const zSampleIn = z.object({
     attrs: z._default(z.nullish(z.record(z.string(), z.union([
         z.string().check(z.maxLength(256), z.regex(/^[^\x00]*$/)),
         z.int().check(z.gte(-9007199254740992), z.lte(9007199254740992)),
-        z.number(),
+        z.number().check(z.gt(-9007199254740992), z.lt(9007199254740992)),
         z.boolean()
     ]))), null),
     metric: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/)),
     source: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,127}$/)),
     ts: z._default(z.nullish(z.iso.datetime({ offset: true })), null),
     unit: z._default(z.nullish(z.string().check(z.maxLength(32), z.regex(/^[^\x00-\x1f]*$/))), null),
-    value: z.union([
-        z.number(),
-        z.int()
-    ])
+    value: z.number().check(z.gte(-1e+300), z.lte(1e+300))
 });
 
 /**

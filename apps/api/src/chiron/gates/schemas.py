@@ -8,11 +8,18 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, model_validator
 
 from chiron.gates.rules import Direction, GateStatus
-from chiron.kit.schema import InputSchema, MetricName, Schema, SourceId, Text
+from chiron.kit.schema import (
+    FiniteValue,
+    InputSchema,
+    Integral,
+    MetricName,
+    Schema,
+    SourceId,
+    Text,
+)
 from chiron.stream.messages import Payload
 
 __all__ = ["Direction", "Gate", "GatePayload", "GateStatus", "GateTransition", "GateUpsert"]
-FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 
 class Gate(Schema):
@@ -47,13 +54,13 @@ class GateUpsert(InputSchema):
     description: Annotated[Text, Field(max_length=2000)] = ""
     source: SourceId
     metric: MetricName
-    warn: FiniteFloat
-    critical: FiniteFloat
+    warn: FiniteValue
+    critical: FiniteValue
     direction: Direction = "above"
-    hysteresis: Annotated[float, Field(ge=0, allow_inf_nan=False)] = 0.0
-    min_violations: Annotated[int, Field(ge=1, le=100)] = 1
+    hysteresis: Annotated[FiniteValue, Field(ge=0)] = 0.0
+    min_violations: Annotated[int, Field(ge=1, le=100), Integral] = 1
     stale_after_s: Annotated[float, Field(ge=30, le=7 * 86400)] | None = None
-    position: Annotated[int, Field(ge=0, le=1000)] = 0
+    position: Annotated[int, Field(ge=0, le=1000), Integral] = 0
 
     @model_validator(mode="after")
     def _ordered_thresholds(self) -> Self:

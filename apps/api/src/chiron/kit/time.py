@@ -20,6 +20,11 @@ def as_utc(value: datetime) -> datetime:
         raise ValueError("the time is outside the calendar once converted to UTC") from None
 
 
+def clock_window(now: datetime, future_s: float, past_days: float) -> tuple[datetime, datetime]:
+    """The device times accepted at `now`: from `past_days` behind to `future_s` ahead."""
+    return now - timedelta(days=past_days), now + timedelta(seconds=future_s)
+
+
 def maybe_utc(value: datetime | None) -> datetime | None:
     return None if value is None else as_utc(value)
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Iterator
 
 import structlog
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
-from chiron.stream.bus import Bus, StreamId, format_id, parse_id
+from chiron.stream.bus import Bus, StreamId, format_id, issuable, parse_id
 from chiron.stream.frames import (
     HEARTBEAT,
     PREAMBLE,
@@ -33,7 +34,9 @@ STREAM_HEADERS = {
     "X-Accel-Buffering": "no",
     "Connection": "keep-alive",
 }
-REPLAY_PAGE = 1000
+REPLAY_PAGE = 1000  # at most, in messages; fewer when messages are large
+FIRST_REPLAY_PAGE = 100
+WRITE_PIECE = 64 * 1024  # uvicorn's write buffer high-water mark
 
 
 class EventStreamResponse(Response):
@@ -91,11 +94,12 @@ class EventStreamResponse(Response):
         cursor = parse_id(self.cursor)
         try:
             newest = await self.bus.last_id()
-            if newest is None or cursor > parse_id(newest):
+            if newest is None or cursor > parse_id(newest) or not issuable(cursor):
                 # Not a position this bus ever handed out (or it lost its data): start over.
                 return await self._resync(send, subscriber, "cursor_unknown", newest, cursor)
+            count = min(self.page_size, FIRST_REPLAY_PAGE)
             while not subscriber.closed:
-                page = await self.bus.range_after(format_id(cursor), self.page_size)
+                page = await self.bus.range_after(format_id(cursor), count)
                 # Checked after the read: if the oldest held id is past the cursor now, the
                 # page may lack trimmed messages, so resync rather than leave a silent gap.
                 first = await self.bus.first_id()
@@ -104,8 +108,13 @@ class EventStreamResponse(Response):
                     return await self._resync(send, subscriber, "cursor_trimmed", newest, cursor)
                 if not page:
                     break
-                await self._write(send, subscriber, b"".join(encode_message(m).data for m in page))
+                frames = [encode_message(m).data for m in page]
+                for piece in _pieces(frames):
+                    await self._write(send, subscriber, piece)
                 cursor = parse_id(page[-1].id)
+                # Pages of about the connection's byte bound, whatever the batches weigh.
+                average = max(1, sum(map(len, frames)) // len(frames))
+                count = max(1, min(self.page_size, self.hub.max_bytes // average))
         except OSError:
             raise
         except Exception as exc:  # noqa: BLE001 - bus down: resync now, live resumes later
@@ -143,8 +152,33 @@ class EventStreamResponse(Response):
                     chunks.append(resync_frame(item.reason, last))
             if subscriber.ping and not chunks:
                 chunks.append(HEARTBEAT)
-            if chunks:
-                await self._write(send, subscriber, b"".join(chunks))
+            for piece in _pieces(chunks):
+                await self._write(send, subscriber, piece)
+            subscriber.written()
+
+
+def _pieces(chunks: list[bytes]) -> Iterator[bytes]:
+    """The chunks as writes of about WRITE_PIECE bytes: small frames joined (one write for
+    many), large ones cut. The server waits for its buffer to drain before each write, so a
+    stalled client pins at most one piece there, not a whole queue's worth (the frames
+    themselves are shared by every subscriber and counted in the hub's byte bound)."""
+    batch: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        if len(chunk) > WRITE_PIECE:
+            if batch:
+                yield b"".join(batch)
+                batch, size = [], 0
+            for start in range(0, len(chunk), WRITE_PIECE):
+                yield chunk[start : start + WRITE_PIECE]
+            continue
+        if size + len(chunk) > WRITE_PIECE and batch:
+            yield b"".join(batch)
+            batch, size = [], 0
+        batch.append(chunk)
+        size += len(chunk)
+    if batch:
+        yield b"".join(batch) if len(batch) > 1 else batch[0]
 
 
 def _resync_position(item: Resync, last: StreamId | None) -> StreamId | None:

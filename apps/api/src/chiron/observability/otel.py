@@ -45,6 +45,7 @@ from opentelemetry.util.types import Attributes
 from chiron import __version__
 from chiron.config import Environment, Settings
 from chiron.observability.resilient import ResilientLogExporter, ResilientSpanExporter
+from chiron.observability.scrubbing import ScrubbingSpanProcessor
 
 log = logging.getLogger("chiron.observability")
 
@@ -175,14 +176,19 @@ def _tracer_provider(
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
         exporter = ResilientSpanExporter(OTLPSpanExporter(timeout=_export_timeout()))
-        provider.add_span_processor(BatchSpanProcessor(exporter, max_queue_size=MAX_QUEUE))
+        _add_exporting(provider, BatchSpanProcessor(exporter, max_queue_size=MAX_QUEUE))
     elif choice == "console":
-        provider.add_span_processor(
-            BatchSpanProcessor(ConsoleSpanExporter(), max_queue_size=MAX_QUEUE)
+        _add_exporting(
+            provider, BatchSpanProcessor(ConsoleSpanExporter(), max_queue_size=MAX_QUEUE)
         )
     for processor in extra:
-        provider.add_span_processor(processor)
+        _add_exporting(provider, processor)
     return provider
+
+
+def _add_exporting(provider: TracerProvider, processor: SpanProcessor) -> None:
+    """Every processor that lets spans out sees them scrubbed of credentials."""
+    provider.add_span_processor(ScrubbingSpanProcessor(processor))
 
 
 def _logger_provider(
@@ -309,7 +315,7 @@ def _attach(
             _set_tracer_provider(telemetry, _tracer_provider(resource, "none", span_processors))
         else:
             for processor in span_processors:
-                telemetry.tracer_provider.add_span_processor(processor)
+                _add_exporting(telemetry.tracer_provider, processor)
     if log_processors:
         if telemetry.logger_provider is None:
             _set_logger_provider(telemetry, _logger_provider(resource, "none", log_processors))

@@ -70,6 +70,15 @@ def parse_id(value: str) -> StreamId:
     return int(ms), int(seq or 0)
 
 
+# Both parts of a Redis stream id are unsigned 64-bit integers.
+MAX_ID_PART = 2**64 - 1
+
+
+def issuable(value: StreamId) -> bool:
+    """Whether a bus could ever have handed out this position (Redis refuses larger parts)."""
+    return value[0] <= MAX_ID_PART and value[1] <= MAX_ID_PART
+
+
 def format_id(value: StreamId) -> str:
     return f"{value[0]}-{value[1]}"
 

@@ -11,5 +11,11 @@ def build_bus(settings: Settings) -> Bus:
     if settings.redis_url:
         from chiron.stream.redis_bus import RedisStreamBus
 
-        return RedisStreamBus(settings.redis_url, settings.stream_key, settings.stream_maxlen)
+        return RedisStreamBus(
+            settings.redis_url,
+            settings.stream_key,
+            settings.stream_maxlen,
+            command_timeout_s=settings.bus_timeout_s,
+            connect_timeout_s=settings.bus_timeout_s,
+        )
     return InProcessBus(settings.stream_maxlen)

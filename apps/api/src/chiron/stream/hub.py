@@ -1,6 +1,8 @@
 """The per-process fan-out hub: one task tails the bus and hands each message, encoded once,
-to every connection's bounded queue. A slow connection gets `resync`, never unbounded memory;
-a failing bus marks the hub degraded, tells every connection to resync, and is retried.
+to every connection's bounded queue. A slow connection gets `resync`, never unbounded memory:
+each queue is bounded in frames and in bytes (what it holds plus what its connection is still
+writing); a failing bus marks the hub degraded, tells every connection to resync, and is
+retried.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ Item = Frame | Resync
 # walked the whole heap (startup plus every connection's objects) every ~5 s and stalled
 # fan-out ~200 ms; with these, max latency stayed under 60 ms over 15 s.
 GC_THRESHOLDS = (20_000, 50, 100)
+# Default bytes held per connection (CHIRON_STREAM_CLIENT_MAX_BYTES): a few of the largest
+# batches (5,000 samples encode to ~0.5-2 MB), far below what one stalled client used to pin.
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+RESYNC_BYTES = 128  # what a queued resync frame costs, about
 
 
 def tune_gc_for_fanout() -> None:
@@ -44,20 +50,29 @@ class Subscriber:
     """
 
     __slots__ = (
+        "__weakref__",  # lets a test see the subscriber is gone once its client left
         "_items",
         "_limit",
+        "_max_bytes",
         "_waiter",
         "active",
         "closed",
         "heartbeat_s",
+        "inflight_bytes",
         "next_ping",
         "ping",
+        "queued_bytes",
         "resyncs",
     )
 
-    def __init__(self, limit: int, heartbeat_s: float) -> None:
+    def __init__(self, limit: int, heartbeat_s: float, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self._items: deque[Item] = deque()
         self._limit = max(1, limit)
+        self._max_bytes = max_bytes
+        # Frames waiting here, and frames drained but not yet written to the connection (a
+        # stalled client blocks its writer there): both count against `max_bytes`.
+        self.queued_bytes = 0
+        self.inflight_bytes = 0
         self._waiter: asyncio.Future[None] | None = None
         self.closed = False
         self.ping = False
@@ -76,26 +91,39 @@ class Subscriber:
             if not waiter.done():
                 waiter.set_result(None)
 
+    @property
+    def held_bytes(self) -> int:
+        """Bytes held for this connection: queued plus being written."""
+        return self.queued_bytes + self.inflight_bytes
+
     def push(self, frame: Frame) -> None:
-        if len(self._items) >= self._limit:
+        size = len(frame.data)
+        if len(self._items) >= self._limit or self.held_bytes + size > self._max_bytes:
             # Too slow to keep up: drop what it has not read, tell it to refetch instead.
-            self._items.clear()
-            self._items.append(Resync("slow_consumer", frame.key))
-            self.resyncs += 1
-        else:
-            self._items.append(frame)
+            self.push_resync("slow_consumer", frame.key)
+            return
+        self._items.append(frame)
+        self.queued_bytes += size
         self._wake()
 
     def push_resync(self, reason: str, key: StreamId | None) -> None:
         self._items.clear()
         self._items.append(Resync(reason, key))
+        self.queued_bytes = RESYNC_BYTES
         self.resyncs += 1
         self._wake()
 
     def drain(self) -> list[Item]:
+        """Everything queued, now in flight until `written()`."""
         items = list(self._items)
         self._items.clear()
+        self.inflight_bytes += self.queued_bytes
+        self.queued_bytes = 0
         return items
+
+    def written(self) -> None:
+        """What was drained has been handed to the connection."""
+        self.inflight_bytes = 0
 
     async def wait(self) -> None:
         if self._items or self.closed or self.ping:
@@ -119,6 +147,8 @@ class Subscriber:
 
     def close(self) -> None:
         self.closed = True
+        self._items.clear()  # a client that left holds nothing
+        self.queued_bytes = self.inflight_bytes = 0
         self._wake()
 
 
@@ -128,6 +158,7 @@ class Hub:
         bus: Bus,
         queue_size: int = 1000,
         *,
+        max_bytes: int = DEFAULT_MAX_BYTES,
         heartbeat_s: float = 15.0,
         block_ms: int = 2000,
         batch: int = 1000,
@@ -136,6 +167,7 @@ class Hub:
     ) -> None:
         self.bus = bus
         self.queue_size = queue_size
+        self.max_bytes = max_bytes
         self.heartbeat_s = heartbeat_s
         self.block_ms = block_ms
         self.batch = batch
@@ -170,7 +202,7 @@ class Hub:
             subscriber.close()
 
     def subscribe(self, heartbeat_s: float | None = None) -> Subscriber:
-        subscriber = Subscriber(self.queue_size, heartbeat_s or self.heartbeat_s)
+        subscriber = Subscriber(self.queue_size, heartbeat_s or self.heartbeat_s, self.max_bytes)
         self._tick = min(self._tick, subscriber.heartbeat_s / 2)
         self._subscribers.add(subscriber)
         return subscriber
@@ -225,10 +257,13 @@ class Hub:
     async def _heartbeats(self) -> None:
         while True:
             await asyncio.sleep(self._tick)
-            now = time.monotonic()
-            for subscriber in list(self._subscribers):
-                if subscriber.active:  # cheaper than reading the clock on every write
-                    subscriber.active = False
-                    subscriber.next_ping = now + subscriber.heartbeat_s
-                elif now >= subscriber.next_ping and not subscriber.ping:
-                    subscriber.request_ping()
+            self._ping_idle(time.monotonic())
+
+    def _ping_idle(self, now: float) -> None:
+        # Its own frame, so no loop variable keeps a departed subscriber alive between ticks.
+        for subscriber in list(self._subscribers):
+            if subscriber.active:  # cheaper than reading the clock on every write
+                subscriber.active = False
+                subscriber.next_ping = now + subscriber.heartbeat_s
+            elif now >= subscriber.next_ping and not subscriber.ping:
+                subscriber.request_ping()

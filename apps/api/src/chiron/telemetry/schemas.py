@@ -10,14 +10,31 @@ from typing_extensions import TypedDict
 
 from chiron.gates.rules import MetricSeverity
 from chiron.gates.schemas import Direction, Gate, GateTransition
-from chiron.kit.schema import InputSchema, MetricName, Schema, SourceId, TextTime, Unit
+from chiron.kit.schema import (
+    VALUE_BOUND,
+    FiniteValue,
+    InputSchema,
+    MetricName,
+    Schema,
+    SourceId,
+    TextTime,
+    Unit,
+)
 from chiron.stream.messages import Payload
 from chiron.vocabulary import GateStanding
 
+# Numbers in attrs are exact in any JSON reader (a double holds every integer up to 2^53):
+# larger ones, integer or not, are refused rather than silently rounded, so the schema (which
+# cannot tell 2^60 from 2^60.0) and the behaviour agree.
+ATTR_NUMBER_BOUND = 2**53
 AttrValue = (
     Annotated[StrictStr, Field(max_length=256, pattern=r"^[^\x00]*$")]
-    | Annotated[StrictInt, Field(ge=-(2**53), le=2**53)]
-    | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+    | Annotated[StrictInt, Field(ge=-ATTR_NUMBER_BOUND, le=ATTR_NUMBER_BOUND)]
+    | Annotated[
+        StrictFloat,
+        # Open bounds: an integer just past 2^53 rounds to 2^53 as a double.
+        Field(allow_inf_nan=False, gt=-ATTR_NUMBER_BOUND, lt=ATTR_NUMBER_BOUND),
+    ]
     | StrictBool
 )
 AttrKey = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f]+$")]
@@ -35,8 +52,11 @@ def _keys_as_property_names(schema: dict[str, Any]) -> None:
 Attrs = Annotated[
     dict[AttrKey, AttrValue], Field(max_length=16, json_schema_extra=_keys_as_property_names)
 ]
-# Numbers only: a JSON string such as "1.5" is refused rather than coerced.
-SampleValue = Annotated[StrictFloat | StrictInt, Field(allow_inf_nan=False)]
+# Numbers only: a JSON string such as "1.5" is refused rather than coerced. One float type
+# (not a float | int union) so the bound is checked natively even on a 4,000-digit integer.
+SampleValue = Annotated[
+    FiniteValue, Field(strict=True, description=f"A finite number within ±{VALUE_BOUND:g}")
+]
 
 
 class SampleIn(InputSchema):

@@ -16,7 +16,7 @@ from chiron.config import Settings
 from chiron.errors import Conflict, InvalidInput
 from chiron.gates import service as gates
 from chiron.gates.rules import Thresholds, metric_severity
-from chiron.kit.time import utcnow
+from chiron.kit.time import clock_window, utcnow
 from chiron.telemetry import idempotency
 from chiron.telemetry.repository import (
     LatestSeen,
@@ -103,9 +103,9 @@ def columns(samples: list[SampleIn], now: datetime) -> SampleColumns:
 
 def check_clock(batch: SampleColumns, settings: Settings) -> None:
     """Refuse device times far in the future or absurdly old; name every offending sample."""
-    now = batch.received_at
-    latest = now + timedelta(seconds=settings.future_tolerance_s)
-    earliest = now - timedelta(days=settings.max_age_days)
+    earliest, latest = clock_window(
+        batch.received_at, settings.future_tolerance_s, settings.max_age_days
+    )
     if min(batch.ts) >= earliest and max(batch.ts) <= latest:
         return
     bad: list[dict[str, Any]] = []

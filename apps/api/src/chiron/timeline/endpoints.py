@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from chiron.auth.deps import IngestPrincipal, ReadPrincipal
-from chiron.deps import ReadSessionDep, UnitOfWorkDep
+from chiron.deps import ReadSessionDep, SettingsDep, UnitOfWorkDep
 from chiron.errors import ERROR_RESPONSES
 from chiron.timeline import service
 from chiron.timeline.schemas import TimelineEventCreate, TimelineEventOut, TimelinePage
@@ -41,7 +41,7 @@ async def list_timeline(
     responses=ERROR_RESPONSES,
 )
 async def create_event(
-    data: TimelineEventCreate, _: IngestPrincipal, uow: UnitOfWorkDep
+    data: TimelineEventCreate, _: IngestPrincipal, uow: UnitOfWorkDep, settings: SettingsDep
 ) -> TimelineEventOut:
     """Record a deploy, an incident or a note (scope `ingest`; `admin` implies it)."""
-    return await service.create(uow, data)
+    return await service.create(uow, data, settings)

@@ -8,8 +8,9 @@ import binascii
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from chiron.config import Settings
 from chiron.errors import InvalidInput
-from chiron.kit.time import as_utc, utcnow
+from chiron.kit.time import as_utc, clock_window, utcnow
 from chiron.models import TimelineEvent
 from chiron.timeline.repository import TimelineRepository
 from chiron.timeline.schemas import (
@@ -68,8 +69,27 @@ async def record(
     return out
 
 
-async def create(uow: UnitOfWork, data: TimelineEventCreate) -> TimelineEventOut:
-    return await record(uow, **data.model_dump())
+async def create(
+    uow: UnitOfWork, data: TimelineEventCreate, settings: Settings
+) -> TimelineEventOut:
+    now = utcnow()
+    if data.ts is not None:
+        # The samples' clock window: an event dated 9999 would sit first in the timeline
+        # forever (it pages newest first).
+        earliest, latest = clock_window(now, settings.future_tolerance_s, settings.max_age_days)
+        if not earliest <= data.ts <= latest:
+            raise InvalidInput(
+                f"An event's ts must be within {settings.future_tolerance_s:.0f} s of the "
+                f"server clock in the future and {settings.max_age_days} days in the past",
+                details=[
+                    {
+                        "loc": ["body", "ts"],
+                        "msg": "too far in the future" if data.ts > latest else "too old",
+                        "type": "ts_in_future" if data.ts > latest else "ts_too_old",
+                    }
+                ],
+            )
+    return await record(uow, **data.model_dump(exclude={"ts"}), ts=data.ts or now)
 
 
 async def page(session: AsyncSession, limit: int, before: str | None) -> TimelinePage:
