@@ -27,5 +27,11 @@ async def driver_connection(session: AsyncSession) -> Any:
     if start is not None and adapted._transaction is None:
         async with adapted._execute_mutex:
             if adapted._transaction is None:
-                await start()  # a no-op in AUTOCOMMIT
+                try:
+                    await start()  # a no-op in AUTOCOMMIT
+                except Exception:
+                    # Raised outside SQLAlchemy's wrapping, so the pool would hand this
+                    # connection out again: a BEGIN that fails means a broken connection.
+                    await connection.invalidate()
+                    raise
     return raw.driver_connection
