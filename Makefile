@@ -98,4 +98,4 @@ bench-smoke: setup-api services ## the ingest benchmark end to end in seconds (P
 	cd $(ROOT) && $(PY)/python bench/ingest.py --store postgres --seconds 1 --concurrency 2 --query-rows 20000
 
 collector: ## a local OTLP/HTTP receiver that prints what it gets (port 4318)
-	cd $(ROOT) && $(PY)/python -m chiron.observability.receiver --port 4318
+	cd $(ROOT) && $(PY)/python -m chiron.dev.receiver --port 4318

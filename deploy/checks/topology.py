@@ -9,7 +9,7 @@ on 127.0.0.1:
     compose service   here
     postgres          a fresh role + database on 127.0.0.1:5432 (created and dropped via psql)
     redis             127.0.0.1:6379 with a unique CHIRON_STREAM_KEY (deleted afterwards)
-    otel-collector    an in-process OTLP/HTTP receiver (chiron.observability.receiver), free port
+    otel-collector    an in-process OTLP/HTTP receiver (chiron.dev.receiver), free port
     migrate           compose's `command` with compose's migrate environment
     api x2            the image's CMD with compose's api environment, each on a free port
     web               `next start` on a free port with compose's web environment

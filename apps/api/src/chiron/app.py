@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import ModuleType
 
 import structlog
 from fastapi import FastAPI
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings)
     setup_telemetry(settings)
+    dev = _dev_tools(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -48,11 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             tune_gc=settings.env is not Environment.test,
         )
         observe_resources(db.engine, hub)
-        app.state.chiron = AppState(settings=settings, db=db, bus=bus, hub=hub)
-        if settings.should_seed_on_start:
-            from chiron.seed import seed_if_empty
-
-            await seed_if_empty(db, settings)
+        state = app.state.chiron = AppState(settings=settings, db=db, bus=bus, hub=hub)
+        if dev is not None:
+            await dev.start(state)
         await hub.start()
         workers = await start_workers(bus, {"samples": housekeeper(db, settings)})
         sweeper = (
@@ -99,8 +99,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     instrument_app(app)  # outermost: request ids, errors and handlers run inside its span
     _include_routers(app)
+    if dev is not None:
+        dev.install(app)
     install_openapi(app)
     return app
+
+
+def _dev_tools(settings: Settings) -> ModuleType | None:
+    """chiron.dev's hooks outside production, when this installation has them (a checkout;
+    the production image does not), else None: no mock sign-in, no seed on start."""
+    if settings.env is Environment.production:
+        return None
+    try:
+        from chiron.dev import hooks
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("chiron.dev"):
+            raise
+        log.warning(
+            "development tools (chiron.dev) are not installed: no mock sign-in, no seed",
+            env=settings.env.value,
+        )
+        return None
+    return hooks
 
 
 def _include_routers(app: FastAPI) -> None:

@@ -9,6 +9,7 @@ from chiron.config import Settings
 from chiron.db import Database
 
 if TYPE_CHECKING:
+    from chiron.auth.assertions import LocalIssuer
     from chiron.stream.bus import Bus
     from chiron.stream.hub import Hub
 
@@ -19,4 +20,6 @@ class AppState:
     db: Database
     bus: Bus
     hub: Hub
+    # The development mock issuer (chiron.dev), set by the app factory outside production.
+    local_issuer: LocalIssuer | None = None
     extras: dict[str, Any] = field(default_factory=dict)

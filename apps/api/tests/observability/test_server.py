@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chiron.observability.receiver import Receiver, serve
+from chiron.dev.receiver import Receiver, serve
 from tests.conftest import TEST_SECRET
 from tests.fixtures.stores import bus_kind, stream_key
 from tests.observability.helpers import INGEST, batch

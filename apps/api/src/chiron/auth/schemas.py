@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from chiron.kit.schema import InputSchema, Schema
-
-# An email-ish string, checked loosely: the mock issuer is for development only.
-Email = Annotated[str, Field(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")]
 
 
 class TokenRequest(InputSchema):
@@ -32,17 +29,3 @@ class Me(Schema):
     name: str | None
     scopes: list[str]
     expires_at: datetime | None
-
-
-class DevAssertionRequest(InputSchema):
-    email: Email
-    name: str | None = Field(None, max_length=128)
-
-
-class DevAssertion(Schema):
-    assertion: str
-    expires_at: datetime
-
-
-class Jwks(Schema):
-    keys: list[dict[str, Any]]
