@@ -77,6 +77,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Telemetry ingest, gates, timeline and a live stream for the Chiron dashboard.",
         lifespan=lifespan,
+        # Served by chiron.openapi from local files; ReDoc is not offered (it needs a CDN).
+        docs_url=None,
+        redoc_url=None,
         generate_unique_id_function=lambda route: route.operation_id or route.name,
     )
     install_error_handlers(app)

@@ -39,10 +39,14 @@ def settings_or_exit() -> Settings:
 
 
 def _require_dev(command: str) -> None:
-    from chiron import dev
+    import importlib.util
 
-    if not dev.available():
-        fail(dev.MISSING.format(command=command), code=1)
+    if importlib.util.find_spec("chiron.dev") is None:
+        fail(
+            f"`{command}` needs the development tools (chiron.dev), which this installation "
+            "does not have (the production image leaves them out): run it from a checkout",
+            code=1,
+        )
 
 
 @app.command()

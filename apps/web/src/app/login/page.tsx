@@ -4,7 +4,6 @@ import { redirect } from "next/navigation";
 import { LoginScreen } from "@/features/login/LoginScreen";
 import { env } from "@/lib/env";
 import { readiness, renderedAt, serverFetcher, SESSION_COOKIE } from "@/lib/server-api";
-import pkg from "../../../package.json";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in · Chiron" };
@@ -20,7 +19,7 @@ export default async function LoginPage() {
     <LoginScreen
       site={env.CHIRON_SITE_NAME}
       fleet={env.CHIRON_FLEET}
-      version={pkg.version}
+      version={process.env.CHIRON_VERSION ?? "dev"}
       ssoUrl={env.CHIRON_SSO_URL ?? null}
       ready={ready}
       serverNow={renderedAt()}
