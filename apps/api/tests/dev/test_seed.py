@@ -60,7 +60,8 @@ async def test_first_live_samples_continue_the_seeded_curves(
     for (source, metric), points in (await _samples(db)).items():
         before = [p for p in points if p[0] <= end]
         after = [p for p in points if p[0] > end]
-        assert before and after, (source, metric)
+        assert before, (source, metric)
+        assert after, (source, metric)
         (t0, seeded), (t1, live) = before[-1], after[0]
         model = series[(source, metric)].model
         # Two noisy samples of the same curve: within 6 sigma of each other's noise, plus how

@@ -166,18 +166,22 @@ async def run_fleet(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        done = asyncio.gather(*devices)
+        # Polled, not gathered: a gather future left behind at Ctrl-C logs its cancellation
+        # as "exception was never retrieved", a traceback in the log of a clean stop.
+        def running() -> bool:
+            return not stop.is_set() and not all(task.done() for task in devices)
+
         try:
             if console.is_terminal:
                 with Live(
                     _table(stats, url, sources), console=console, refresh_per_second=4
                 ) as live:
-                    while not done.done() and not stop.is_set():
+                    while running():
                         await asyncio.sleep(0.25)
                         live.update(_table(stats, url, sources))
             else:
                 last = 0.0
-                while not done.done() and not stop.is_set():
+                while running():
                     await asyncio.sleep(1.0)
                     if time.monotonic() - last >= 10:
                         last = time.monotonic()
