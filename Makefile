@@ -51,9 +51,9 @@ test: setup services lint test-api bench-smoke test-web check-client check-deplo
 	@echo "make test: all suites passed"
 
 lint: lint-api ## lint and type-check everything
-lint-api: setup-api ## ruff and mypy over the API, its tests, migrations and bench/
-	@echo "==> ruff + mypy (API)"
-	$(API) $(PY)/ruff check src tests migrations ../../bench && $(PY)/ruff format --check src tests migrations ../../bench && $(PY)/mypy
+lint-api: setup-api ## ruff, mypy and the import contracts over the API, its tests, migrations and bench/
+	@echo "==> ruff + mypy + import contracts (API)"
+	$(API) $(PY)/ruff check src tests migrations ../../bench && $(PY)/ruff format --check src tests migrations ../../bench && $(PY)/mypy && $(PY)/lint-imports
 
 test-api: test-api-sqlite test-api-pg ## API tests on SQLite + in-process bus, then PostgreSQL + Redis
 

@@ -14,6 +14,7 @@ from chiron.config import Settings
 from chiron.db import Database
 from chiron.models import Base
 from chiron.state import AppState
+from chiron.uow import UnitOfWork
 
 pytest_plugins = ["tests.fixtures.stores", "tests.fixtures.auth"]
 
@@ -62,7 +63,8 @@ _KEPT = frozenset({"signing_keys"})
 
 
 async def _clean(db: Database) -> None:
-    async with db.writer(), db.transaction() as session:
+    async with UnitOfWork(db, None) as uow:
+        session = await uow.begin()
         for table in reversed(Base.metadata.sorted_tables):
             if table.name not in _KEPT:
                 await session.execute(delete(table))

@@ -9,6 +9,7 @@ from chiron.db import Database
 from chiron.kit.time import utcnow
 from chiron.models import TimelineEvent
 from chiron.timeline import service as timeline
+from chiron.uow import UnitOfWork
 
 
 async def _events(db: Database) -> int:
@@ -17,8 +18,8 @@ async def _events(db: Database) -> int:
 
 
 async def _note(db: Database, title: str) -> None:
-    async with db.writer(), db.transaction() as session:
-        await timeline.record(session, kind="note", severity="info", title=title, ts=utcnow())
+    async with UnitOfWork(db, None) as uow:
+        await timeline.record(uow, kind="note", severity="info", title=title, ts=utcnow())
 
 
 async def _check_clean_slate(db: Database) -> None:
@@ -35,9 +36,9 @@ async def test_a_session_closed_mid_transaction_leaves_nothing(db: Database) -> 
     # A write left uncommitted when its session closes must not survive on the pooled
     # connection: not committed later by the next unit of work on it, and not holding
     # SQLite's write lock.
-    async with db.writer(), db.sessionmaker() as session:
-        await timeline.record(session, kind="note", severity="info", title="lost", ts=utcnow())
-        await session.flush()
+    uow = UnitOfWork(db, None)
+    await timeline.record(uow, kind="note", severity="info", title="lost", ts=utcnow())
+    await uow._end(rollback=False)  # the session closed with neither commit nor rollback
     await _check_clean_slate(db)
 
 
@@ -65,9 +66,8 @@ async def test_a_failed_unit_of_work_leaves_nothing(db: Database) -> None:
         pass
 
     try:
-        async with db.writer(), db.transaction() as session:
-            await timeline.record(session, kind="note", severity="info", title="x", ts=utcnow())
-            await session.flush()
+        async with UnitOfWork(db, None) as uow:
+            await timeline.record(uow, kind="note", severity="info", title="x", ts=utcnow())
             raise Boom
     except Boom:
         pass

@@ -14,12 +14,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from chiron import __version__
 from chiron.config import Environment, Settings, get_settings
 from chiron.db import Database
-from chiron.errors import install_error_handlers
-from chiron.gates.staleness import run_sweeper
+from chiron.error_handlers import install_error_handlers
 from chiron.health import router as health_router
 from chiron.kit.tasks import stop_tasks
 from chiron.middleware import BodySizeLimitMiddleware, RequestIdMiddleware
-from chiron.observability.instrument import instrument_app, observe_resources
+from chiron.observability.http import instrument_app
+from chiron.observability.instrument import observe_resources
 from chiron.observability.logging import configure_logging
 from chiron.observability.otel import setup_telemetry
 from chiron.openapi import install as install_openapi
@@ -28,6 +28,7 @@ from chiron.stream.factory import build_bus
 from chiron.stream.hub import Hub
 from chiron.stream.workers import start_workers
 from chiron.telemetry.housekeeping import housekeeper
+from chiron.telemetry.staleness import run_sweeper
 
 log = structlog.get_logger("chiron.app")
 
@@ -129,7 +130,7 @@ def _dev_tools(settings: Settings) -> ModuleType | None:
 def _include_routers(app: FastAPI) -> None:
     from chiron.auth.endpoints import router as auth_router
     from chiron.gates.endpoints import router as gates_router
-    from chiron.stream.endpoints import router as stream_router
+    from chiron.live.endpoints import router as stream_router
     from chiron.telemetry.endpoints import router as telemetry_router
     from chiron.timeline.endpoints import router as timeline_router
 

@@ -1,8 +1,8 @@
-"""Engine, sessions and the request-owned transaction.
+"""Engine, sessions and the SQLite writer lock.
 
-The session dependency commits when the endpoint returns and rolls back when it
-raises; services and repositories only flush. SQLite gets WAL, a busy timeout and
-one writer at a time per process, so concurrent writes queue instead of failing.
+Writes go through the unit of work (`chiron.uow`), which commits or rolls back; services
+and repositories only flush. SQLite gets WAL, a busy timeout and one writer at a time per
+process, so concurrent writes queue instead of failing.
 """
 
 from __future__ import annotations
@@ -114,23 +114,13 @@ class Database:
 
     @contextlib.asynccontextmanager
     async def writer(self) -> AsyncIterator[None]:
-        """Serialize writers on SQLite (one at a time per process); a no-op on PostgreSQL."""
+        """Serialize writers on SQLite (one at a time per process); a no-op on PostgreSQL.
+        Taken by the unit of work (`chiron.uow`), the one way to write."""
         if not self.is_sqlite:
             yield
             return
         async with self._write_lock:
             yield
-
-    @contextlib.asynccontextmanager
-    async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A unit of work outside a request (CLI, background work): commit or roll back."""
-        async with self.sessionmaker() as session:
-            try:
-                yield session
-                await session.commit()
-            except BaseException:
-                await session.rollback()
-                raise
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -16,6 +16,7 @@ from chiron.config import Settings
 from chiron.db import Database
 from chiron.state import AppState
 from chiron.stream.bus import Bus
+from chiron.uow import UnitOfWork
 
 
 async def get_state(request: Request) -> AppState:
@@ -38,16 +39,16 @@ async def get_bus(state: StateDep) -> Bus:
     return state.bus
 
 
-async def get_session(
-    db: Annotated[Database, Depends(get_database)],
-) -> AsyncIterator[AsyncSession]:
-    """The request owns the transaction: commit when the endpoint returns, roll back if it raises.
+async def get_unit_of_work(state: StateDep) -> AsyncIterator[UnitOfWork]:
+    """The request owns the unit of work: commit (then publish its outbox) when the endpoint
+    returns, roll back if it raises. An endpoint may commit itself to learn the stream
+    position it published at.
 
     Scoped to the endpoint function so the commit happens before the response is sent; a
     failed commit is an error answer, never a 2xx for data that was not stored.
     """
-    async with db.transaction() as session:
-        yield session
+    async with UnitOfWork(state.db, state.bus) as uow:
+        yield uow
 
 
 async def get_read_session(
@@ -63,5 +64,5 @@ async def get_read_session(
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 BusDep = Annotated[Bus, Depends(get_bus)]
-SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work, scope="function")]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]

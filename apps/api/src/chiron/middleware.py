@@ -7,7 +7,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chiron.errors import error_response
+from chiron.error_handlers import error_response
 from chiron.observability.context import reset_request_id, set_request_id
 from chiron.observability.instrument import annotate_request
 

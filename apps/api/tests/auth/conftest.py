@@ -13,6 +13,7 @@ from chiron.auth.deps import AdminPrincipal, IngestPrincipal, Principal, ReadPri
 from chiron.config import Settings
 from chiron.db import Database
 from chiron.kit.time import utcnow
+from chiron.uow import UnitOfWork
 from tests.fixtures.auth import MakeToken
 
 probe = APIRouter(prefix="/_probe")
@@ -79,8 +80,8 @@ def corrupt(token: str, index: int = -10) -> str:
 async def set_expiry(db: Database, token: str, delta: timedelta) -> None:
     from chiron.auth import repository
 
-    async with db.writer(), db.transaction() as session:
-        client = await repository.get_by_key_id(session, keys.parse_key(token).key_id)
+    async with UnitOfWork(db, None) as uow:
+        client = await repository.get_by_key_id(await uow.begin(), keys.parse_key(token).key_id)
         assert client is not None
         client.expires_at = utcnow() + delta
 
@@ -118,8 +119,8 @@ def credentials(make_token: MakeToken, db: Database, settings: Settings) -> Cred
                 return token
             case "revoked":
                 token = await make_token([scope])
-                async with db.writer(), db.transaction() as session:
-                    await service.revoke_api_client(session, keys.parse_key(token).key_id)
+                async with UnitOfWork(db, None) as uow:
+                    await service.revoke_api_client(uow, keys.parse_key(token).key_id)
                 return token
             case "token_bad_signature":
                 token, _ = tokens.issue(settings, "user_probe", [scope])

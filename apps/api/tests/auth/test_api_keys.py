@@ -18,6 +18,7 @@ from chiron.auth import keys, repository, service
 from chiron.auth.authenticator import KeyCache, KeyRecord
 from chiron.config import Settings
 from chiron.db import Database
+from chiron.uow import UnitOfWork
 from tests.fixtures.auth import MakeToken
 
 READ = "/_probe/read"
@@ -131,8 +132,8 @@ async def test_revoked_key_stops_within_the_cache_window(
     token = await make_token(["read"])
     assert (await client.get(READ, headers=bearer(token))).status_code == 200
     # Revoked elsewhere (another replica, the CLI): this process only learns by looking again.
-    async with db.writer(), db.transaction() as session:
-        await service.revoke_api_client(session, keys.parse_key(token).key_id)
+    async with UnitOfWork(db, None) as uow:
+        await service.revoke_api_client(uow, keys.parse_key(token).key_id)
     await asyncio.sleep(0.35)
     response = await client.get(READ, headers=bearer(token))
     assert response.status_code == 401
@@ -240,19 +241,19 @@ async def test_two_authorization_headers_are_refused(
 
 
 async def test_service_helpers_list_and_revoke(db: Database, settings: Settings) -> None:
-    async with db.writer(), db.transaction() as session:
+    async with UnitOfWork(db, None) as uow:
         client, token = await service.create_api_client(
-            session, settings, "rover-7", ["read", "ingest"], timedelta(days=30)
+            uow, settings, "rover-7", ["read", "ingest"], timedelta(days=30)
         )
     assert client.scopes == ["ingest", "read"]
     assert client.expires_at is not None
-    async with db.writer(), db.transaction() as session:
-        listed = await service.list_api_clients(session)
+    async with UnitOfWork(db, None) as uow:
+        listed = await service.list_api_clients(await uow.begin())
         assert [c.key_id for c in listed] == [client.key_id]
-        revoked = await service.revoke_api_client(session, client.key_id)
+        revoked = await service.revoke_api_client(uow, client.key_id)
         first = revoked.revoked_at
         assert first is not None
-        again = await service.revoke_api_client(session, client.key_id)
+        again = await service.revoke_api_client(uow, client.key_id)
         assert again.revoked_at == first
     assert token.startswith(f"chiron_{client.key_id}_")
 
@@ -265,6 +266,6 @@ async def test_service_refuses_bad_input(
 ) -> None:
     from chiron.errors import InvalidInput
 
-    async with db.transaction() as session:
+    async with UnitOfWork(db, None) as uow:
         with pytest.raises(InvalidInput):
-            await service.create_api_client(session, settings, name, scopes)
+            await service.create_api_client(uow, settings, name, scopes)

@@ -20,7 +20,9 @@ async def test_sigint_stops_the_fleet_cleanly(store_url: str, tmp_path: Path) ->
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHIRON_", "OTEL_"))}
     env.update(CHIRON_DATABASE_URL=store_url, CHIRON_SEED_ON_START="false")
     async with serve(env, tmp_path) as url:
-        created = chiron_ok("clients", "create", "fleet", "--scope", "ingest", env=env, cwd=tmp_path)
+        created = chiron_ok(
+            "clients", "create", "fleet", "--scope", "ingest", env=env, cwd=tmp_path
+        )
         [key] = [line for line in created.splitlines() if line.startswith("chiron_")]
         log = tmp_path / "simulate.log"
         with log.open("wb") as out:

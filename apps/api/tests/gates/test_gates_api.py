@@ -5,9 +5,10 @@ from datetime import datetime, timedelta
 import httpx
 
 from chiron.db import Database
-from chiron.gates.staleness import sweep
 from chiron.kit.time import utcnow
 from chiron.state import AppState
+from chiron.telemetry.staleness import sweep
+from chiron.uow import UnitOfWork
 from tests.fixtures.factories import gate_body, ingest, put_gate, sample, series
 
 
@@ -153,12 +154,16 @@ async def test_a_silent_source_turns_its_gate_stale_then_fresh(
 ) -> None:
     await put_gate(client, auth_headers)
     await ingest(client, auth_headers, temp([70]))
-    assert await sweep(db, state.bus) == []  # fresh: nothing to do
 
-    changed = await sweep(db, state.bus, now=utcnow() + timedelta(minutes=3))
-    kinds = sorted(p.type for p in changed)
-    assert kinds == ["gate", "timeline", "timeline"]  # gate stale + gate event + source silent
-    assert await sweep(db, state.bus, now=utcnow() + timedelta(minutes=4)) == []  # once only
+    async def swept(now: datetime | None = None) -> list[str]:
+        async with UnitOfWork(db, state.bus) as uow:
+            await sweep(uow, now)
+        return sorted(m.type for m in uow.sent)
+
+    assert await swept() == []  # fresh: nothing to do
+    # gate stale + gate event + source silent
+    assert await swept(utcnow() + timedelta(minutes=3)) == ["gate", "timeline", "timeline"]
+    assert await swept(utcnow() + timedelta(minutes=4)) == []  # once only
 
     gate = (await client.get("/api/v1/gates", headers=auth_headers)).json()["items"][0]
     assert gate["stale"] is True

@@ -9,8 +9,8 @@ import httpx
 from opentelemetry.sdk.metrics.export import HistogramDataPoint, InMemoryMetricReader
 
 from chiron.observability import metrics
-from chiron.stream.payloads import TimelinePayload
 from chiron.stream.publisher import publish_all
+from chiron.timeline.schemas import TimelinePayload
 from tests.observability.conftest import Installed
 from tests.observability.helpers import batch, ingest
 

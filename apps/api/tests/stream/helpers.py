@@ -14,8 +14,7 @@ import httpx
 
 from chiron.kit.time import utcnow
 from chiron.stream.bus import Bus
-from chiron.stream.payloads import SamplesPayload, encode
-from chiron.telemetry.schemas import StreamSample
+from chiron.telemetry.schemas import SamplesPayload, StreamSample
 
 
 @dataclass
@@ -74,7 +73,7 @@ async def publish_samples(bus: Bus, count: int, *, start: int = 0, pace: int = 0
         payload = SamplesPayload(
             samples=[StreamSample(source="rover-1", metric="seq", value=float(i), ts=utcnow())]
         )
-        ids.append(await bus.publish("samples", encode(payload)))
+        ids.append(await bus.publish("samples", payload.encode()))
         if pace and i % pace == 0:
             await asyncio.sleep(0.005)
     return ids

@@ -13,8 +13,7 @@ from httpx_sse import aconnect_sse
 from chiron.kit.time import utcnow
 from chiron.state import AppState
 from chiron.stream.bus import parse_id
-from chiron.stream.payloads import SamplesPayload, encode
-from chiron.telemetry.schemas import StreamSample
+from chiron.telemetry.schemas import SamplesPayload, StreamSample
 from tests.stream.helpers import SSEReader, eventually, publish_samples
 
 STREAM = "/api/v1/dashboard/stream"
@@ -184,7 +183,7 @@ async def test_slow_consumer_gets_resync_with_bounded_memory(
 ) -> None:
     now = utcnow()
     samples = [StreamSample(source=f"r-{i}", metric="pad", value=i, ts=now) for i in range(2000)]
-    big = encode(SamplesPayload(samples=samples))
+    big = SamplesPayload(samples=samples).encode()
     async with http.stream("GET", STREAM, headers=read_headers) as response:
         reader = SSEReader(response)
         await reader.next()

@@ -11,8 +11,8 @@ import pytest
 from chiron.config import Settings
 from chiron.stream.bus import Bus, BusMessage
 from chiron.stream.factory import build_bus
-from chiron.stream.payloads import SamplesPayload
 from chiron.stream.workers import Workers, start_workers
+from chiron.telemetry.schemas import SamplesPayload
 from tests.stream.helpers import eventually, publish_samples
 
 

@@ -11,6 +11,7 @@ from chiron.kit.time import utcnow
 from chiron.models import IdempotencyRecord
 from chiron.stream.bus import BusMessage
 from chiron.telemetry.housekeeping import housekeeper
+from chiron.uow import UnitOfWork
 from tests.fixtures.factories import ingest, sample, store_counts
 
 
@@ -19,8 +20,8 @@ async def test_expired_idempotency_keys_are_purged_once_a_minute(
 ) -> None:
     for key in ("old", "new"):
         await ingest(client, {**auth_headers, "Idempotency-Key": key}, [sample(1.0)])
-    async with db.transaction() as session:
-        await session.execute(
+    async with UnitOfWork(db, None) as uow:
+        await (await uow.begin()).execute(
             update(IdempotencyRecord)
             .where(IdempotencyRecord.key == "old")
             .values(created_at=utcnow() - timedelta(seconds=settings.idempotency_ttl_s + 60))
@@ -30,8 +31,8 @@ async def test_expired_idempotency_keys_are_purged_once_a_minute(
     await handle(message)
     assert (await store_counts(db))["idempotency_keys"] == 1
     # Within the minute a second message does no work.
-    async with db.transaction() as session:
-        await session.execute(
+    async with UnitOfWork(db, None) as uow:
+        await (await uow.begin()).execute(
             update(IdempotencyRecord).values(created_at=utcnow() - timedelta(days=30))
         )
     await handle(message)

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chiron.stream.payloads import SamplesPayload, encode, telemetry_payload_adapter
+from chiron.live.endpoints import TelemetryPayload
 from chiron.telemetry import service
-from chiron.telemetry.schemas import SampleIn, StreamSample
+from chiron.telemetry.schemas import SampleIn, SamplesPayload, StreamSample
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
@@ -52,10 +52,10 @@ def test_samples_payload_is_the_models_encoding(batch: list[SampleIn]) -> None:
             for s in batch
         ]
     )
-    encoded = service.samples_payload(columns)
+    encoded = service.SamplesMessage(columns)
     assert encoded.type == "samples"
-    assert encoded.data == encode(model)
-    assert telemetry_payload_adapter.validate_json(encoded.data) == model
+    assert encoded.encode() == model.encode()
+    assert TelemetryPayload.model_validate_json(encoded.encode()).root == model
 
 
 def test_columns_are_utc() -> None:

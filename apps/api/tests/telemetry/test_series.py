@@ -16,6 +16,7 @@ from chiron.telemetry import service
 from chiron.telemetry.reads import series
 from chiron.telemetry.rollups import plan
 from chiron.telemetry.schemas import SampleIn
+from chiron.uow import UnitOfWork
 from tests.fixtures.factories import ingest, sample
 
 
@@ -116,13 +117,14 @@ async def test_buckets_match_brute_force(
     from chiron.models import MetricLatest, SampleRollup, TelemetrySample
 
     source = "prop"
-    async with db.writer(), db.transaction() as session:
+    async with UnitOfWork(db, None) as uow:
+        session = await uow.begin()
         for model in (TelemetrySample, MetricLatest, SampleRollup):
             await session.execute(delete(model).where(model.source == source))
         base = _now - timedelta(days=4)
         points = [(base + timedelta(seconds=o), v) for o, v in data]
         batch = [SampleIn(source=source, metric="x", value=v, ts=ts) for ts, v in points]
-        await service.ingest(session, batch, settings_obj, _now)
+        await service.ingest(uow, batch, settings_obj, now=_now)
     start = base + timedelta(seconds=window[0])
     end = start + timedelta(seconds=window[1])
     async with db.sessionmaker() as session:

@@ -7,17 +7,18 @@ import httpx
 from chiron.db import Database
 from chiron.kit.time import utcnow
 from chiron.timeline import service
+from chiron.uow import UnitOfWork
 
 
 async def test_pages_are_newest_first_without_gaps_or_repeats(
     client: httpx.AsyncClient, auth_headers: dict[str, str], db: Database
 ) -> None:
     now = utcnow()
-    async with db.transaction() as session:
+    async with UnitOfWork(db, None) as uow:
         for i in range(23):
             # Pairs share a timestamp: the cursor must break ties by id.
             await service.record(
-                session,
+                uow,
                 kind="note",
                 severity="info",
                 title=f"e{i}",

@@ -22,6 +22,7 @@ from chiron.config import Settings
 from chiron.db import Database
 from chiron.kit.time import utcnow
 from chiron.models import ApiClient
+from chiron.uow import UnitOfWork
 
 log = structlog.get_logger("chiron.auth")
 
@@ -185,7 +186,7 @@ class Authenticator:
     async def _record_use(self, key_id: str, rehash: tuple[str, int] | None) -> None:
         """Its own short transaction; a failure is logged, never the request's failure."""
         try:
-            async with self.db.writer(), self.db.transaction() as session:
-                await repository.touch(session, key_id, utcnow(), rehash)
+            async with UnitOfWork(self.db, None) as uow:
+                await repository.touch(await uow.begin(), key_id, utcnow(), rehash)
         except Exception as exc:  # noqa: BLE001 - bookkeeping must not fail authentication
             log.warning("api_key_usage_not_recorded", key_id=key_id, error=type(exc).__name__)

@@ -16,9 +16,8 @@ import typer
 from chiron.kit.cli import group
 
 if TYPE_CHECKING:
-    from sqlalchemy.ext.asyncio import AsyncSession
-
     from chiron.config import Settings
+    from chiron.uow import UnitOfWork
 
 clients_app = group("Create, list and revoke API keys.")
 
@@ -43,12 +42,14 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
-def _run(work: Callable[[AsyncSession, Settings], Awaitable[T]], *, write: bool = False) -> T:
+def _run(work: Callable[[UnitOfWork, Settings], Awaitable[T]]) -> T:
+    """Run `work` in one unit of work (no bus: no stream listens to the CLI)."""
     import asyncio
 
     from chiron.cli import ensure_embedded_store, settings_or_exit
     from chiron.db import Database
     from chiron.errors import AppError
+    from chiron.uow import UnitOfWork
 
     settings = settings_or_exit()
     ensure_embedded_store(settings)
@@ -56,11 +57,8 @@ def _run(work: Callable[[AsyncSession, Settings], Awaitable[T]], *, write: bool 
     async def run() -> T:
         db = Database.from_settings(settings)
         try:
-            if write:
-                async with db.writer(), db.transaction() as session:
-                    return await work(session, settings)
-            async with db.transaction() as session:
-                return await work(session, settings)
+            async with UnitOfWork(db, None) as uow:
+                return await work(uow, settings)
         finally:
             await db.dispose()
 
@@ -91,13 +89,13 @@ def create(
 
     lifetime = parse_duration(expires_in) if expires_in else None
 
-    async def work(session: AsyncSession, settings: Settings) -> tuple[str, str, str, str]:
+    async def work(uow: UnitOfWork, settings: Settings) -> tuple[str, str, str, str]:
         client, token = await service.create_api_client(
-            session, settings, name, [s.value for s in scope], lifetime
+            uow, settings, name, [s.value for s in scope], lifetime
         )
         return client.key_id, ",".join(client.scopes), _when(client.expires_at), token
 
-    key_id, scopes, expires, token = _run(work, write=True)
+    key_id, scopes, expires, token = _run(work)
     typer.echo(f"Created API client {name!r}: key id {key_id}, scopes {scopes}, expires {expires}")
     typer.echo("")
     typer.echo(token)
@@ -118,10 +116,10 @@ def list_clients() -> None:
     from chiron.auth import service
     from chiron.kit.time import utcnow
 
-    async def work(session: AsyncSession, _: Settings) -> list[tuple[str, ...]]:
+    async def work(uow: UnitOfWork, _: Settings) -> list[tuple[str, ...]]:
         now = utcnow()
         rows: list[tuple[str, ...]] = []
-        for c in await service.list_api_clients(session):
+        for c in await service.list_api_clients(await uow.begin()):
             expired = c.expires_at is not None and c.expires_at <= now
             rows.append(
                 (
@@ -152,9 +150,9 @@ def revoke(
     """Revoke an API key; every replica refuses it within seconds."""
     from chiron.auth import service
 
-    async def work(session: AsyncSession, _: Settings) -> datetime | None:
-        client = await service.revoke_api_client(session, key_id)
+    async def work(uow: UnitOfWork, _: Settings) -> datetime | None:
+        client = await service.revoke_api_client(uow, key_id)
         return client.revoked_at
 
-    revoked_at = _run(work, write=True)
+    revoked_at = _run(work)
     typer.echo(f"Revoked {key_id} at {_when(revoked_at)}")

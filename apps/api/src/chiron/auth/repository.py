@@ -37,3 +37,7 @@ async def touch(
     if rehash is not None:
         values["secret_hash"], values["pepper_version"] = rehash
     await session.execute(update(ApiClient).where(ApiClient.key_id == key_id).values(**values))
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()

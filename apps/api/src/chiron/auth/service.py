@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING
 
 from chiron.auth import keys, repository
 from chiron.auth.principal import SCOPES
@@ -13,6 +12,10 @@ from chiron.config import Settings
 from chiron.errors import InvalidInput, NotFound
 from chiron.kit.time import utcnow
 from chiron.models import ApiClient
+from chiron.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def normalize_scopes(scopes: Iterable[str]) -> list[str]:
@@ -26,7 +29,7 @@ def normalize_scopes(scopes: Iterable[str]) -> list[str]:
 
 
 async def create_api_client(
-    session: AsyncSession,
+    uow: UnitOfWork,
     settings: Settings,
     name: str,
     scopes: list[str],
@@ -52,7 +55,7 @@ async def create_api_client(
         created_at=now,
         expires_at=None if expires_in is None else now + expires_in,
     )
-    await repository.add(session, client)
+    await repository.add(await uow.begin(), client)
     return client, keys.format_key(key_id, secret)
 
 
@@ -60,12 +63,13 @@ async def list_api_clients(session: AsyncSession) -> Sequence[ApiClient]:
     return await repository.list_all(session)
 
 
-async def revoke_api_client(session: AsyncSession, key_id: str) -> ApiClient:
+async def revoke_api_client(uow: UnitOfWork, key_id: str) -> ApiClient:
     """Idempotent: revoking a revoked client keeps its first revocation time."""
+    session = await uow.begin()
     client = await repository.get_by_key_id(session, key_id)
     if client is None:
         raise NotFound(f"No API client with key id {key_id!r}")
     if client.revoked_at is None:
         client.revoked_at = utcnow()
-        await session.flush()
+        await repository.flush(session)
     return client

@@ -20,4 +20,4 @@ async def start(state: AppState) -> None:
     if mock_issuer_enabled(state.settings):
         state.local_issuer = DevIssuer(state.settings, state.db)
     if state.settings.should_seed_on_start:
-        await seed_if_empty(state.db, state.settings)
+        await seed_if_empty(state.db, state.settings, state.bus)

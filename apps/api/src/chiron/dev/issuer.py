@@ -26,6 +26,7 @@ from chiron.db import Database
 from chiron.dev import repository
 from chiron.kit.time import utcnow
 from chiron.models import SigningKey
+from chiron.uow import UnitOfWork
 
 DEV_ISSUER = "https://dev-issuer.chiron.invalid"
 DEV_AUDIENCE = "chiron"
@@ -94,8 +95,8 @@ class DevIssuer:
             created_at=utcnow(),
         )
         try:
-            async with self._db.writer(), self._db.transaction() as session:
-                await repository.add_signing_key(session, row)
+            async with UnitOfWork(self._db, None) as uow:
+                await repository.add_signing_key(await uow.begin(), row)
         except IntegrityError:
             # Another replica stored its key first: everyone uses that one.
             async with self._db.sessionmaker() as session:

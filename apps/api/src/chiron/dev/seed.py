@@ -16,9 +16,12 @@ from chiron.dev.fleet import BASE_SOURCES, GATES, make_series
 from chiron.gates import service as gates
 from chiron.gates.schemas import GateUpsert
 from chiron.kit.time import utcnow
+from chiron.stream.bus import Bus
 from chiron.telemetry import service as telemetry
 from chiron.telemetry.schemas import SampleIn
 from chiron.timeline import service as timeline
+from chiron.uow import UnitOfWork
+from chiron.vocabulary import EventSeverity
 
 SEED_HOURS = 24
 SEED_STEP_S = 60
@@ -32,10 +35,12 @@ async def is_empty(db: Database) -> bool:
         return await repository.store_is_empty(session)
 
 
-async def seed_if_empty(db: Database, settings: Settings | None = None) -> bool:
+async def seed_if_empty(
+    db: Database, settings: Settings | None = None, bus: Bus | None = None
+) -> bool:
     if not await is_empty(db):
         return False
-    await seed(db, settings=settings)
+    await seed(db, settings=settings, bus=bus)
     return True
 
 
@@ -44,6 +49,7 @@ async def seed(
     *,
     force: bool = False,
     settings: Settings | None = None,
+    bus: Bus | None = None,
     progress: Callable[[str], object] = lambda _: None,
     now: datetime | None = None,
 ) -> str:
@@ -54,7 +60,7 @@ async def seed(
     now = now or utcnow()
     start = now - timedelta(hours=SEED_HOURS)
 
-    async with db.writer(), db.transaction() as session:
+    async with UnitOfWork(db, bus) as uow:
         for position, spec in enumerate(GATES):
             data = GateUpsert(
                 title=spec.title,
@@ -68,7 +74,7 @@ async def seed(
                 min_violations=spec.min_violations,
                 position=position,
             )
-            await gates.upsert(session, spec.slug, data, None)
+            await gates.upsert(uow, spec.slug, data)
     progress(f"Seeded {len(GATES)} gates")
 
     sims = make_series(seed=7, count=len(BASE_SOURCES))
@@ -88,45 +94,46 @@ async def seed(
                 )
             )
         if len(batch) >= CHUNK or step == steps:
-            async with db.writer(), db.transaction() as session:
-                await telemetry.ingest(session, batch, settings, utcnow())
+            async with UnitOfWork(db, bus) as uow:
+                await telemetry.ingest(uow, batch, settings)
             total += len(batch)
             batch = []
             progress(f"  {total} samples")
 
-    async with db.writer(), db.transaction() as session:
-        for hours_ago, kind, severity, title, body in (
-            (
-                20,
-                "deploy",
-                "info",
-                "Deployed flight software 4.12.0",
-                "Rolled out to rover-1 and rover-2",
-            ),
-            (
-                14,
-                "incident",
-                "warning",
-                "Relay 2 antenna realigned",
-                "Link quality recovered after a manual realignment",
-            ),
-            (
-                6,
-                "note",
-                "info",
-                "Night shift handover",
-                "All gates green at handover; watch core temperature",
-            ),
-            (
-                1,
-                "deploy",
-                "info",
-                "Deployed relay firmware 2.3.1",
-                "Latency smoothing enabled on relay-1",
-            ),
-        ):
+    events: tuple[tuple[int, str, EventSeverity, str, str], ...] = (
+        (
+            20,
+            "deploy",
+            "info",
+            "Deployed flight software 4.12.0",
+            "Rolled out to rover-1 and rover-2",
+        ),
+        (
+            14,
+            "incident",
+            "warning",
+            "Relay 2 antenna realigned",
+            "Link quality recovered after a manual realignment",
+        ),
+        (
+            6,
+            "note",
+            "info",
+            "Night shift handover",
+            "All gates green at handover; watch core temperature",
+        ),
+        (
+            1,
+            "deploy",
+            "info",
+            "Deployed relay firmware 2.3.1",
+            "Latency smoothing enabled on relay-1",
+        ),
+    )
+    async with UnitOfWork(db, bus) as uow:
+        for hours_ago, kind, severity, title, body in events:
             await timeline.record(
-                session,
+                uow,
                 kind=kind,
                 severity=severity,
                 title=title,

@@ -166,6 +166,7 @@ async def run_fleet(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
+
         # Polled, not gathered: a gather future left behind at Ctrl-C logs its cancellation
         # as "exception was never retrieved", a traceback in the log of a clean stop.
         def running() -> bool:

@@ -3,58 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import select
+from sqlalchemy import select, tuple_, update
 
+from chiron.gates.rules import Direction, GateStatus
 from chiron.kit.repository import Repository
 from chiron.kit.time import from_store, sqlite_text
-from chiron.models import HeroGate
-
-# GateRow's columns, in its order. One lock order everywhere (slug): no deadlocks.
-_PG_WATCHING = """
-SELECT id, slug, title, description, source, metric, warn, critical, direction, hysteresis,
-       min_violations, stale_after_s, position, status, value, threshold, unit, violations,
-       since, updated_at, last_seen_at, stale
-FROM hero_gates g
-JOIN json_to_recordset($1::json) AS k(source text, metric text) USING (source, metric)
-ORDER BY g.slug
-FOR UPDATE OF g
-"""
-_SQLITE_WATCHING = """
-SELECT g.id, g.slug, g.title, g.description, g.source, g.metric, g.warn, g.critical,
-       g.direction, g.hysteresis, g.min_violations, g.stale_after_s, g.position, g.status,
-       g.value, g.threshold, g.unit, g.violations, g.since, g.updated_at, g.last_seen_at,
-       g.stale
-FROM hero_gates g
-JOIN json_each(?) AS k ON g.source = k.value ->> 0 AND g.metric = k.value ->> 1
-ORDER BY g.slug
-"""
-_PG_SAVE_STATE = """
-UPDATE hero_gates AS g SET
-    status = r.status, value = r.value, unit = r.unit, threshold = r.threshold,
-    violations = r.violations, since = r.since, updated_at = r.updated_at,
-    last_seen_at = r.last_seen_at, stale = r.stale
-FROM json_to_recordset($1::json) AS r(
-    id int, status text, value float8, unit text, threshold float8, violations int,
-    since timestamptz, updated_at timestamptz, last_seen_at timestamptz, stale bool
-)
-WHERE g.id = r.id
-"""
-_SQLITE_SAVE_STATE = """
-UPDATE hero_gates SET
-    status = ?, value = ?, unit = ?, threshold = ?, violations = ?, since = ?,
-    updated_at = ?, last_seen_at = ?, stale = ?
-WHERE id = ?
-"""
+from chiron.models import HeroGate, MetricLatest
 
 
 @dataclass(slots=True)
 class GateRow:
-    """A gate as ingest reads and steps it: `HeroGate`'s columns, without the ORM."""
+    """A gate as ingest reads and steps it: `HeroGate`'s columns without the ORM (a test
+    holds the two to the same columns). The raw statements below are written from these
+    fields, so the column list exists once."""
 
     id: int
     slug: str
@@ -64,12 +30,12 @@ class GateRow:
     metric: str
     warn: float
     critical: float
-    direction: str
+    direction: Direction
     hysteresis: float
     min_violations: int
     stale_after_s: float | None
     position: int
-    status: str
+    status: GateStatus
     value: float | None
     threshold: float | None
     unit: str | None
@@ -81,7 +47,7 @@ class GateRow:
 
     @classmethod
     def from_store(cls, row: Sequence[Any]) -> GateRow:
-        gate = cls(*row)
+        gate = cls(**dict(zip(COLUMNS, row, strict=True)))
         gate.since = from_store(gate.since)
         gate.updated_at = from_store(gate.updated_at)
         if gate.last_seen_at is not None:
@@ -91,13 +57,42 @@ class GateRow:
 
     def state(self) -> dict[str, Any]:
         """The columns evaluation writes, with the id."""
-        return {name: getattr(self, name) for name in _STATE}
+        return {name: getattr(self, name) for name in ("id", *STATE)}
 
 
-_STATE = (
-    "id", "status", "value", "unit", "threshold", "violations", "since", "updated_at",
+COLUMNS = tuple(f.name for f in fields(GateRow))
+# What stepping a gate changes (everything else is the gate's definition).
+STATE = (
+    "status", "value", "unit", "threshold", "violations", "since", "updated_at",
     "last_seen_at", "stale",
 )  # fmt: skip
+_PG_TYPES = {"status": "text", "value": "float8", "unit": "text", "threshold": "float8",
+             "violations": "int", "since": "timestamptz", "updated_at": "timestamptz",
+             "last_seen_at": "timestamptz", "stale": "bool"}  # fmt: skip
+_SELECT = ", ".join(f"g.{c}" for c in COLUMNS)
+# One lock order everywhere (slug): no deadlocks.
+_PG_WATCHING = f"""
+SELECT {_SELECT}
+FROM hero_gates g
+JOIN json_to_recordset($1::json) AS k(source text, metric text) USING (source, metric)
+ORDER BY g.slug
+FOR UPDATE OF g
+"""  # noqa: S608 - column names from GateRow, never input
+_SQLITE_WATCHING = f"""
+SELECT {_SELECT}
+FROM hero_gates g
+JOIN json_each(?) AS k ON g.source = k.value ->> 0 AND g.metric = k.value ->> 1
+ORDER BY g.slug
+"""  # noqa: S608 - column names from GateRow, never input
+_PG_SAVE_STATE = f"""
+UPDATE hero_gates AS g SET {", ".join(f"{c} = r.{c}" for c in STATE)}
+FROM json_to_recordset($1::json) AS r(id int, {", ".join(f"{c} {_PG_TYPES[c]}" for c in STATE)})
+WHERE g.id = r.id
+"""  # noqa: S608 - column names from GateRow, never input
+_SQLITE_SAVE_STATE = f"""
+UPDATE hero_gates SET {", ".join(f"{c} = ?" for c in STATE)} WHERE id = ?
+"""  # noqa: S608 - column names from GateRow, never input
+_TIMES = frozenset({"since", "updated_at", "last_seen_at"})
 
 
 class GateRepository(Repository):
@@ -135,22 +130,50 @@ class GateRepository(Repository):
             payload = orjson.dumps(rows, option=orjson.OPT_UTC_Z).decode()
             await self._on_driver("UPDATE hero_gates", "execute", _PG_SAVE_STATE, payload)
             return
-        params = [
-            (
-                r["status"],
-                r["value"],
-                r["unit"],
-                r["threshold"],
-                r["violations"],
-                sqlite_text(r["since"]),
-                sqlite_text(r["updated_at"]),
-                None if r["last_seen_at"] is None else sqlite_text(r["last_seen_at"]),
-                r["stale"],
-                r["id"],
-            )
-            for r in rows
-        ]
+        params = [(*(_sqlite_param(c, r[c]) for c in STATE), r["id"]) for r in rows]
         await self._on_driver("UPDATE hero_gates", "executemany", _SQLITE_SAVE_STATE, params)
 
     def add(self, gate: HeroGate) -> None:
         self.session.add(gate)
+
+    async def latest_of(self, source: str, metric: str) -> MetricLatest | None:
+        """The latest value of the series a gate watches."""
+        return await self.session.get(MetricLatest, (source, metric))
+
+    async def latest_for(
+        self, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], MetricLatest]:
+        """The latest values of the series these gates watch."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        statement = select(MetricLatest).where(
+            tuple_(MetricLatest.source, MetricLatest.metric).in_(wanted)
+        )
+        return {(m.source, m.metric): m for m in await self.session.scalars(statement)}
+
+    async def reporting(self) -> Sequence[HeroGate]:
+        """Gates that are fresh and have heard from their input: the staleness sweep's
+        candidates."""
+        statement = select(HeroGate).where(
+            HeroGate.stale.is_(False), HeroGate.last_seen_at.is_not(None)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def mark_stale(self, gate: HeroGate, now: datetime) -> bool:
+        """Mark `gate` stale unless it already is; False when another replica won."""
+        won = await self.session.execute(
+            update(HeroGate)
+            .where(HeroGate.id == gate.id, HeroGate.stale.is_(False))
+            .values(stale=True, updated_at=now)
+        )
+        if not won.rowcount:  # type: ignore[attr-defined]
+            return False
+        await self.session.refresh(gate)
+        return True
+
+
+def _sqlite_param(column: str, value: Any) -> Any:
+    if column in _TIMES and value is not None:
+        return sqlite_text(value)
+    return value

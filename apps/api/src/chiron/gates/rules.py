@@ -9,19 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-SEVERITY = {"go": 0, "hold": 1, "no-go": 2}
-STATUSES = ("go", "hold", "no-go")
+from chiron.vocabulary import Direction, EventSeverity, GateStatus, MetricSeverity
+
+__all__ = ["Direction", "EventSeverity", "GateStatus", "MetricSeverity"]
+
+SEVERITY: dict[GateStatus, int] = {"go": 0, "hold": 1, "no-go": 2}
+STATUSES: tuple[GateStatus, ...] = ("go", "hold", "no-go")
 
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
     warn: float
     critical: float
-    direction: str  # "above": high is bad; "below": low is bad
+    direction: Direction  # "above": high is bad; "below": low is bad
     hysteresis: float = 0.0
     min_violations: int = 1
 
-    def classify(self, value: float, margin: float = 0.0) -> str:
+    def classify(self, value: float, margin: float = 0.0) -> GateStatus:
         """The status `value` calls for; `margin` moves both lines toward "better"."""
         if self.direction == "above":
             if value >= self.critical - margin:
@@ -35,14 +39,14 @@ class Thresholds:
             return "hold"
         return "go"
 
-    def threshold_for(self, status: str) -> float:
+    def threshold_for(self, status: GateStatus) -> float:
         """The line that explains `status`: critical for no-go, warn otherwise."""
         return self.critical if status == "no-go" else self.warn
 
 
 @dataclass(frozen=True, slots=True)
 class GateState:
-    status: str
+    status: GateStatus
     violations: int = 0
 
 
@@ -63,13 +67,26 @@ def step(rules: Thresholds, state: GateState, value: float) -> GateState:
     return GateState(state.status, 0)
 
 
-def severity_of_status(status: str) -> str:
+_EVENT_SEVERITY: dict[GateStatus, EventSeverity] = {
+    "go": "info",
+    "hold": "warning",
+    "no-go": "critical",
+}
+_METRIC_SEVERITY: dict[GateStatus, MetricSeverity] = {
+    "go": "ok",
+    "hold": "warn",
+    "no-go": "critical",
+}
+
+
+def severity_of_status(status: GateStatus) -> EventSeverity:
     """Timeline severity for a gate now in `status`."""
-    return {"go": "info", "hold": "warning", "no-go": "critical"}[status]
+    return _EVENT_SEVERITY[status]
 
 
-def metric_severity(rules: Thresholds | None, value: float) -> str:
-    """ok / warn / critical for a metric's latest value (no hysteresis: it is a reading)."""
+def metric_severity(rules: Thresholds | None, value: float) -> MetricSeverity:
+    """ok / warn / critical for a metric's latest value (no hysteresis: it is a reading; a
+    value exactly at a line is beyond it, as for gates)."""
     if rules is None:
         return "ok"
-    return {"go": "ok", "hold": "warn", "no-go": "critical"}[rules.classify(value)]
+    return _METRIC_SEVERITY[rules.classify(value)]

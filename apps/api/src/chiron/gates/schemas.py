@@ -7,10 +7,11 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
+from chiron.gates.rules import Direction, GateStatus
 from chiron.kit.schema import InputSchema, MetricName, Schema, SourceId, Text
+from chiron.stream.messages import Payload
 
-GateStatus = Literal["go", "hold", "no-go"]
-Direction = Literal["above", "below"]
+__all__ = ["Direction", "Gate", "GatePayload", "GateStatus", "GateTransition", "GateUpsert"]
 FiniteFloat = Annotated[float, Field(allow_inf_nan=False)]
 
 
@@ -72,3 +73,8 @@ class GateTransition(Schema):
     value: float | None
     threshold: float | None
     ts: datetime
+
+
+class GatePayload(Payload):
+    type: Literal["gate"] = "gate"
+    gate: Gate

@@ -1,24 +1,33 @@
-"""Gate rules applied to the store: evaluate samples, transitions, staleness, edits."""
+"""Gate rules applied to the store: evaluate samples, transitions, staleness, edits.
+
+Every change is recorded in the caller's unit of work: the gate's new state, a timeline
+event per transition, and a `gate` stream message, all sent after the commit.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING, Protocol
 
 from chiron.gates.repository import GateRepository, GateRow
-from chiron.gates.rules import GateState, Thresholds, severity_of_status, step
-from chiron.gates.schemas import Gate, GateTransition, GateUpsert
+from chiron.gates.rules import GateState, GateStatus, Thresholds, severity_of_status, step
+from chiron.gates.schemas import Gate, GatePayload, GateTransition, GateUpsert
 from chiron.kit.time import as_utc, utcnow
-from chiron.models import HeroGate, MetricLatest, TimelineEvent
+from chiron.models import HeroGate
 from chiron.observability import metrics
 from chiron.timeline import service as timeline
+from chiron.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 MIN_STALE_AFTER_S = 30.0
 CADENCE_MULTIPLE = 3.0
+
+SeriesKey = tuple[str, str]
+Point = tuple[datetime, float, str | None]  # device time, value, unit
 
 
 def default_stale_after(cadence_s: float | None) -> float:
@@ -33,6 +42,13 @@ class Cadenced(Protocol):
 
     @property
     def cadence_s(self) -> float | None: ...
+
+
+class Seen(Cadenced, Protocol):
+    """A series' latest row, as far as stepping its gates goes."""
+
+    @property
+    def ts(self) -> datetime: ...
 
 
 AnyGate = HeroGate | GateRow  # the ORM object, or the plain row ingest steps
@@ -61,11 +77,10 @@ def to_schema(gate: AnyGate, latest: Cadenced | None = None) -> Gate:
 
 @dataclass
 class GateChanges:
-    """What an evaluation changed, for the response, the timeline and the bus."""
+    """What an evaluation changed: the transitions (for the response) and the gates."""
 
     transitions: list[GateTransition] = field(default_factory=list)
     gates: dict[str, AnyGate] = field(default_factory=dict)
-    events: list[TimelineEvent] = field(default_factory=list)
 
 
 def _fmt(value: float | None, unit: str | None) -> str:
@@ -76,7 +91,7 @@ def _fmt(value: float | None, unit: str | None) -> str:
 
 
 async def _transition(
-    session: AsyncSession, gate: AnyGate, new_status: str, ts: datetime, changes: GateChanges
+    uow: UnitOfWork, gate: AnyGate, new_status: GateStatus, ts: datetime, changes: GateChanges
 ) -> None:
     old = gate.status
     gate.status = new_status
@@ -95,39 +110,42 @@ async def _transition(
     )
     changes.gates[gate.slug] = gate
     crossed = "crossed" if new_status != "go" else "cleared"
-    changes.events.append(
-        await timeline.record(
-            session,
-            kind="gate_transition",
-            severity=severity_of_status(new_status),
-            title=f"{gate.title}: {old.upper()} → {new_status.upper()}",
-            body=f"{gate.metric} on {gate.source} at {_fmt(gate.value, gate.unit)} "
-            f"{crossed} {_fmt(gate.threshold, gate.unit)}",
-            gate_slug=gate.slug,
-            source=gate.source,
-            ts=ts,
-        )
+    await timeline.record(
+        uow,
+        kind="gate_transition",
+        severity=severity_of_status(new_status),
+        title=f"{gate.title}: {old.upper()} → {new_status.upper()}",
+        body=f"{gate.metric} on {gate.source} at {_fmt(gate.value, gate.unit)} "
+        f"{crossed} {_fmt(gate.threshold, gate.unit)}",
+        gate_slug=gate.slug,
+        source=gate.source,
+        ts=ts,
     )
 
 
+def _announce(uow: UnitOfWork, changes: GateChanges, latest: Mapping[SeriesKey, Cadenced]) -> None:
+    for gate in changes.gates.values():
+        uow.publish(GatePayload(gate=to_schema(gate, latest.get((gate.source, gate.metric)))))
+
+
 async def apply_samples(
-    session: AsyncSession,
-    series: dict[tuple[str, str], list[tuple[datetime, float, str | None]]],
-    previous_ts: dict[tuple[str, str], datetime],
+    uow: UnitOfWork,
+    series: Mapping[SeriesKey, list[Point]],
+    known: Mapping[SeriesKey, Seen],
     now: datetime,
-) -> GateChanges:
+) -> list[GateTransition]:
     """Step every gate watching these series through its new samples, in device-time order.
 
     Samples older than the series' latest known sample are stored but do not drive gates:
     a gate follows the latest value.
     """
     changes = GateChanges()
-    repo = GateRepository(session)
-    gates = await repo.watching(series.keys())
+    repo = GateRepository(await uow.begin())
     stepped = []
-    for gate in gates:
+    for gate in await repo.watching(series.keys()):
         key = (gate.source, gate.metric)
-        floor = previous_ts.get(key)
+        previous = known.get(key)
+        floor = previous.ts if previous is not None else None
         points = sorted(p for p in series[key] if floor is None or p[0] >= floor)
         if not points:
             continue
@@ -138,7 +156,7 @@ async def apply_samples(
             gate.value, gate.unit = value, unit or gate.unit
             new = step(rules, state, value)
             if new.status != state.status:
-                await _transition(session, gate, new.status, ts, changes)
+                await _transition(uow, gate, new.status, ts, changes)
             state = new
         gate.violations = state.violations
         gate.threshold = rules.threshold_for(gate.status)
@@ -147,28 +165,26 @@ async def apply_samples(
         if gate.stale:
             gate.stale = False
             changes.gates[gate.slug] = gate
-            changes.events.append(
-                await timeline.record(
-                    session,
-                    kind="fresh",
-                    severity="info",
-                    title=f"{gate.title}: reporting again",
-                    body=f"{gate.metric} on {gate.source} reads {_fmt(gate.value, gate.unit)}",
-                    gate_slug=gate.slug,
-                    source=gate.source,
-                    ts=now,
-                )
+            await timeline.record(
+                uow,
+                kind="fresh",
+                severity="info",
+                title=f"{gate.title}: reporting again",
+                body=f"{gate.metric} on {gate.source} reads {_fmt(gate.value, gate.unit)}",
+                gate_slug=gate.slug,
+                source=gate.source,
+                ts=now,
             )
     await repo.save_state(stepped)
-    return changes
+    _announce(uow, changes, known)
+    return changes.transitions
 
 
-async def upsert(
-    session: AsyncSession, slug: str, data: GateUpsert, latest: MetricLatest | None
-) -> tuple[HeroGate, bool, GateChanges]:
+async def upsert(uow: UnitOfWork, slug: str, data: GateUpsert) -> tuple[Gate, bool]:
     """Create or edit a gate, then re-evaluate it against the latest value at once."""
-    repo = GateRepository(session)
+    repo = GateRepository(await uow.begin())
     now = utcnow()
+    latest = await repo.latest_of(data.source, data.metric)
     gate = await repo.by_slug(slug, lock=True)
     created = gate is None
     if gate is None:
@@ -186,13 +202,46 @@ async def upsert(
         # New thresholds apply to the current value directly: an edit is not a flap.
         wanted = thresholds(gate).classify(latest.value)
         if wanted != gate.status:
-            await _transition(session, gate, wanted, now, changes)
+            await _transition(uow, gate, wanted, now, changes)
     gate.violations = 0
     gate.threshold = thresholds(gate).threshold_for(gate.status) if latest else None
-    changes.gates[slug] = gate
-    await session.flush()
-    return gate, created, changes
+    await repo.flush()
+    model = to_schema(gate, latest)
+    uow.publish(GatePayload(gate=model))
+    return model, created
 
 
-async def list_gates(session: AsyncSession) -> Sequence[HeroGate]:
-    return await GateRepository(session).all()
+async def mark_stale(
+    uow: UnitOfWork, gate: HeroGate, latest: Cadenced | None, now: datetime
+) -> bool:
+    """Mark a gate whose input went quiet as stale (once, whichever replica gets there)."""
+    repo = GateRepository(await uow.begin())
+    assert gate.last_seen_at is not None
+    quiet = now - as_utc(gate.last_seen_at)
+    if not await repo.mark_stale(gate, now):
+        return False  # another replica got there first
+    await timeline.record(
+        uow,
+        kind="stale",
+        severity="warning",
+        title=f"{gate.title}: STALE",
+        body=f"No {gate.metric} from {gate.source} for {age(quiet.total_seconds())}; "
+        f"last status {gate.status.upper()}",
+        gate_slug=gate.slug,
+        source=gate.source,
+        ts=now,
+    )
+    uow.publish(GatePayload(gate=to_schema(gate, latest)))
+    return True
+
+
+def age(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60}m {whole % 60:02d}s" if whole >= 60 else f"{whole}s"
+
+
+async def list_gates(session: AsyncSession) -> list[Gate]:
+    repo = GateRepository(session)
+    gates = await repo.all()
+    latest = await repo.latest_for((g.source, g.metric) for g in gates)
+    return [to_schema(g, latest.get((g.source, g.metric))) for g in gates]

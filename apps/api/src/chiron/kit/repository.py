@@ -11,6 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from chiron.kit.driver import driver_connection
 from chiron.observability.instrument import driver_statement
 
 T = TypeVar("T")
@@ -24,6 +25,9 @@ class Repository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def flush(self) -> None:
+        await self.session.flush()
+
     def statement(self, name: str, build: Callable[[], T]) -> T:
         """`build()` once per dialect and `name`; the same statement object after that."""
         key = (self.dialect, name)
@@ -33,10 +37,10 @@ class Repository:
         return statement
 
     async def _on_driver(self, name: str, call: str, *args: Any) -> Any:
-        """`driver.<call>(*args)` on the session's connection, traced as `name`: the hot
-        paths' raw statements (SQLAlchemy's events never see them)."""
-        connection = await self.session.connection()
-        driver = (await connection.get_raw_connection()).driver_connection
+        """`driver.<call>(*args)` on the session's connection, inside its transaction,
+        traced as `name`: the hot paths' raw statements (SQLAlchemy's events never see
+        them)."""
+        driver = await driver_connection(self.session)
         with driver_statement(name, self.dialect):
             return await getattr(driver, call)(*args)
 

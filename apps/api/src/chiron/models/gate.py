@@ -8,6 +8,7 @@ from sqlalchemy import Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chiron.models.base import Base, UTCDateTime
+from chiron.vocabulary import Direction, GateStatus
 
 
 class HeroGate(Base):
@@ -21,19 +22,18 @@ class HeroGate(Base):
     metric: Mapped[str] = mapped_column(String(128))
     warn: Mapped[float] = mapped_column(Float)
     critical: Mapped[float] = mapped_column(Float)
-    direction: Mapped[str] = mapped_column(String(8), default="above")
+    direction: Mapped[Direction] = mapped_column(String(8), default="above")
     hysteresis: Mapped[float] = mapped_column(Float, default=0.0)
     min_violations: Mapped[int] = mapped_column(Integer, default=1)
     stale_after_s: Mapped[float | None] = mapped_column(Float)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    status: Mapped[str] = mapped_column(String(8), default="go")
+    status: Mapped[GateStatus] = mapped_column(String(8), default="go")
     value: Mapped[float | None] = mapped_column(Float)
     threshold: Mapped[float | None] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(32))
     # Consecutive samples beyond a threshold while the status has not yet worsened.
     violations: Mapped[int] = mapped_column(Integer, default=0)
-    pending_status: Mapped[str | None] = mapped_column(String(8))
     since: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

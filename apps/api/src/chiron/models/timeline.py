@@ -9,6 +9,7 @@ from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chiron.models.base import Base, BigId, JsonType, UTCDateTime
+from chiron.vocabulary import EventSeverity
 
 
 class TimelineEvent(Base):
@@ -17,7 +18,7 @@ class TimelineEvent(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     ts: Mapped[datetime] = mapped_column(UTCDateTime)
     kind: Mapped[str] = mapped_column(String(32))
-    severity: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[EventSeverity] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text, default="")
     gate_slug: Mapped[str | None] = mapped_column(String(64))

@@ -1,4 +1,5 @@
-"""What gets traced: the HTTP server, each engine's SQL, Redis commands, and request ids.
+"""What gets traced below the HTTP edge: each engine's SQL, Redis commands, request ids
+(the server span itself: `observability.http`).
 
 All of it is a no-op while no tracer provider is installed (tests that do not ask for
 tracing, `OTEL_SDK_DISABLED=true`), so an untraced process pays nothing for it.
@@ -7,12 +8,10 @@ tracing, `OTEL_SDK_DISABLED=true`), so an untraced process pays nothing for it.
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI
 from opentelemetry import metrics, trace
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -22,9 +21,6 @@ if TYPE_CHECKING:
     from chiron.stream.hub import Hub
 
 REQUEST_ID_ATTRIBUTE = "http.request_id"
-STREAM_PATH = "/api/v1/dashboard/stream"
-# Probes would otherwise be most of the traces a quiet deployment sends.
-DEFAULT_EXCLUDED_URLS = r"/healthz$,/readyz$"
 
 _lock = threading.Lock()
 _libraries_done = False
@@ -41,24 +37,6 @@ def instrument_libraries() -> None:
 
         RedisInstrumentor().instrument()
         _libraries_done = True
-
-
-def instrument_app(app: FastAPI) -> None:
-    """One SERVER span per request. The ASGI instrumentation would also add a span per
-    `send`/`receive` message: on the SSE route that is a span per frame, forever, so those
-    are excluded everywhere (the request's own span still covers the stream)."""
-    if not _tracing():
-        return
-    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
-
-    excluded = (
-        os.environ.get("OTEL_PYTHON_FASTAPI_EXCLUDED_URLS")
-        or os.environ.get("OTEL_PYTHON_EXCLUDED_URLS")
-        or DEFAULT_EXCLUDED_URLS
-    )
-    FastAPIInstrumentor.instrument_app(
-        app, excluded_urls=excluded, exclude_spans=["send", "receive"]
-    )
 
 
 def instrument_engine(engine: AsyncEngine) -> None:

@@ -14,9 +14,9 @@ from typing import Any
 import structlog
 from opentelemetry import trace
 
-from chiron.auth.scrub import scrub_secrets
 from chiron.config import LogFormat, Settings
 from chiron.observability.context import current_request_id
+from chiron.observability.scrub import scrub_secrets
 
 
 def _add_request_id(_: Any, __: str, event_dict: dict[str, Any]) -> dict[str, Any]:

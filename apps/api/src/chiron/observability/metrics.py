@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 import orjson
-from fastapi import Request
 from opentelemetry.metrics import CallbackOptions, Observation, get_meter
 
 from chiron import __version__
@@ -101,10 +100,11 @@ def watch_hub(hub: Hub) -> None:
 
 async def _batch_size(request: Any) -> int:
     """How many samples a refused batch held, when its body says (0 when it is not JSON)."""
-    if not isinstance(request, Request):
+    body = getattr(request, "body", None)  # the framework's Request, duck-typed
+    if body is None:
         return 0
     try:
-        samples = orjson.loads(await request.body()).get("samples")
+        samples = orjson.loads(await body()).get("samples")
     except (orjson.JSONDecodeError, AttributeError):
         return 0
     return len(samples) if isinstance(samples, list) else 0

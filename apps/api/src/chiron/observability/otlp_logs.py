@@ -19,7 +19,7 @@ from opentelemetry.context import get_current
 from opentelemetry.instrumentation.log_utils import std_to_otel
 from opentelemetry.instrumentation.logging.handler import LoggingHandler
 
-from chiron.auth.scrub import scrub_text
+from chiron.observability.scrub import scrub_text
 
 _SEVERITY_TEXT = {"WARNING": "WARN", "CRITICAL": "FATAL"}
 # Rendered elsewhere on the record (time, severity, trace context) or structlog bookkeeping.

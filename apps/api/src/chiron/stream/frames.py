@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chiron.stream.bus import BusMessage, StreamId, format_id, parse_id
-from chiron.stream.payloads import ResyncPayload, encode
+from chiron.stream.messages import ResyncPayload
 
 HEARTBEAT = b": ping\n\n"
 # Sent first: opens the stream at once for proxies and clients, and tells EventSource how
@@ -46,5 +46,5 @@ def encode_message(message: BusMessage) -> Frame:
 
 
 def resync_frame(reason: str, key: StreamId | None) -> bytes:
-    body = encode(ResyncPayload(reason=reason))
+    body = ResyncPayload(reason=reason).encode()
     return sse_frame(format_id(key) if key is not None else None, "resync", body)

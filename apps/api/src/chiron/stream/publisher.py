@@ -1,28 +1,29 @@
-"""Publishing after commit: a failure is logged and counted, never fails the write."""
+"""Publishing after commit (called by the unit of work only): a failure is logged and
+counted, never fails the write; the stream tells clients to resync."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import structlog
 
 from chiron.observability import metrics
 from chiron.stream.bus import Bus
-from chiron.stream.payloads import Encoded, GatePayload, SamplesPayload, TimelinePayload, encode
+from chiron.stream.messages import Message
 
 log = structlog.get_logger("chiron.stream.publisher")
-
-Publishable = SamplesPayload | GatePayload | TimelinePayload | Encoded
 
 
 class PublishStats:
     failures = 0
 
 
-async def publish_all(bus: Bus, payloads: list[Publishable]) -> str | None:
+async def publish_all(bus: Bus, messages: Sequence[Message]) -> str | None:
     """Publish in order; return the last id published, or None if nothing went out."""
     last: str | None = None
-    for payload in payloads:
+    for message in messages:
         try:
-            last = await bus.publish(payload.type, encode(payload))
+            last = await bus.publish(message.type, message.encode())
         except Exception as exc:  # noqa: BLE001 - the store has the data; the stream resyncs
             PublishStats.failures += 1
             metrics.bus_publish_failed(bus.name)

@@ -8,15 +8,13 @@ from typing import Annotated, Any
 import structlog
 from fastapi import APIRouter, Header, Query, Request
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 
 from chiron.auth.deps import IngestPrincipal, ReadPrincipal
-from chiron.deps import DatabaseDep, ReadSessionDep, StateDep
+from chiron.deps import DatabaseDep, ReadSessionDep, SettingsDep, StateDep, UnitOfWorkDep
 from chiron.errors import ERROR_RESPONSES, ErrorResponse, InvalidInput, UnsupportedMediaType
 from chiron.kit.schema import METRIC_PATTERN, SOURCE_PATTERN, UTC_DATETIME
 from chiron.kit.time import utcnow
 from chiron.observability.metrics import observe_ingest
-from chiron.stream.publisher import publish_all
 from chiron.telemetry import idempotency, reads, service
 from chiron.telemetry.schemas import IngestResult, SampleBatch, Series, Summary
 
@@ -66,7 +64,8 @@ def _parse_batch(body: bytes) -> SampleBatch:
 async def ingest_samples(
     request: Request,
     principal: IngestPrincipal,
-    state: StateDep,
+    uow: UnitOfWorkDep,
+    settings: SettingsDep,
     idempotency_key: Annotated[
         str | None,
         Header(
@@ -84,45 +83,16 @@ async def ingest_samples(
         raise UnsupportedMediaType("Send the batch as application/json")
     body = await request.body()
     batch = _parse_batch(body)
-    settings, db = state.settings, state.db
-    digest = idempotency.body_hash(body)
-    now = utcnow()
-    horizon = now - timedelta(seconds=settings.idempotency_ttl_s)
-
-    async with db.writer():
-        try:
-            async with db.transaction() as session:
-                if idempotency_key:
-                    replayed = await idempotency.replay(
-                        session, principal.subject, idempotency_key, digest, horizon
-                    )
-                    if replayed is not None:
-                        return replayed
-                    record = await idempotency.reserve(
-                        session,
-                        principal.subject,
-                        idempotency_key,
-                        digest,
-                        now,
-                        settings.idempotency_ttl_s,
-                    )
-                ingested = await service.ingest(session, batch.samples, settings, now)
-                if idempotency_key:
-                    record.response = ingested.result.model_dump(mode="json")
-        except IntegrityError:
-            if not idempotency_key:
-                raise
-            # A concurrent request with the same key won the race; answer as its retry.
-            async with db.transaction() as session:
-                replayed = await idempotency.replay(
-                    session, principal.subject, idempotency_key, digest, horizon
-                )
-            if replayed is None:
-                raise
-            return replayed
-
-    ingested.result.last_event_id = await publish_all(state.bus, ingested.payloads())
-    return ingested.result
+    claim = (
+        service.Idempotency(principal.subject, idempotency_key, idempotency.body_hash(body))
+        if idempotency_key is not None
+        else None
+    )
+    result = await service.ingest(uow, batch.samples, settings, idempotency_key=claim)
+    published = await uow.commit()
+    if published is not None:
+        result.last_event_id = published
+    return result
 
 
 @router.get(

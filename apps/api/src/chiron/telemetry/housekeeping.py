@@ -17,6 +17,7 @@ from chiron.db import Database
 from chiron.kit.time import utcnow
 from chiron.stream.bus import BusMessage
 from chiron.telemetry import idempotency
+from chiron.uow import UnitOfWork
 
 log = structlog.get_logger("chiron.housekeeping")
 PURGE_EVERY_S = 60.0
@@ -33,8 +34,8 @@ def housekeeper(
             return
         last = time.monotonic()
         horizon = utcnow() - timedelta(seconds=settings.idempotency_ttl_s)
-        async with db.writer(), db.transaction() as session:
-            purged = await idempotency.purge_expired(session, horizon)
+        async with UnitOfWork(db, None) as uow:
+            purged = await idempotency.purge_expired(uow, horizon)
         if purged:
             log.info("idempotency_keys_purged", count=purged)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from chiron.errors import Conflict
-from chiron.models import IdempotencyRecord
+from chiron.telemetry.idempotency_repository import IdempotencyRepository, KeyTaken
 from chiron.telemetry.schemas import IngestResult
+from chiron.uow import UnitOfWork
+
+__all__ = ["KeyTaken", "body_hash", "purge_expired", "replay", "reserve", "store_answer"]
 
 
 def body_hash(body: bytes) -> str:
@@ -18,10 +18,10 @@ def body_hash(body: bytes) -> str:
 
 
 async def replay(
-    session: AsyncSession, principal: str, key: str, digest: str, since: datetime
+    uow: UnitOfWork, principal: str, key: str, digest: str, since: datetime
 ) -> IngestResult | None:
     """The stored answer for a retry, None for a new key; 409 if the key's body differs."""
-    record = await session.get(IdempotencyRecord, (principal, key))
+    record = await IdempotencyRepository(await uow.begin()).get(principal, key)
     if record is None or record.created_at < since:
         return None
     if record.request_hash != digest:
@@ -35,26 +35,20 @@ async def replay(
 
 
 async def reserve(
-    session: AsyncSession, principal: str, key: str, digest: str, now: datetime, ttl_s: int
-) -> IdempotencyRecord:
-    """Insert the key first: a concurrent retry blocks on it, then finds it taken."""
-    await session.execute(
-        delete(IdempotencyRecord).where(
-            IdempotencyRecord.principal == principal,
-            IdempotencyRecord.key == key,
-            IdempotencyRecord.created_at < now - timedelta(seconds=ttl_s),
-        )
-    )
-    record = IdempotencyRecord(
-        principal=principal, key=key, request_hash=digest, response={}, created_at=now
-    )
-    session.add(record)
-    await session.flush()
-    return record
+    uow: UnitOfWork, principal: str, key: str, digest: str, now: datetime, ttl_s: int
+) -> None:
+    """Insert the key first: a concurrent retry blocks on it, then finds it taken
+    (`KeyTaken`)."""
+    repo = IdempotencyRepository(await uow.begin())
+    await repo.delete_expired(principal, key, now - timedelta(seconds=ttl_s))
+    await repo.reserve(principal, key, digest, now)
 
 
-async def purge_expired(session: AsyncSession, before: datetime) -> int:
-    result = await session.execute(
-        delete(IdempotencyRecord).where(IdempotencyRecord.created_at < before)
+async def store_answer(uow: UnitOfWork, principal: str, key: str, answer: IngestResult) -> None:
+    await IdempotencyRepository(uow.session).set_response(
+        principal, key, answer.model_dump(mode="json")
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def purge_expired(uow: UnitOfWork, before: datetime) -> int:
+    return await IdempotencyRepository(await uow.begin()).purge(before)

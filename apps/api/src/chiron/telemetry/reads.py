@@ -137,8 +137,8 @@ async def series(
             "The range reaches the ends of the calendar", code="invalid_range"
         ) from None
     buckets = await repo.bucketed((source, metric), lo, hi, width, resolution)
-    latest = await repo.latest_for([(source, metric)])
-    unit = latest[(source, metric)].unit if latest else None
+    latest = await repo.latest_of((source, metric))
+    unit = latest.unit if latest else None
     return Series(
         source=source,
         metric=metric,

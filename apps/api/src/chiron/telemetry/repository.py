@@ -9,7 +9,7 @@ from itertools import repeat
 from typing import Any
 
 import orjson
-from sqlalchemy import and_, bindparam, func, select, tuple_
+from sqlalchemy import and_, bindparam, func, select, update
 
 from chiron.kit.repository import Repository
 from chiron.kit.time import from_store, sqlite_text, to_us
@@ -252,17 +252,8 @@ class TelemetryRepository(Repository):
             (len(batch), orjson.dumps(list(resolutions)).decode()),
         )
 
-    async def latest_for(self, keys: Iterable[SeriesKey]) -> dict[SeriesKey, MetricLatest]:
-        keys = sorted(set(keys))
-        if not keys:
-            return {}
-        statement = (
-            select(MetricLatest)
-            .where(tuple_(MetricLatest.source, MetricLatest.metric).in_(keys))
-            .order_by(MetricLatest.source, MetricLatest.metric)
-        )
-        result = await self.session.scalars(statement)
-        return {(row.source, row.metric): row for row in result}
+    async def latest_of(self, key: SeriesKey) -> MetricLatest | None:
+        return await self.session.get(MetricLatest, key)
 
     async def lock_latest(self, keys: Iterable[SeriesKey]) -> LockedSeries:
         """The series' latest rows, locked until the commit in key order (PostgreSQL; on
@@ -314,6 +305,20 @@ class TelemetryRepository(Repository):
             lambda: select(MetricLatest).order_by(MetricLatest.source, MetricLatest.metric),
         )
         return (await self.session.scalars(statement)).all()
+
+    async def mark_stale(self, key: SeriesKey) -> bool:
+        """Mark a series stale unless it already is; False when another replica won."""
+        source, metric = key
+        won = await self.session.execute(
+            update(MetricLatest)
+            .where(
+                MetricLatest.source == source,
+                MetricLatest.metric == metric,
+                MetricLatest.stale.is_(False),
+            )
+            .values(stale=True)
+        )
+        return bool(won.rowcount)  # type: ignore[attr-defined]
 
     async def recent_means(
         self, resolution_s: int, since: datetime

@@ -8,8 +8,10 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from typing_extensions import TypedDict
 
+from chiron.gates.rules import MetricSeverity
 from chiron.gates.schemas import Direction, Gate, GateStatus, GateTransition
 from chiron.kit.schema import InputSchema, MetricName, Schema, SourceId, TextTime, Unit
+from chiron.stream.messages import Payload
 
 AttrValue = (
     Annotated[StrictStr, Field(max_length=256, pattern=r"^[^\x00]*$")]
@@ -78,7 +80,7 @@ class MetricSummary(Schema):
     unit: str | None
     value: float
     ts: datetime
-    severity: Literal["ok", "warn", "critical"]
+    severity: MetricSeverity
     stale: bool
     last_seen_at: datetime
     stale_after_s: float
@@ -126,3 +128,9 @@ class StreamSample(Schema):
     value: float
     unit: str | None = None
     ts: datetime
+
+
+# A batch, as the stream carries it (ingest encodes it straight from its columns).
+class SamplesPayload(Payload):
+    type: Literal["samples"] = "samples"
+    samples: list[StreamSample]

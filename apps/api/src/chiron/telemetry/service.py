@@ -1,5 +1,6 @@
-"""Ingest rules: validate against the clock, store in bulk, keep latest values and rollups
-current, step gates, record the timeline, and say what to publish once committed."""
+"""The ingest pipeline, one for every front door: validate against the clock, store in bulk,
+keep latest values and rollups current, step gates, record the timeline, and put the stream
+messages in the unit of work's outbox (sent after the commit)."""
 
 from __future__ import annotations
 
@@ -9,14 +10,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from chiron.config import Settings
-from chiron.errors import InvalidInput
+from chiron.errors import Conflict, InvalidInput
 from chiron.gates import service as gates
-from chiron.models import TimelineEvent
-from chiron.stream.payloads import Encoded, GatePayload, TimelinePayload
-from chiron.stream.publisher import Publishable
+from chiron.kit.time import utcnow
+from chiron.telemetry import idempotency
 from chiron.telemetry.repository import (
     LatestSeen,
     SampleColumns,
@@ -26,24 +25,41 @@ from chiron.telemetry.repository import (
 from chiron.telemetry.rollups import RESOLUTIONS
 from chiron.telemetry.schemas import IngestResult, SampleIn
 from chiron.timeline import service as timeline
-from chiron.timeline.schemas import TimelineEventOut
+from chiron.uow import UnitOfWork
 
 _LATEST = datetime.max.replace(tzinfo=UTC)
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 CADENCE_WEIGHT = 0.2  # smoothing of the seconds-between-reports estimate
 
 
-@dataclass(slots=True)
-class Ingested:
-    result: IngestResult
-    batch: SampleColumns
-    changes: list[Publishable]  # gate and timeline messages, built inside the transaction
+@dataclass(frozen=True, slots=True)
+class Idempotency:
+    """A batch's Idempotency-Key, whose principal sent it, and a digest of its body."""
 
-    def payloads(self) -> list[Publishable]:
-        """The stream messages, samples first. Encoding the samples is pure CPU on the event
-        loop, so the endpoint calls this after the commit: on PostgreSQL, concurrent batches
-        of the same series wait for this one's row locks until then."""
-        return [samples_payload(self.batch), *self.changes]
+    principal: str
+    key: str
+    digest: str
+
+
+@dataclass(slots=True)
+class SamplesMessage:
+    """The batch's `samples` stream message, encoded (after the commit, by the outbox)
+    straight from the columns: a StreamSample model per sample would cost more than the rest
+    of the encoding, and encoding inside the transaction would hold the batch's row locks
+    (PostgreSQL) or the writer (SQLite) longer."""
+
+    batch: SampleColumns
+    type: str = "samples"
+
+    def encode(self) -> bytes:
+        batch = self.batch
+        samples = [
+            {"source": source, "metric": metric, "value": value, "unit": unit, "ts": ts}
+            for source, metric, value, unit, ts in zip(
+                batch.source, batch.metric, batch.value, batch.unit, batch.ts, strict=True
+            )
+        ]
+        return orjson.dumps({"type": "samples", "samples": samples}, option=orjson.OPT_UTC_Z)
 
 
 def columns(samples: list[SampleIn], now: datetime) -> SampleColumns:
@@ -99,19 +115,6 @@ def check_clock(batch: SampleColumns, settings: Settings) -> None:
         )
 
 
-def samples_payload(batch: SampleColumns) -> Encoded:
-    """The batch's `samples` stream message, encoded straight from the columns: a
-    StreamSample model per sample would cost more than the rest of the encoding."""
-    samples = [
-        {"source": source, "metric": metric, "value": value, "unit": unit, "ts": ts}
-        for source, metric, value, unit, ts in zip(
-            batch.source, batch.metric, batch.value, batch.unit, batch.ts, strict=True
-        )
-    ]
-    data = orjson.dumps({"type": "samples", "samples": samples}, option=orjson.OPT_UTC_Z)
-    return Encoded("samples", data)
-
-
 def _latest_rows(
     series: dict[SeriesKey, list[tuple[datetime, float, str | None]]],
     known: dict[SeriesKey, LatestSeen],  # times in UTC, as the repository reads them
@@ -147,28 +150,67 @@ def _latest_rows(
 
 
 async def _fresh_sources(
-    session: AsyncSession, known: dict[SeriesKey, Any], keys: set[SeriesKey], now: datetime
-) -> list[TimelineEvent]:
+    uow: UnitOfWork, known: dict[SeriesKey, LatestSeen], keys: set[SeriesKey], now: datetime
+) -> None:
     """A source whose metrics were stale is reporting again: one event per source."""
-    sources = sorted({key[0] for key in keys if key in known and known[key].stale})
-    return [
+    for source in sorted({key[0] for key in keys if key in known and known[key].stale}):
         await timeline.record(
-            session,
+            uow,
             kind="fresh",
             severity="info",
             title=f"{source} is reporting again",
             source=source,
             ts=now,
         )
-        for source in sources
-    ]
 
 
 async def ingest(
-    session: AsyncSession, samples: list[SampleIn], settings: Settings, now: datetime
-) -> Ingested:
+    uow: UnitOfWork,
+    samples: list[SampleIn],
+    settings: Settings,
+    *,
+    idempotency_key: Idempotency | None = None,
+    now: datetime | None = None,
+) -> IngestResult:
+    """Ingest one batch in the unit of work: all of it or nothing, a retried key once.
+
+    Every front door (JSON, line protocol, OTLP, MQTT) hands its batch here."""
+    now = now or utcnow()
+    if idempotency_key is None:
+        return await _store(uow, _checked(samples, settings, now), now)
+    horizon = now - timedelta(seconds=settings.idempotency_ttl_s)
+    claim = idempotency_key
+    # A retry gets its first answer, even once its device times have aged past the window.
+    replayed = await idempotency.replay(uow, claim.principal, claim.key, claim.digest, horizon)
+    if replayed is not None:
+        return replayed
+    batch = _checked(samples, settings, now)
+    try:
+        await idempotency.reserve(
+            uow, claim.principal, claim.key, claim.digest, now, settings.idempotency_ttl_s
+        )
+    except idempotency.KeyTaken:
+        # A concurrent request with the same key won the race; answer as its retry.
+        await uow.rollback()
+        replayed = await idempotency.replay(uow, claim.principal, claim.key, claim.digest, horizon)
+        if replayed is None:  # the other request failed and rolled back: nothing to replay
+            raise Conflict(
+                "Another request with this Idempotency-Key did not complete; retry",
+                code="idempotency_key_in_use",
+            ) from None
+        return replayed
+    result = await _store(uow, batch, now)
+    await idempotency.store_answer(uow, claim.principal, claim.key, result)
+    return result
+
+
+def _checked(samples: list[SampleIn], settings: Settings, now: datetime) -> SampleColumns:
     batch = columns(samples, now)
     check_clock(batch, settings)
+    return batch
+
+
+async def _store(uow: UnitOfWork, batch: SampleColumns, now: datetime) -> IngestResult:
     # Everything the transaction can know before it writes is worked out first: from the
     # insert (which locks the batch's rollup rows) to the commit, concurrent batches of the
     # same series wait.
@@ -177,21 +219,14 @@ async def ingest(
         batch.source, batch.metric, batch.ts, batch.value, batch.unit, strict=True
     ):
         series[(source, metric)].append((ts, value, unit))
-    repo = TelemetryRepository(session)
+    repo = TelemetryRepository(await uow.begin())
     await repo.insert_samples(batch, RESOLUTIONS)
     locked = await repo.lock_latest(series.keys())
     known = locked.latest
     await repo.upsert_latest(_latest_rows(series, known, now))
+    uow.publish(SamplesMessage(batch))
 
-    previous_ts = {key: latest.ts for key, latest in known.items()}
     watched = {key: series[key] for key in locked.gated}
-    changes = await gates.apply_samples(session, watched, previous_ts, now)
-    events = [*changes.events, *await _fresh_sources(session, known, set(series), now)]
-
-    messages: list[Publishable] = [
-        GatePayload(gate=gates.to_schema(g, known.get((g.source, g.metric))))
-        for g in changes.gates.values()
-    ]
-    messages += [TimelinePayload(event=TimelineEventOut.model_validate(e)) for e in events]
-    result = IngestResult(accepted=len(batch), duplicates=0, gate_transitions=changes.transitions)
-    return Ingested(result, batch, messages)
+    transitions = await gates.apply_samples(uow, watched, known, now)
+    await _fresh_sources(uow, known, set(series), now)
+    return IngestResult(accepted=len(batch), duplicates=0, gate_transitions=transitions)

@@ -7,10 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from chiron.auth.deps import IngestPrincipal, ReadPrincipal
-from chiron.deps import SessionDep, StateDep
+from chiron.deps import ReadSessionDep, UnitOfWorkDep
 from chiron.errors import ERROR_RESPONSES
-from chiron.stream.payloads import TimelinePayload
-from chiron.stream.publisher import publish_all
 from chiron.timeline import service
 from chiron.timeline.schemas import TimelineEventCreate, TimelineEventOut, TimelinePage
 
@@ -25,7 +23,7 @@ router = APIRouter(tags=["timeline"])
 )
 async def list_timeline(
     _: ReadPrincipal,
-    session: SessionDep,
+    session: ReadSessionDep,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     before: Annotated[
         str | None, Query(max_length=200, description="`next_cursor` of the previous page")
@@ -43,10 +41,7 @@ async def list_timeline(
     responses=ERROR_RESPONSES,
 )
 async def create_event(
-    data: TimelineEventCreate, _: IngestPrincipal, state: StateDep
+    data: TimelineEventCreate, _: IngestPrincipal, uow: UnitOfWorkDep
 ) -> TimelineEventOut:
     """Record a deploy, an incident or a note (scope `ingest`; `admin` implies it)."""
-    async with state.db.writer(), state.db.transaction() as session:
-        event = TimelineEventOut.model_validate(await service.create(session, data))
-    await publish_all(state.bus, [TimelinePayload(event=event)])
-    return event
+    return await service.create(uow, data)

@@ -8,8 +8,10 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from chiron.kit.schema import UTC_DATETIME, InputSchema, Schema, SourceId, Text
+from chiron.stream.messages import Payload
+from chiron.vocabulary import EventSeverity
 
-Severity = Literal["info", "warning", "critical"]
+Severity = EventSeverity
 EventKind = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z][a-z0-9_]*$")]
 
 
@@ -37,3 +39,8 @@ class TimelineEventCreate(InputSchema):
 class TimelinePage(Schema):
     items: list[TimelineEventOut]
     next_cursor: str | None = None
+
+
+class TimelinePayload(Payload):
+    type: Literal["timeline"] = "timeline"
+    event: TimelineEventOut

@@ -1,18 +1,28 @@
-"""Timeline rules: recording events and the opaque newest-first cursor."""
+"""Timeline rules: recording events (each announced on the stream once committed) and the
+opaque newest-first cursor."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from datetime import datetime
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from typing import TYPE_CHECKING
 
 from chiron.errors import InvalidInput
 from chiron.kit.time import as_utc, utcnow
 from chiron.models import TimelineEvent
 from chiron.timeline.repository import TimelineRepository
-from chiron.timeline.schemas import TimelineEventCreate, TimelineEventOut, TimelinePage
+from chiron.timeline.schemas import (
+    Severity,
+    TimelineEventCreate,
+    TimelineEventOut,
+    TimelinePage,
+    TimelinePayload,
+)
+from chiron.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
 
 
 def encode_cursor(event: TimelineEvent) -> str:
@@ -32,16 +42,17 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
 
 
 async def record(
-    session: AsyncSession,
+    uow: UnitOfWork,
     *,
     kind: str,
-    severity: str,
+    severity: Severity,
     title: str,
     body: str = "",
     gate_slug: str | None = None,
     source: str | None = None,
     ts: datetime | None = None,
-) -> TimelineEvent:
+) -> TimelineEventOut:
+    """Add an event to the unit's transaction; the stream hears of it after the commit."""
     event = TimelineEvent(
         ts=ts or utcnow(),
         kind=kind,
@@ -51,11 +62,14 @@ async def record(
         gate_slug=gate_slug,
         source=source,
     )
-    return await TimelineRepository(session).add(event)
+    await TimelineRepository(await uow.begin()).add(event)
+    out = TimelineEventOut.model_validate(event)
+    uow.publish(TimelinePayload(event=out))
+    return out
 
 
-async def create(session: AsyncSession, data: TimelineEventCreate) -> TimelineEvent:
-    return await record(session, **data.model_dump())
+async def create(uow: UnitOfWork, data: TimelineEventCreate) -> TimelineEventOut:
+    return await record(uow, **data.model_dump())
 
 
 async def page(session: AsyncSession, limit: int, before: str | None) -> TimelinePage:

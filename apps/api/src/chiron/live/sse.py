@@ -26,7 +26,7 @@ from chiron.stream.frames import (
 )
 from chiron.stream.hub import Hub, Subscriber
 
-log = structlog.get_logger("chiron.stream.sse")
+log = structlog.get_logger("chiron.live.sse")
 
 STREAM_HEADERS = {
     "Cache-Control": "no-cache, no-transform",

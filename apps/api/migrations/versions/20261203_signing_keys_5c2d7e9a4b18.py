@@ -1,8 +1,8 @@
 """signing keys kept in the store
 
 Revision ID: 5c2d7e9a4b18
-Revises: 3b1f9e2a6c10
-Create Date: 2026-11-27 09:00:00.000000
+Revises: 5c2d8e1f4a90
+Create Date: 2026-12-03 09:00:00.000000
 
 The development identity provider's RSA key is generated once (by `cryptography`) and kept
 here, so every replica sharing the store mints and accepts the same assertions.
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "5c2d7e9a4b18"
-down_revision: str | Sequence[str] | None = "3b1f9e2a6c10"
+down_revision: str | Sequence[str] | None = "5c2d8e1f4a90"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

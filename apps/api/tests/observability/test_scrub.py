@@ -13,8 +13,8 @@ from fastapi import APIRouter, FastAPI, Request
 
 from chiron.auth import keys, tokens
 from chiron.auth.deps import ReadPrincipal
-from chiron.auth.scrub import REDACTED, scrub_secrets
 from chiron.config import Settings
+from chiron.observability.scrub import REDACTED, scrub_secrets
 from tests.fixtures.auth import MakeToken
 
 KEY = keys.format_key("AbCdEf123456", "S" * 30)

@@ -5,19 +5,28 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
-from pydantic import RootModel
+from pydantic import Field, RootModel
 
 from chiron.auth.deps import ReadPrincipal
 from chiron.deps import StateDep
 from chiron.errors import ERROR_RESPONSES, InvalidInput
-from chiron.stream import payloads
+from chiron.gates.schemas import GatePayload
+from chiron.live.sse import EventStreamResponse
 from chiron.stream.bus import valid_id
-from chiron.stream.sse import EventStreamResponse
+from chiron.stream.messages import ResyncPayload
+from chiron.telemetry.schemas import SamplesPayload
+from chiron.timeline.schemas import TimelinePayload
 
 router = APIRouter(prefix="/api/v1/dashboard", tags=["stream"])
 
 
-class TelemetryPayload(RootModel[payloads.TelemetryPayload]):
+# The one place that knows every domain's stream payload: each domain owns its own model.
+AnyPayload = Annotated[
+    SamplesPayload | GatePayload | TimelinePayload | ResyncPayload, Field(discriminator="type")
+]
+
+
+class TelemetryPayload(RootModel[AnyPayload]):
     """The JSON `data:` of every stream event, discriminated by `type` (= the SSE `event:`)."""
 
 

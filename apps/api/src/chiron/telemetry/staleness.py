@@ -1,0 +1,75 @@
+"""The staleness sweep: a silent device is the most dangerous thing to hide.
+
+Every few seconds each process marks gates and metrics whose input has been quiet past
+their `stale_after` as stale, records it on the timeline and announces it on the stream.
+The conditional UPDATE lets exactly one replica win each change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from datetime import datetime
+
+import structlog
+
+from chiron.db import Database
+from chiron.gates import service as gates
+from chiron.gates.repository import GateRepository
+from chiron.kit.tasks import cancel_requested
+from chiron.kit.time import as_utc, utcnow
+from chiron.stream.bus import Bus
+from chiron.telemetry.repository import TelemetryRepository
+from chiron.timeline import service as timeline
+from chiron.uow import UnitOfWork
+
+log = structlog.get_logger("chiron.staleness")
+
+
+async def sweep(uow: UnitOfWork, now: datetime | None = None) -> int:
+    """Mark what went quiet, in the unit of work; return how many gates and sources went
+    stale."""
+    now = now or utcnow()
+    session = await uow.begin()
+    telemetry = TelemetryRepository(session)
+    latest = {(m.source, m.metric): m for m in await telemetry.all_latest()}
+    changed = 0
+    for gate in await GateRepository(session).reporting():
+        info = latest.get((gate.source, gate.metric))
+        assert gate.last_seen_at is not None
+        quiet = (now - as_utc(gate.last_seen_at)).total_seconds()
+        if quiet > gates.stale_after(gate, info) and await gates.mark_stale(uow, gate, info, now):
+            changed += 1
+
+    silent: dict[str, list[str]] = defaultdict(list)
+    for key, info in latest.items():
+        if info.stale:
+            continue
+        quiet = (now - as_utc(info.last_seen_at)).total_seconds()
+        if quiet > gates.default_stale_after(info.cadence_s) and await telemetry.mark_stale(key):
+            silent[key[0]].append(key[1])
+    for source, metrics in sorted(silent.items()):
+        await timeline.record(
+            uow,
+            kind="stale",
+            severity="warning",
+            title=f"{source} went silent",
+            body=f"{len(metrics)} metric(s) stale: {', '.join(sorted(metrics)[:6])}",
+            source=source,
+            ts=now,
+        )
+    return changed + len(silent)
+
+
+async def run_sweeper(db: Database, bus: Bus, interval_s: float) -> None:
+    while True:
+        try:
+            async with UnitOfWork(db, bus) as uow:
+                await sweep(uow)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if cancel_requested():
+                raise asyncio.CancelledError from exc
+            log.warning("staleness_sweep_failed", error=type(exc).__name__)
+        await asyncio.sleep(interval_s)

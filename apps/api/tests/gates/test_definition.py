@@ -1,0 +1,38 @@
+"""One definition of a gate: the ORM model is the source; the hot-path row, the API shapes
+and the raw statements are held to it here."""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import fields
+
+from chiron.gates.repository import COLUMNS, STATE, GateRow
+from chiron.gates.schemas import Gate, GateUpsert
+from chiron.models import HeroGate
+
+MODEL_COLUMNS = {c.name: c for c in HeroGate.__table__.columns}
+
+
+def test_the_hot_path_row_has_exactly_the_models_columns() -> None:
+    assert set(COLUMNS) == set(MODEL_COLUMNS)
+    hints = typing.get_type_hints(GateRow)
+    for f in fields(GateRow):
+        optional = isinstance(hints[f.name], types.UnionType) and type(None) in typing.get_args(
+            hints[f.name]
+        )
+        assert optional == MODEL_COLUMNS[f.name].nullable, f.name
+
+
+def test_what_stepping_writes_is_state_not_definition() -> None:
+    definition = set(GateUpsert.model_fields)
+    assert set(STATE) <= set(COLUMNS)
+    assert not set(STATE) & definition
+    assert definition <= set(COLUMNS)
+
+
+def test_the_api_shape_is_the_models_columns() -> None:
+    # Internal: the row id and the pending-worsening count. (`stale_after_s` is the gate's
+    # setting in the store and its effective value, the cadence default filled in, in the API.)
+    hidden = {"id", "violations"}
+    assert set(Gate.model_fields) == set(MODEL_COLUMNS) - hidden
