@@ -125,3 +125,13 @@ def test_previous_secret_verifies_during_rotation() -> None:
 def test_malformed_is_refused(text: str) -> None:
     with pytest.raises(tokens.TokenInvalid):
         tokens.verify(SETTINGS, text)
+
+
+def test_a_remembered_token_still_expires(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verification is remembered per token, the expiry check is not."""
+    token, issued = tokens.issue(SETTINGS, "u", ["read"], ttl=timedelta(minutes=1))
+    assert tokens.verify(SETTINGS, token) == issued
+    later = issued.expires_at + timedelta(seconds=tokens.CLOCK_SKEW_S + 1)
+    monkeypatch.setattr(tokens, "utcnow", lambda: later)
+    with pytest.raises(tokens.TokenExpired):
+        tokens.verify(SETTINGS, token)

@@ -13,7 +13,7 @@ import types
 import typing
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import jwt
@@ -27,6 +27,10 @@ PREFIX = "eyJ"
 MAX_LENGTH = 4096
 _LABEL = b"chiron-service-token-v1"
 CLOCK_SKEW_S = 5
+# Verified tokens remembered per process: a browser presents the same token on every request
+# for its lifetime, and PyJWT's checks cost ~0.1-0.3 ms a token (docs/performance.md,
+# "Service tokens"). Only well-signed tokens are kept; expiry is checked on every use.
+VERIFIED_CACHE_SIZE = 4096
 
 
 class TokenInvalid(ValueError):
@@ -155,13 +159,22 @@ def verify(settings: Settings, token: str) -> ServiceToken:
     """Check shape, key id, signature (constant time, by PyJWT) and expiry; no store."""
     if not token.startswith(PREFIX) or len(token) > MAX_LENGTH:
         raise TokenInvalid("not a Chiron service token")
+    claims = _verified(settings.secret_key, settings.secret_key_previous, token)
+    if claims.expires_at <= utcnow() - timedelta(seconds=CLOCK_SKEW_S):
+        raise TokenExpired("service token expired")
+    return claims
+
+
+@lru_cache(maxsize=VERIFIED_CACHE_SIZE)
+def _verified(secret_key: str, previous: str | None, token: str) -> ServiceToken:
+    """The claims of a well-signed token (expired or not); raises, so caches nothing, else."""
     try:
         header = jwt.get_unverified_header(token)
     except jwt.InvalidTokenError as exc:
         raise TokenInvalid("service token cannot be decoded") from exc
     if header.get("alg") != ALGORITHM:
         raise TokenInvalid("service token must be signed with HS256")
-    key = _keys(settings.secret_key, settings.secret_key_previous).get(str(header.get("kid")))
+    key = _keys(secret_key, previous).get(str(header.get("kid")))
     if key is None:
         raise TokenInvalid("service token was signed with an unknown key")
     try:
@@ -169,11 +182,13 @@ def verify(settings: Settings, token: str) -> ServiceToken:
             token,
             key,
             algorithms=[ALGORITHM],
-            leeway=CLOCK_SKEW_S,
-            options={"require": ["sub", "scp", "iat", "exp"], "verify_iat": False},
+            options={
+                "require": ["sub", "scp", "iat", "exp"],
+                "verify_iat": False,
+                # Expiry is checked by verify() on every use, cached or not.
+                "verify_exp": False,
+            },
         )
-    except jwt.ExpiredSignatureError as exc:
-        raise TokenExpired("service token expired") from exc
     except jwt.InvalidSignatureError as exc:
         raise TokenInvalid("service token signature is invalid") from exc
     except jwt.InvalidTokenError as exc:
