@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fixtures.cli import serve
+from tests.fixtures.cli import chiron_ok, serve
 
 ROOT = Path(__file__).resolve().parents[3]
 MARK = "<!-- readme-test -->"
@@ -30,6 +30,7 @@ async def test_readme_blocks_run_from_the_repository_root(store_url: str, tmp_pa
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHIRON_", "OTEL_"))}
     # The README's store is make run's; this test's is its own (both for serve and ./chiron).
     env.update(CHIRON_DATABASE_URL=store_url, CHIRON_SEED_ON_START="false")
+    chiron_ok("db", "upgrade", env=env, cwd=tmp_path)  # serve migrates SQLite only
     async with serve(env, tmp_path) as url:
         script = "\n".join(b.replace("http://127.0.0.1:8000", url) for b in blocks)
         done = subprocess.run(  # noqa: ASYNC221 - the blocks call the server above

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.slow
 async def test_sigint_stops_the_fleet_cleanly(store_url: str, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CHIRON_", "OTEL_"))}
     env.update(CHIRON_DATABASE_URL=store_url, CHIRON_SEED_ON_START="false")
+    chiron_ok("db", "upgrade", env=env, cwd=tmp_path)  # serve migrates SQLite only
     async with serve(env, tmp_path) as url:
         created = chiron_ok(
             "clients", "create", "fleet", "--scope", "ingest", env=env, cwd=tmp_path
