@@ -67,7 +67,7 @@ for (const s of series) {
   let v;
   for (let i = 59; i >= 0; i--) {
     v = s.base + Math.sin(i / 6 + s.base) * s.amp + (rand() - 0.5) * s.amp * 0.8;
-    spark.push({ ts: iso(t0 - i * 15_000 - (silent.has(s.source) ? 130_000 : 0)), value: round(v) });
+    spark.push({ ts: iso(t0 - i * 15_000 - (silent.has(s.source) ? 130_000 : 0)), value: round(v), min: round(v), max: round(v) });
   }
   if (BAD && s.metric === "bus.voltage") spark.slice(-8).forEach((p, i) => (p.value = round(27.2 - i * 0.2)));
   if (BAD && s.metric === "bus.current") spark.slice(-10).forEach((p, i) => (p.value = round(14 + i * 0.4)));
@@ -120,7 +120,7 @@ function gateView(g) {
   return { slug: g.slug, title: g.title, description: g.description, source: g.source, metric: g.metric, status: g.status,
     value: m.value, unit: m.unit, threshold, warn: g.warn, critical: g.critical, direction: g.direction,
     hysteresis: g.hysteresis, min_violations: g.min_violations,
-    position: g.position, since: g.since, updated_at: m.ts, last_seen_at: m.last_seen_at, stale: m.stale, stale_after_s: 30 };
+    position: g.position, since: g.since, updated_at: m.ts, last_seen_at: m.last_seen_at, stale: m.stale, no_data: false, stale_after_s: 30 };
 }
 if (BAD) gates.get("telemetry-link").status = "go";
 for (const g of gates.values()) gateView(g);
@@ -170,10 +170,10 @@ setInterval(() => {
     const prev = st.spark.at(-1).value;
     const s = st.spec;
     const v = round(prev + (s.base - prev) * 0.15 + (rand() - 0.5) * s.amp * 0.6);
-    const p = { ts: iso(now()), value: v };
+    const p = { ts: iso(now()), value: v, min: v, max: v };
     st.spark.push(p);
     if (st.spark.length > 60) st.spark.shift();
-    samples.push({ source: s.source, metric: s.metric, value: v, unit: s.unit, ts: p.ts });
+    samples.push({ source: s.source, metric: s.metric, value: v, unit: s.unit, ts: p.ts, severity: levelFor(v, s) });
     void k;
   }
   publish("samples", { type: "samples", samples });
@@ -252,8 +252,8 @@ createServer(async (req, res) => {
     return json(res, 200, { subject: a.subject, name: a.name, scopes: ["read"], expires_at: iso(a.exp === Infinity ? now() + 12 * 60_000 + 41_000 : a.exp) });
   if (p === "/api/v1/dashboard/summary") {
     const gl = [...gates.values()].map(gateView);
-    const counts = { go: 0, hold: 0, "no-go": 0 };
-    gl.forEach((g) => counts[g.status]++);
+    const counts = { go: 0, hold: 0, "no-go": 0, stale: 0, no_data: 0 };
+    gl.forEach((g) => counts[g.no_data ? "no_data" : g.stale ? "stale" : g.status]++);
     return json(res, 200, {
       generated_at: iso(now()), last_event_id: bus.at(-1)?.id ?? null, gates: gl,
       metrics: [...state.keys()].map(metricSummary),

@@ -25,6 +25,7 @@ export function gate(over: Partial<Gate> = {}): Gate {
     updated_at: iso(T0),
     last_seen_at: iso(T0),
     stale: false,
+    no_data: false,
     stale_after_s: 30,
     ...over,
   };
@@ -44,7 +45,7 @@ export function metric(over: Partial<MetricSummary> = {}): MetricSummary {
     critical: 85,
     direction: "above",
     stale_after_s: 30,
-    sparkline: [0, 1, 2].map((i) => ({ ts: iso(T0 - (2 - i) * 1000), value: 58 + i })),
+    sparkline: [0, 1, 2].map((i) => ({ ts: iso(T0 - (2 - i) * 1000), value: 58 + i, min: 58 + i, max: 58 + i })),
     ...over,
   };
 }
@@ -55,7 +56,7 @@ export function summary(over: Partial<Summary> = {}): Summary {
     last_event_id: "1000-0",
     gates: [gate()],
     metrics: [metric()],
-    counts: { samples_total: 10, sources: 1, metrics: 1, events_24h: 1, gates: { go: 1, hold: 0, "no-go": 0 } },
+    counts: { samples_total: 10, sources: 1, metrics: 1, events_24h: 1, gates: { go: 1, hold: 0, "no-go": 0, stale: 0, no_data: 0 } },
     ...over,
   };
 }

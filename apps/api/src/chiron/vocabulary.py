@@ -9,3 +9,6 @@ GateStatus = Literal["go", "hold", "no-go"]
 Direction = Literal["above", "below"]  # "above": high is bad; "below": low is bad
 MetricSeverity = Literal["ok", "warn", "critical"]  # a reading against its gate's lines
 EventSeverity = Literal["info", "warning", "critical"]  # a timeline event
+# How a gate stands in the summary's counts: its status when its input is fresh, otherwise
+# why it cannot be trusted (gone quiet, or never heard from). Never GO without data.
+GateStanding = Literal["go", "hold", "no-go", "stale", "no_data"]

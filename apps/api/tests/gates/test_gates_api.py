@@ -88,7 +88,7 @@ async def test_no_go_then_recovery(client: httpx.AsyncClient, auth_headers: dict
         ("no-go", "go")
     ]
     summary = (await client.get("/api/v1/dashboard/summary", headers=auth_headers)).json()
-    assert summary["counts"]["gates"] == {"go": 1, "hold": 0, "no-go": 0}
+    assert summary["counts"]["gates"] == {"go": 1, "hold": 0, "no-go": 0, "stale": 0, "no_data": 0}
     severities = [
         e["severity"]
         for e in (await client.get("/api/v1/dashboard/timeline", headers=auth_headers)).json()[
@@ -162,7 +162,12 @@ async def test_a_silent_source_turns_its_gate_stale_then_fresh(
 
     assert await swept() == []  # fresh: nothing to do
     # gate stale + gate event + source silent
-    assert await swept(utcnow() + timedelta(minutes=3)) == ["gate", "timeline", "timeline"]
+    assert await swept(utcnow() + timedelta(minutes=3)) == [
+        "gate",
+        "metric",
+        "timeline",
+        "timeline",
+    ]
     assert await swept(utcnow() + timedelta(minutes=4)) == []  # once only
 
     gate = (await client.get("/api/v1/gates", headers=auth_headers)).json()["items"][0]

@@ -71,7 +71,11 @@ async def publish_samples(bus: Bus, count: int, *, start: int = 0, pace: int = 0
     ids: list[str] = []
     for i in range(start, start + count):
         payload = SamplesPayload(
-            samples=[StreamSample(source="rover-1", metric="seq", value=float(i), ts=utcnow())]
+            samples=[
+                StreamSample(
+                    source="rover-1", metric="seq", value=float(i), ts=utcnow(), severity="ok"
+                )
+            ]
         )
         ids.append(await bus.publish("samples", payload.encode()))
         if pace and i % pace == 0:

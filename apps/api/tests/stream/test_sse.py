@@ -182,7 +182,10 @@ async def test_slow_consumer_gets_resync_with_bounded_memory(
     http: httpx.AsyncClient, read_headers: dict[str, str], state: AppState
 ) -> None:
     now = utcnow()
-    samples = [StreamSample(source=f"r-{i}", metric="pad", value=i, ts=now) for i in range(2000)]
+    samples = [
+        StreamSample(source=f"r-{i}", metric="pad", value=i, ts=now, severity="ok")
+        for i in range(2000)
+    ]
     big = SamplesPayload(samples=samples).encode()
     async with http.stream("GET", STREAM, headers=read_headers) as response:
         reader = SSEReader(response)

@@ -48,6 +48,7 @@ def test_samples_payload_is_the_models_encoding(batch: list[SampleIn]) -> None:
                 value=float(s.value),
                 unit=s.unit,
                 ts=NOW if s.ts is None else s.ts.replace(tzinfo=s.ts.tzinfo or UTC).astimezone(UTC),
+                severity="ok",  # no gate watches these series
             )
             for s in batch
         ]

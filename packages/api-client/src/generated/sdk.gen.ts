@@ -74,7 +74,7 @@ export const dashboardGetSeries = <ThrowOnError extends boolean = false>(options
  * Live dashboard events (SSE), resumable
  *
  * Server-Sent Events. Each event has `id:` (the bus position, `<ms>-<seq>`), `event:` (`samples`,
- * `gate`, `timeline` or `resync`) and `data:` (a JSON `TelemetryPayload`, schema below).
+ * `gate`, `metric`, `timeline` or `resync`) and `data:` (a JSON `TelemetryPayload`, schema below).
  *
  * Resume with the `Last-Event-ID` header (what EventSource sends on reconnect) or
  * `?last_event_id=`: everything after that id still held by the bus is replayed, then the stream

@@ -14,6 +14,8 @@ export type Counts = {
     events_24h: number;
     /**
      * Gates
+     *
+     * Gates by standing: go / hold / no-go count only gates whose input is fresh; stale and no_data are counted apart
      */
     gates: {
         [key: string]: number;
@@ -124,6 +126,12 @@ export type Gate = {
      */
     min_violations: number;
     /**
+     * No Data
+     *
+     * Its input has never reported since the gate was defined
+     */
+    no_data: boolean;
+    /**
      * Position
      */
     position: number;
@@ -143,6 +151,8 @@ export type Gate = {
     source: string;
     /**
      * Stale
+     *
+     * Its input is quiet past `stale_after_s`, or never reported (`no_data`): the status is kept but not current
      */
     stale: boolean;
     /**
@@ -357,6 +367,45 @@ export type Me = {
 };
 
 /**
+ * MetricPayload
+ */
+export type MetricPayload = {
+    metric: MetricState;
+    /**
+     * Type
+     */
+    type: 'metric';
+};
+
+/**
+ * MetricState
+ *
+ * A series' freshness, as the staleness sweep (stale) or ingest (fresh) decided it.
+ */
+export type MetricState = {
+    /**
+     * Last Seen At
+     */
+    last_seen_at: string;
+    /**
+     * Metric
+     */
+    metric: string;
+    /**
+     * Source
+     */
+    source: string;
+    /**
+     * Stale
+     */
+    stale: boolean;
+    /**
+     * Stale After S
+     */
+    stale_after_s: number;
+};
+
+/**
  * MetricSummary
  */
 export type MetricSummary = {
@@ -561,11 +610,23 @@ export type SeriesPoint = {
  */
 export type SparkPoint = {
     /**
+     * Max
+     */
+    max: number;
+    /**
+     * Min
+     */
+    min: number;
+    /**
      * Ts
+     *
+     * Bucket start
      */
     ts: string;
     /**
      * Value
+     *
+     * The bucket's mean
      */
     value: number;
 };
@@ -578,6 +639,12 @@ export type StreamSample = {
      * Metric
      */
     metric: string;
+    /**
+     * Severity
+     *
+     * The value against its gate's lines, decided by the server
+     */
+    severity: 'ok' | 'warn' | 'critical';
     /**
      * Source
      */
@@ -631,6 +698,8 @@ export type TelemetryPayload = ({
 } & SamplesPayload) | ({
     type: 'gate';
 } & GatePayload) | ({
+    type: 'metric';
+} & MetricPayload) | ({
     type: 'timeline';
 } & TimelinePayload) | ({
     type: 'resync';
@@ -931,7 +1000,7 @@ export type StreamEventsResponses = {
      */
     200: {
         data: string;
-        event?: 'samples' | 'gate' | 'timeline' | 'resync';
+        event?: 'samples' | 'gate' | 'metric' | 'timeline' | 'resync';
         /**
          * Bus position; resume with Last-Event-ID
          */

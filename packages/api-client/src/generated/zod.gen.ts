@@ -59,6 +59,7 @@ export const zGate = z.object({
     last_seen_at: z.nullable(z.iso.datetime({ offset: true })),
     metric: z.string(),
     min_violations: z.int(),
+    no_data: z.boolean(),
     position: z.int(),
     since: z.iso.datetime({ offset: true }),
     slug: z.string(),
@@ -165,6 +166,27 @@ export const zMe = z.object({
 });
 
 /**
+ * MetricState
+ *
+ * A series' freshness, as the staleness sweep (stale) or ingest (fresh) decided it.
+ */
+export const zMetricState = z.object({
+    last_seen_at: z.iso.datetime({ offset: true }),
+    metric: z.string(),
+    source: z.string(),
+    stale: z.boolean(),
+    stale_after_s: z.number()
+});
+
+/**
+ * MetricPayload
+ */
+export const zMetricPayload = z.object({
+    metric: zMetricState,
+    type: z._default(z.literal('metric'), 'metric')
+});
+
+/**
  * Readiness
  */
 export const zReadiness = z.object({
@@ -233,6 +255,8 @@ export const zSeries = z.object({
  * SparkPoint
  */
 export const zSparkPoint = z.object({
+    max: z.number(),
+    min: z.number(),
     ts: z.iso.datetime({ offset: true }),
     value: z.number()
 });
@@ -265,6 +289,11 @@ export const zMetricSummary = z.object({
  */
 export const zStreamSample = z.object({
     metric: z.string(),
+    severity: z.enum([
+        'ok',
+        'warn',
+        'critical'
+    ]),
     source: z.string(),
     ts: z.iso.datetime({ offset: true }),
     unit: z.nullable(z.string()),
@@ -354,6 +383,9 @@ export const zTelemetryPayload = z.union([
         type: z.literal('gate')
     }), zGatePayload),
     z.intersection(z.object({
+        type: z.literal('metric')
+    }), zMetricPayload),
+    z.intersection(z.object({
         type: z.literal('timeline')
     }), zTimelinePayload),
     z.intersection(z.object({
@@ -417,6 +449,7 @@ export const zStreamEventsResponse = z.object({
     event: z.optional(z.enum([
         'samples',
         'gate',
+        'metric',
         'timeline',
         'resync'
     ])),

@@ -152,12 +152,10 @@ class GateRepository(Repository):
         )
         return {(m.source, m.metric): m for m in await self.session.scalars(statement)}
 
-    async def reporting(self) -> Sequence[HeroGate]:
-        """Gates that are fresh and have heard from their input: the staleness sweep's
-        candidates."""
-        statement = select(HeroGate).where(
-            HeroGate.stale.is_(False), HeroGate.last_seen_at.is_not(None)
-        )
+    async def fresh(self) -> Sequence[HeroGate]:
+        """Gates not yet marked stale (those never heard from included): the staleness
+        sweep's candidates."""
+        statement = select(HeroGate).where(HeroGate.stale.is_(False))
         return (await self.session.scalars(statement)).all()
 
     async def mark_stale(self, gate: HeroGate, now: datetime) -> bool:

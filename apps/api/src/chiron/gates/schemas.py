@@ -34,7 +34,11 @@ class Gate(Schema):
     since: datetime = Field(description="When the status last changed")
     updated_at: datetime
     last_seen_at: datetime | None = None
-    stale: bool
+    stale: bool = Field(
+        description="Its input is quiet past `stale_after_s`, or never reported (`no_data`): "
+        "the status is kept but not current"
+    )
+    no_data: bool = Field(description="Its input has never reported since the gate was defined")
     stale_after_s: float = Field(description="Seconds without a sample before the gate is stale")
 
 

@@ -6,7 +6,7 @@ event per transition, and a `gate` stream message, all sent after the commit.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -19,6 +19,7 @@ from chiron.models import HeroGate
 from chiron.observability import metrics
 from chiron.timeline import service as timeline
 from chiron.uow import UnitOfWork
+from chiron.vocabulary import GateStanding
 
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,10 +55,16 @@ class Seen(Cadenced, Protocol):
 AnyGate = HeroGate | GateRow  # the ORM object, or the plain row ingest steps
 
 
-def stale_after(gate: AnyGate, latest: Cadenced | None) -> float:
-    if gate.stale_after_s is not None:
+def effective_stale_after(gate: AnyGate | None, cadence_s: float | None) -> float:
+    """How long a series (or its gate) may stay quiet: the gate's setting, else a few times
+    the series' cadence."""
+    if gate is not None and gate.stale_after_s is not None:
         return gate.stale_after_s
-    return default_stale_after(latest.cadence_s if latest else None)
+    return default_stale_after(cadence_s)
+
+
+def stale_after(gate: AnyGate, latest: Cadenced | None) -> float:
+    return effective_stale_after(gate, latest.cadence_s if latest else None)
 
 
 def thresholds(gate: AnyGate) -> Thresholds:
@@ -66,13 +73,44 @@ def thresholds(gate: AnyGate) -> Thresholds:
     )
 
 
-def to_schema(gate: AnyGate, latest: Cadenced | None = None) -> Gate:
+_DERIVED = frozenset({"stale_after_s", "stale", "no_data"})
+
+
+def to_schema(gate: AnyGate, latest: Cadenced | None = None, now: datetime | None = None) -> Gate:
+    """The gate as the API shows it. A gate whose input never reported is `no_data` and
+    stale, never a fresh GO; given `now`, one quiet past its `stale_after` is stale even
+    before the sweep marks it."""
+    limit = stale_after(gate, latest)
+    no_data = gate.last_seen_at is None
+    stale = gate.stale or no_data
+    if now is not None and gate.last_seen_at is not None:
+        stale = stale or (now - as_utc(gate.last_seen_at)).total_seconds() > limit
     return Gate.model_validate(
         {
-            **{c: getattr(gate, c) for c in Gate.model_fields if c != "stale_after_s"},
-            "stale_after_s": stale_after(gate, latest),
+            **{c: getattr(gate, c) for c in Gate.model_fields if c not in _DERIVED},
+            "stale_after_s": limit,
+            "stale": stale,
+            "no_data": no_data,
         }
     )
+
+
+def standing(gate: Gate) -> GateStanding:
+    """How the gate counts: its status only while its input is fresh."""
+    if gate.no_data:
+        return "no_data"
+    if gate.stale:
+        return "stale"
+    return gate.status
+
+
+def series_rules(gates: Iterable[AnyGate]) -> dict[SeriesKey, tuple[Thresholds, AnyGate]]:
+    """The lines a series' readings are judged by: its first gate in band order (gates
+    come ordered by position, then slug), so the summary and the stream agree."""
+    rules: dict[SeriesKey, tuple[Thresholds, AnyGate]] = {}
+    for gate in gates:
+        rules.setdefault((gate.source, gate.metric), (thresholds(gate), gate))
+    return rules
 
 
 @dataclass
@@ -128,13 +166,23 @@ def _announce(uow: UnitOfWork, changes: GateChanges, latest: Mapping[SeriesKey, 
         uow.publish(GatePayload(gate=to_schema(gate, latest.get((gate.source, gate.metric)))))
 
 
+@dataclass
+class Stepped:
+    """What stepping a batch's gates gives the pipeline: the transitions for the response,
+    and the lines each gated series is judged by (the readings' severity on the stream)."""
+
+    transitions: list[GateTransition]
+    rules: dict[SeriesKey, tuple[Thresholds, AnyGate]]
+
+
 async def apply_samples(
     uow: UnitOfWork,
     series: Mapping[SeriesKey, list[Point]],
     known: Mapping[SeriesKey, Seen],
     now: datetime,
-) -> list[GateTransition]:
-    """Step every gate watching these series through its new samples, in device-time order.
+) -> Stepped:
+    """Step every gate watching these series through its new samples, in device-time order
+    (samples with the same time in the order they were sent).
 
     Samples older than the series' latest known sample are stored but do not drive gates:
     a gate follows the latest value.
@@ -142,11 +190,14 @@ async def apply_samples(
     changes = GateChanges()
     repo = GateRepository(await uow.begin())
     stepped = []
-    for gate in await repo.watching(series.keys()):
+    watching = await repo.watching(series.keys())
+    for gate in watching:
         key = (gate.source, gate.metric)
         previous = known.get(key)
         floor = previous.ts if previous is not None else None
-        points = sorted(p for p in series[key] if floor is None or p[0] >= floor)
+        points = sorted(
+            (p for p in series[key] if floor is None or p[0] >= floor), key=_device_time
+        )
         if not points:
             continue
         stepped.append(gate)
@@ -177,7 +228,13 @@ async def apply_samples(
             )
     await repo.save_state(stepped)
     _announce(uow, changes, known)
-    return changes.transitions
+    # Band order (position, slug), as the summary reads them.
+    ordered = sorted(watching, key=lambda g: (g.position, g.slug))
+    return Stepped(changes.transitions, series_rules(ordered))
+
+
+def _device_time(point: Point) -> datetime:
+    return point[0]
 
 
 async def upsert(uow: UnitOfWork, slug: str, data: GateUpsert) -> tuple[Gate, bool]:
@@ -214,19 +271,24 @@ async def upsert(uow: UnitOfWork, slug: str, data: GateUpsert) -> tuple[Gate, bo
 async def mark_stale(
     uow: UnitOfWork, gate: HeroGate, latest: Cadenced | None, now: datetime
 ) -> bool:
-    """Mark a gate whose input went quiet as stale (once, whichever replica gets there)."""
+    """Mark a gate whose input went quiet, or never reported, as stale (once, whichever
+    replica gets there)."""
     repo = GateRepository(await uow.begin())
-    assert gate.last_seen_at is not None
-    quiet = now - as_utc(gate.last_seen_at)
+    heard = gate.last_seen_at
+    quiet = (now - as_utc(heard or gate.since)).total_seconds()
     if not await repo.mark_stale(gate, now):
         return False  # another replica got there first
+    body = (
+        f"No {gate.metric} from {gate.source} for {age(quiet)}; last status {gate.status.upper()}"
+        if heard is not None
+        else f"No {gate.metric} from {gate.source} since the gate was defined, {age(quiet)} ago"
+    )
     await timeline.record(
         uow,
         kind="stale",
         severity="warning",
-        title=f"{gate.title}: STALE",
-        body=f"No {gate.metric} from {gate.source} for {age(quiet.total_seconds())}; "
-        f"last status {gate.status.upper()}",
+        title=f"{gate.title}: {'STALE' if heard is not None else 'NO DATA'}",
+        body=body,
         gate_slug=gate.slug,
         source=gate.source,
         ts=now,

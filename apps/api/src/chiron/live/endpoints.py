@@ -14,7 +14,7 @@ from chiron.gates.schemas import GatePayload
 from chiron.live.sse import EventStreamResponse
 from chiron.stream.bus import valid_id
 from chiron.stream.messages import ResyncPayload
-from chiron.telemetry.schemas import SamplesPayload
+from chiron.telemetry.schemas import MetricPayload, SamplesPayload
 from chiron.timeline.schemas import TimelinePayload
 
 router = APIRouter(prefix="/api/v1/dashboard", tags=["stream"])
@@ -22,7 +22,8 @@ router = APIRouter(prefix="/api/v1/dashboard", tags=["stream"])
 
 # The one place that knows every domain's stream payload: each domain owns its own model.
 AnyPayload = Annotated[
-    SamplesPayload | GatePayload | TimelinePayload | ResyncPayload, Field(discriminator="type")
+    SamplesPayload | GatePayload | MetricPayload | TimelinePayload | ResyncPayload,
+    Field(discriminator="type"),
 ]
 
 
@@ -32,7 +33,7 @@ class TelemetryPayload(RootModel[AnyPayload]):
 
 STREAM_DESCRIPTION = """\
 Server-Sent Events. Each event has `id:` (the bus position, `<ms>-<seq>`), `event:` (`samples`,
-`gate`, `timeline` or `resync`) and `data:` (a JSON `TelemetryPayload`, schema below).
+`gate`, `metric`, `timeline` or `resync`) and `data:` (a JSON `TelemetryPayload`, schema below).
 
 Resume with the `Last-Event-ID` header (what EventSource sends on reconnect) or
 `?last_event_id=`: everything after that id still held by the bus is replayed, then the stream
@@ -60,7 +61,7 @@ _SSE_EVENT = {
     "required": ["data"],
     "properties": {
         "id": {"type": "string", "description": "Bus position; resume with Last-Event-ID"},
-        "event": {"type": "string", "enum": ["samples", "gate", "timeline", "resync"]},
+        "event": {"type": "string", "enum": ["samples", "gate", "metric", "timeline", "resync"]},
         "data": {
             "type": "string",
             "contentMediaType": "application/json",

@@ -24,6 +24,7 @@ from chiron.telemetry.schemas import (
     Summary,
 )
 from chiron.timeline.repository import TimelineRepository
+from chiron.vocabulary import GateStanding
 
 SPARK_RESOLUTION_S = 10
 SPARK_POINTS = 60
@@ -56,20 +57,16 @@ async def summary(db: Database, now: datetime, last_event_id: str | None) -> Sum
     spark = await sparklines
     by_series = {(m.source, m.metric): m for m in latest}
 
-    gate_models = [gates.to_schema(g, by_series.get((g.source, g.metric))) for g in gate_rows]
-    rules_by_series = {(g.source, g.metric): (gates.thresholds(g), g) for g in gate_rows}
+    gate_models = [gates.to_schema(g, by_series.get((g.source, g.metric)), now) for g in gate_rows]
+    rules_by_series = gates.series_rules(gate_rows)
 
     metrics = []
     for m in latest:
         key = (m.source, m.metric)
         rules, gate = rules_by_series.get(key, (None, None))
-        stale_after = (
-            gates.stale_after(gate, m)
-            if gate is not None
-            else gates.default_stale_after(m.cadence_s)
-        )
+        stale_after = gates.effective_stale_after(gate, m.cadence_s)
         last_seen = as_utc(m.last_seen_at)
-        points = spark.get(key) or [{"ts": m.ts, "value": m.value}]
+        points = spark.get(key) or [{"ts": m.ts, "value": m.value, "min": m.value, "max": m.value}]
         metrics.append(
             MetricSummary(
                 source=m.source,
@@ -88,21 +85,16 @@ async def summary(db: Database, now: datetime, last_event_id: str | None) -> Sum
             )
         )
 
-    # Gates know their staleness from the same clock, even before the sweeper marks them.
+    standing: dict[GateStanding, int] = {"go": 0, "hold": 0, "no-go": 0, "stale": 0, "no_data": 0}
     for model in gate_models:
-        if model.last_seen_at is not None:
-            model.stale = (now - model.last_seen_at).total_seconds() > model.stale_after_s
-
-    status_counts = {"go": 0, "hold": 0, "no-go": 0}
-    for model in gate_models:
-        status_counts[model.status] += 1
+        standing[gates.standing(model)] += 1
     counts = Counts(
         # The latest-value table has a row per series and counts what each ever stored.
         samples_total=sum(m.sample_count for m in latest),
         sources=len({m.source for m in latest}),
         metrics=len(latest),
         events_24h=events_24h,
-        gates=status_counts,
+        gates=standing,
     )
     return Summary(
         generated_at=now,

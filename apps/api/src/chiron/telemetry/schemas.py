@@ -9,9 +9,10 @@ from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from typing_extensions import TypedDict
 
 from chiron.gates.rules import MetricSeverity
-from chiron.gates.schemas import Direction, Gate, GateStatus, GateTransition
+from chiron.gates.schemas import Direction, Gate, GateTransition
 from chiron.kit.schema import InputSchema, MetricName, Schema, SourceId, TextTime, Unit
 from chiron.stream.messages import Payload
+from chiron.vocabulary import GateStanding
 
 AttrValue = (
     Annotated[StrictStr, Field(max_length=256, pattern=r"^[^\x00]*$")]
@@ -70,8 +71,10 @@ class IngestResult(Schema):
 
 
 class SparkPoint(TypedDict):
-    ts: datetime
-    value: float
+    ts: Annotated[datetime, Field(description="Bucket start")]
+    value: Annotated[float, Field(description="The bucket's mean")]
+    min: float
+    max: float
 
 
 class MetricSummary(Schema):
@@ -95,7 +98,10 @@ class Counts(Schema):
     sources: int
     metrics: int
     events_24h: int
-    gates: dict[GateStatus, int]
+    gates: dict[GateStanding, int] = Field(
+        description="Gates by standing: go / hold / no-go count only gates whose input is "
+        "fresh; stale and no_data are counted apart"
+    )
 
 
 class Summary(Schema):
@@ -128,6 +134,25 @@ class StreamSample(Schema):
     value: float
     unit: str | None = None
     ts: datetime
+    severity: MetricSeverity = Field(
+        description="The value against its gate's lines, decided by the server"
+    )
+
+
+class MetricState(Schema):
+    """A series' freshness, as the staleness sweep (stale) or ingest (fresh) decided it."""
+
+    source: str
+    metric: str
+    stale: bool
+    last_seen_at: datetime
+    stale_after_s: float
+
+
+# A series went stale, or reports again.
+class MetricPayload(Payload):
+    type: Literal["metric"] = "metric"
+    metric: MetricState
 
 
 # A batch, as the stream carries it (ingest encodes it straight from its columns).

@@ -5,7 +5,8 @@ messages in the unit of work's outbox (sent after the commit)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ import orjson
 from chiron.config import Settings
 from chiron.errors import Conflict, InvalidInput
 from chiron.gates import service as gates
+from chiron.gates.rules import Thresholds, metric_severity
 from chiron.kit.time import utcnow
 from chiron.telemetry import idempotency
 from chiron.telemetry.repository import (
@@ -23,7 +25,7 @@ from chiron.telemetry.repository import (
     TelemetryRepository,
 )
 from chiron.telemetry.rollups import RESOLUTIONS
-from chiron.telemetry.schemas import IngestResult, SampleIn
+from chiron.telemetry.schemas import IngestResult, MetricPayload, MetricState, SampleIn
 from chiron.timeline import service as timeline
 from chiron.uow import UnitOfWork
 
@@ -46,20 +48,33 @@ class SamplesMessage:
     """The batch's `samples` stream message, encoded (after the commit, by the outbox)
     straight from the columns: a StreamSample model per sample would cost more than the rest
     of the encoding, and encoding inside the transaction would hold the batch's row locks
-    (PostgreSQL) or the writer (SQLite) longer."""
+    (PostgreSQL) or the writer (SQLite) longer. Each reading carries its severity against
+    its series' gate, decided here once (the dashboard draws it)."""
 
     batch: SampleColumns
+    rules: Mapping[SeriesKey, tuple[Thresholds, object]] = field(default_factory=dict)
     type: str = "samples"
 
     def encode(self) -> bytes:
-        batch = self.batch
+        batch, rules = self.batch, self.rules
         samples = [
-            {"source": source, "metric": metric, "value": value, "unit": unit, "ts": ts}
+            {
+                "source": source,
+                "metric": metric,
+                "value": value,
+                "unit": unit,
+                "ts": ts,
+                "severity": _severity(rules.get((source, metric)), value),
+            }
             for source, metric, value, unit, ts in zip(
                 batch.source, batch.metric, batch.value, batch.unit, batch.ts, strict=True
             )
         ]
         return orjson.dumps({"type": "samples", "samples": samples}, option=orjson.OPT_UTC_Z)
+
+
+def _severity(rule: tuple[Thresholds, object] | None, value: float) -> str:
+    return "ok" if rule is None else metric_severity(rule[0], value)
 
 
 def columns(samples: list[SampleIn], now: datetime) -> SampleColumns:
@@ -115,6 +130,16 @@ def check_clock(batch: SampleColumns, settings: Settings) -> None:
         )
 
 
+def _latest(points: list[tuple[datetime, float, str | None]]) -> tuple[datetime, float, str | None]:
+    """The latest point; of points with the same time, the last one sent (a batch of samples
+    without device times keeps its order)."""
+    best = points[0]
+    for point in points:
+        if point[0] >= best[0]:
+            best = point
+    return best
+
+
 def _latest_rows(
     series: dict[SeriesKey, list[tuple[datetime, float, str | None]]],
     known: dict[SeriesKey, LatestSeen],  # times in UTC, as the repository reads them
@@ -122,7 +147,7 @@ def _latest_rows(
 ) -> list[dict[str, Any]]:
     rows = []
     for key, points in series.items():
-        ts, value, unit = max(points, key=lambda p: p[0])
+        ts, value, unit = _latest(points)
         previous = known.get(key)
         cadence = previous.cadence_s if previous else None
         if previous is not None:
@@ -223,10 +248,42 @@ async def _store(uow: UnitOfWork, batch: SampleColumns, now: datetime) -> Ingest
     await repo.insert_samples(batch, RESOLUTIONS)
     locked = await repo.lock_latest(series.keys())
     known = locked.latest
-    await repo.upsert_latest(_latest_rows(series, known, now))
-    uow.publish(SamplesMessage(batch))
+    rows = _latest_rows(series, known, now)
+    await repo.upsert_latest(rows)
+    message = SamplesMessage(batch)
+    uow.publish(message)  # first on the stream: the readings, then what they changed
 
     watched = {key: series[key] for key in locked.gated}
-    transitions = await gates.apply_samples(uow, watched, known, now)
+    stepped = await gates.apply_samples(uow, watched, known, now)
+    message.rules = stepped.rules
+    _fresh_metrics(uow, known, rows, stepped.rules)
     await _fresh_sources(uow, known, set(series), now)
-    return IngestResult(accepted=len(batch), duplicates=0, gate_transitions=transitions)
+    return IngestResult(accepted=len(batch), duplicates=0, gate_transitions=stepped.transitions)
+
+
+def _fresh_metrics(
+    uow: UnitOfWork,
+    known: dict[SeriesKey, LatestSeen],
+    rows: list[dict[str, Any]],
+    rules: Mapping[SeriesKey, tuple[Thresholds, gates.AnyGate]],
+) -> None:
+    """A series that was stale reports again: say so on the stream (the sweep says when it
+    goes stale), so an open page needs no clock of its own."""
+    for row in rows:
+        key = (row["source"], row["metric"])
+        previous = known.get(key)
+        if previous is None or not previous.stale:
+            continue
+        rule = rules.get(key)
+        limit = gates.effective_stale_after(rule[1] if rule else None, row["cadence_s"])
+        uow.publish(
+            MetricPayload(
+                metric=MetricState(
+                    source=key[0],
+                    metric=key[1],
+                    stale=False,
+                    last_seen_at=row["last_seen_at"],
+                    stale_after_s=limit,
+                )
+            )
+        )

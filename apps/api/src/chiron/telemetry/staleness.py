@@ -20,6 +20,7 @@ from chiron.kit.tasks import cancel_requested
 from chiron.kit.time import as_utc, utcnow
 from chiron.stream.bus import Bus
 from chiron.telemetry.repository import TelemetryRepository
+from chiron.telemetry.schemas import MetricPayload, MetricState
 from chiron.timeline import service as timeline
 from chiron.uow import UnitOfWork
 
@@ -32,12 +33,14 @@ async def sweep(uow: UnitOfWork, now: datetime | None = None) -> int:
     now = now or utcnow()
     session = await uow.begin()
     telemetry = TelemetryRepository(session)
+    gate_repo = GateRepository(session)
     latest = {(m.source, m.metric): m for m in await telemetry.all_latest()}
+    rules = gates.series_rules(await gate_repo.all())
     changed = 0
-    for gate in await GateRepository(session).reporting():
+    for gate in await gate_repo.fresh():
         info = latest.get((gate.source, gate.metric))
-        assert gate.last_seen_at is not None
-        quiet = (now - as_utc(gate.last_seen_at)).total_seconds()
+        # Never heard from: quiet since the gate was defined (no data is never GO).
+        quiet = (now - as_utc(gate.last_seen_at or gate.since)).total_seconds()
         if quiet > gates.stale_after(gate, info) and await gates.mark_stale(uow, gate, info, now):
             changed += 1
 
@@ -45,9 +48,19 @@ async def sweep(uow: UnitOfWork, now: datetime | None = None) -> int:
     for key, info in latest.items():
         if info.stale:
             continue
-        quiet = (now - as_utc(info.last_seen_at)).total_seconds()
-        if quiet > gates.default_stale_after(info.cadence_s) and await telemetry.mark_stale(key):
+        rule = rules.get(key)
+        limit = gates.effective_stale_after(rule[1] if rule else None, info.cadence_s)
+        last_seen = as_utc(info.last_seen_at)
+        if (now - last_seen).total_seconds() > limit and await telemetry.mark_stale(key):
             silent[key[0]].append(key[1])
+            state = MetricState(
+                source=key[0],
+                metric=key[1],
+                stale=True,
+                last_seen_at=last_seen,
+                stale_after_s=limit,
+            )
+            uow.publish(MetricPayload(metric=state))
     for source, metrics in sorted(silent.items()):
         await timeline.record(
             uow,

@@ -17,7 +17,7 @@ describe("metric formatting", () => {
   });
 
   it("computes a per-minute trend", () => {
-    const sparkline = [0, 1, 2, 3].map((i) => ({ ts: new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString(), value: 10 + i * 0.5 }));
+    const sparkline = [0, 1, 2, 3].map((i) => ({ ts: new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString(), value: 10 + i * 0.5, min: 10 + i * 0.5, max: 10 + i * 0.5 }));
     expect(trendPerMinute({ sparkline })).toBeCloseTo(0.5);
   });
 });

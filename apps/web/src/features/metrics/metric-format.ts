@@ -16,7 +16,10 @@ export const thresholdSymbol = (direction: "above" | "below" | null | undefined)
 
 /** A readable gauge scale covering the history, the value and both thresholds. */
 export function gaugeRange(
-  m: Pick<MetricSummary, "unit" | "warn" | "critical" | "sparkline"> & { value: number | null | undefined },
+  m: Pick<MetricSummary, "unit" | "warn" | "critical"> & {
+    value: number | null | undefined;
+    sparkline: readonly { ts?: string; value: number }[];
+  },
 ): { min: number; max: number } {
   if (m.unit === "%") return { min: 0, max: 100 };
   const values = [...m.sparkline.map((p) => p.value), m.value, m.warn, m.critical].filter(

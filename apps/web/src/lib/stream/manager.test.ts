@@ -49,7 +49,7 @@ function setup(auth: () => AuthCheck = () => "ok") {
 
 const samples = (value: number, ts = T0): TelemetryPayload => ({
   type: "samples",
-  samples: [{ source: "rover-07", metric: "core.temp", value, unit: "°C", ts: iso(ts) }],
+  samples: [{ source: "rover-07", metric: "core.temp", value, unit: "°C", ts: iso(ts), severity: "ok" }],
 });
 
 beforeEach(() => {

@@ -2,21 +2,21 @@ import { applyGate, applySamples, compareEventIds, prependTimeline } from "./tra
 import { event, gate, iso, metric, summary, T0 } from "../../../test/fixtures";
 
 describe("applySamples", () => {
-  it("appends points, updates the latest value and recomputes severity", () => {
+  it("appends points, updates the latest value and takes the server's severity", () => {
     const next = applySamples(summary(), [
-      { source: "rover-07", metric: "core.temp", value: 71.8, unit: "°C", ts: iso(T0 + 1000) },
+      { source: "rover-07", metric: "core.temp", value: 71.8, unit: "°C", ts: iso(T0 + 1000), severity: "warn" },
     ]);
     const m = next.metrics[0]!;
     expect(m.value).toBe(71.8);
     expect(m.severity).toBe("warn");
-    expect(m.sparkline.at(-1)).toEqual({ ts: iso(T0 + 1000), value: 71.8 });
+    expect(m.sparkline.at(-1)).toEqual({ ts: iso(T0 + 1000), value: 71.8, min: 71.8, max: 71.8 });
     expect(next.gates[0]!.value).toBe(71.8);
     expect(next.gates[0]!.status).toBe("go"); // status is the server's call (hysteresis)
     expect(next.counts.samples_total).toBe(11);
   });
 
   it("keeps sparklines ordered, de-duplicated and capped", () => {
-    const many = Array.from({ length: 80 }, (_, i) => ({ source: "rover-07", metric: "core.temp", value: i, unit: null, ts: iso(T0 + (80 - i) * 1000) }));
+    const many = Array.from({ length: 80 }, (_, i) => ({ source: "rover-07", metric: "core.temp", value: i, unit: null, ts: iso(T0 + (80 - i) * 1000), severity: "ok" as const }));
     const next = applySamples(summary(), [...many, many[0]!], 60);
     const spark = next.metrics[0]!.sparkline;
     expect(spark).toHaveLength(60);
@@ -27,18 +27,18 @@ describe("applySamples", () => {
   });
 
   it("ignores late samples for the latest value", () => {
-    const next = applySamples(summary(), [{ source: "rover-07", metric: "core.temp", value: 99, unit: null, ts: iso(T0 - 500) }]);
+    const next = applySamples(summary(), [{ source: "rover-07", metric: "core.temp", value: 99, unit: null, ts: iso(T0 - 500), severity: "ok" }]);
     expect(next.metrics[0]!.value).toBe(60);
     expect(next.metrics[0]!.sparkline).toHaveLength(4);
   });
 
   it("clears staleness when a silent source speaks again", () => {
     const s = summary({ metrics: [metric({ stale: true })] });
-    expect(applySamples(s, [{ source: "rover-07", metric: "core.temp", value: 61, unit: null, ts: iso(T0 + 5000) }]).metrics[0]!.stale).toBe(false);
+    expect(applySamples(s, [{ source: "rover-07", metric: "core.temp", value: 61, unit: null, ts: iso(T0 + 5000), severity: "ok" }]).metrics[0]!.stale).toBe(false);
   });
 
   it("adds metrics the snapshot did not know", () => {
-    const next = applySamples(summary(), [{ source: "relay-9", metric: "radio.rssi", value: -70, unit: "dBm", ts: iso(T0) }]);
+    const next = applySamples(summary(), [{ source: "relay-9", metric: "radio.rssi", value: -70, unit: "dBm", ts: iso(T0), severity: "ok" }]);
     expect(next.metrics.map((m) => m.metric)).toEqual(["core.temp", "radio.rssi"]);
   });
 
@@ -53,13 +53,13 @@ describe("applyGate", () => {
     const next = applyGate(summary(), gate({ status: "no-go", value: 90 }));
     expect(next.gates).toHaveLength(1);
     expect(next.gates[0]!.status).toBe("no-go");
-    expect(next.counts.gates).toEqual({ go: 0, hold: 0, "no-go": 1 });
+    expect(next.counts.gates).toEqual({ go: 0, hold: 0, "no-go": 1, stale: 0, no_data: 0 });
   });
 
   it("inserts unknown gates in position order", () => {
     const next = applyGate(summary(), gate({ slug: "first", position: 0, status: "hold" }));
     expect(next.gates.map((g) => g.slug)).toEqual(["first", "thermal"]);
-    expect(next.counts.gates).toEqual({ go: 1, hold: 1, "no-go": 0 });
+    expect(next.counts.gates).toEqual({ go: 1, hold: 1, "no-go": 0, stale: 0, no_data: 0 });
   });
 });
 

@@ -5,7 +5,6 @@
  * (the charts animate between states).
  */
 import type { Gate, MetricSummary, StreamSample, Summary, TimelineEventOut, TimelinePage } from "@chiron/api-client";
-import { levelFor } from "@chiron/ui";
 
 export const SPARKLINE_POINTS = 60;
 export const TIMELINE_CACHE_LIMIT = 200;
@@ -74,14 +73,15 @@ function mergeMetric(m: MetricSummary, incoming: StreamSample[], maxPoints: numb
     const t = ms(s.ts);
     if (seen.has(t)) continue;
     seen.add(t);
-    points.push({ ts: s.ts, value: s.value });
+    points.push({ ts: s.ts, value: s.value, min: s.value, max: s.value });
   }
   points.sort((a, b) => ms(a.ts) - ms(b.ts));
   const sparkline = points.slice(-maxPoints);
   const last = sparkline[sparkline.length - 1];
   const newer = last && (m.ts === null || ms(last.ts) >= ms(m.ts));
   if (!newer) return { ...m, sparkline };
-  const unit = incoming.find((s) => s.ts === last.ts)?.unit ?? m.unit;
+  const newest = incoming.filter((s) => s.ts === last.ts).at(-1);
+  const unit = newest?.unit ?? m.unit;
   return {
     ...m,
     sparkline,
@@ -90,7 +90,8 @@ function mergeMetric(m: MetricSummary, incoming: StreamSample[], maxPoints: numb
     unit,
     last_seen_at: last.ts,
     stale: false,
-    severity: levelFor(last.value, m.warn, m.critical, m.direction),
+    // The server judged the reading against its gate's lines; the screen only draws it.
+    severity: newest?.severity ?? m.severity,
   };
 }
 
@@ -100,8 +101,9 @@ export function applyGate(summary: Summary, gate: Gate): Summary {
   const gates = (exists ? summary.gates.map((g) => (g.slug === gate.slug ? gate : g)) : [...summary.gates, gate]).sort(
     (a, b) => a.position - b.position,
   );
-  const counts = { go: 0, hold: 0, "no-go": 0 };
-  for (const g of gates) counts[g.status] += 1;
+  // The server's standing: a status counts only while its input is fresh.
+  const counts = { go: 0, hold: 0, "no-go": 0, stale: 0, no_data: 0 };
+  for (const g of gates) counts[g.no_data ? "no_data" : g.stale ? "stale" : g.status] += 1;
   return { ...summary, gates, counts: { ...summary.counts, gates: counts } };
 }
 

@@ -108,8 +108,7 @@ async def test_a_request_with_a_key_logs_no_secret(
     requests = [
         ("/_probe/noisy", {"Authorization": f"Bearer {token}"}, 200),
         ("/_probe/noisy", {"Cookie": f"chiron_session={session}"}, 200),
-        # A mistyped key on a real read route (the auth tests' probe routes are not here).
-        ("/api/v1/dashboard/summary", {"Authorization": f"Bearer {token}x"}, 401),
+        ("/_probe/read", {"Authorization": f"Bearer {token}x"}, 401),
     ]
     for path, headers, status in requests:
         assert (await client.get(path, headers=headers)).status_code == status
