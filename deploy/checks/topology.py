@@ -65,7 +65,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (  # noqa: 
 )
 
 from chiron.config import Settings  # noqa: E402
-from chiron.observability import receiver as otlp  # noqa: E402
+from chiron.dev import receiver as otlp  # noqa: E402
 
 COMPOSE_FILE = ROOT / "docker-compose.yaml"
 PG_HOST, PG_PORT, PG_ADMIN = "127.0.0.1", 5432, "postgres"
