@@ -14,12 +14,14 @@ export PATH="$ROOT/.tools/node_modules/.bin:$PATH" NEXT_TELEMETRY_DISABLED=1 TUR
 mkdir -p "$LOGS"
 
 pids=()
-stop() {  # stop every process we started, and wait for them to finish
+stop() {  # stop what we started, last started first (the fleet before the API it feeds)
   trap - INT TERM EXIT
   echo
   echo "==> stopping Chiron"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
 }
 trap 'stop; exit 0' INT TERM
 trap stop EXIT
