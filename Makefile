@@ -50,10 +50,15 @@ seed: setup-api ## load demo data into CHIRON_DATABASE_URL
 test: setup services lint test-api bench-smoke test-web check-client check-deploy e2e topology ## run every test
 	@echo "make test: all suites passed"
 
-lint: lint-api ## lint and type-check everything
+lint: lint-api lint-web ## lint and type-check everything
 lint-api: setup-api ## ruff, mypy and the import contracts over the API, its tests, migrations and bench/
 	@echo "==> ruff + mypy + import contracts (API)"
 	$(API) $(PY)/ruff check src tests migrations ../../bench && $(PY)/ruff format --check src tests migrations ../../bench && $(PY)/mypy && $(PY)/lint-imports
+
+.PHONY: lint-web
+lint-web: setup-web ## type-aware ESLint with boundary rules, and tsc, for apps/web and packages/*
+	@echo "==> type-aware ESLint with boundaries + tsc (web, ui, api-client)"
+	cd $(ROOT) && pnpm turbo run lint typecheck
 
 test-api: test-api-sqlite test-api-pg ## API tests on SQLite + in-process bus, then PostgreSQL + Redis
 

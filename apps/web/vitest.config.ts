@@ -13,6 +13,6 @@ export default defineConfig({
     globals: true,
     testTimeout: 20_000,
     setupFiles: ["./test/setup.ts"],
-    include: ["src/**/*.test.{ts,tsx}"],
+    include: ["src/**/*.test.{ts,tsx}", "test/**/*.test.ts"],
   },
 });

@@ -20,8 +20,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
-/** Compressed client bytes allowed per route (1 kB = 1000 bytes, like Next's own output). */
-export const BUDGETS = { "/": 250_000 };
+/**
+ * Compressed client bytes allowed per route (1 kB = 1000 bytes, like Next's own output). `/` was
+ * 250 kB until the browser moved onto the generated SDK (issue 18): its fetch client runtime is
+ * +4.8 kB in this sum and tree-shaking cannot remove it (docs/performance.md, "Web bundle").
+ */
+export const BUDGETS = { "/": 255_000 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({

@@ -7,7 +7,7 @@ export {
   type DensityPoint,
 } from "./charts/TimelinePulseOverlay";
 export { formatValue, withUnit, typographicMinus } from "./charts/format";
-export { levelFor, thresholdBands, type Direction } from "./charts/levels";
+export { thresholdBands, type Direction } from "./charts/levels";
 export {
   severityTokens,
   levelToSeverity,

@@ -120,7 +120,8 @@ export async function signIn(page: Page, { email = "e2e@ridgeline.ops", name = "
 export async function signInQuick(page: Page, { email = "e2e@ridgeline.ops", name = "E2E Operator", query = "" } = {}) {
   const assertion = await page.request.post("/auth/dev/assertion", { data: { email, name } });
   expect(assertion.ok(), await assertion.text()).toBe(true);
-  const token = await page.request.post("/auth/token", { data: { assertion: (await assertion.json()).assertion } });
+  const { assertion: jwt } = (await assertion.json()) as { assertion: string };
+  const token = await page.request.post("/auth/token", { data: { assertion: jwt } });
   expect(token.ok(), await token.text()).toBe(true);
   await page.goto(`/${query}`);
   await expect(page).toHaveURL(/\/(\?.*)?$/);

@@ -122,8 +122,8 @@ function installExitHook() {
 function spawnLogged(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, log: WriteStream): ChildProcess {
   installExitHook();
   const child = spawn(cmd, args, { env, cwd, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.pipe(log, { end: false });
-  child.stderr!.pipe(log, { end: false });
+  child.stdout.pipe(log, { end: false });
+  child.stderr.pipe(log, { end: false });
   live.add(child);
   child.once("exit", () => live.delete(child));
   return child;

@@ -12,7 +12,7 @@ import { env } from "@/lib/env";
 import { isUnauthorized } from "@/lib/http";
 import { meQuery, summaryQuery, timelineQuery } from "@/lib/queries";
 import { makeQueryClient } from "@/lib/query-client";
-import { renderedAt, serverFetcher, SESSION_COOKIE } from "@/lib/server-api";
+import { renderedAt, serverApi, SESSION_COOKIE } from "@/lib/server-api";
 
 export const dynamic = "force-dynamic";
 
@@ -20,12 +20,12 @@ export default async function DashboardPage() {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (!token) redirect("/login");
 
-  const fetcher = serverFetcher(token);
+  const api = serverApi(token);
   const qc = makeQueryClient();
   const results = await Promise.allSettled([
-    qc.fetchQuery({ ...meQuery(fetcher), retry: false }),
-    qc.fetchQuery({ ...summaryQuery(fetcher), retry: false }),
-    qc.fetchQuery({ ...timelineQuery(null, fetcher), retry: false }),
+    qc.fetchQuery({ ...meQuery(api), retry: false }),
+    qc.fetchQuery({ ...summaryQuery(api), retry: false }),
+    qc.fetchQuery({ ...timelineQuery(null, api), retry: false }),
   ]);
   if (results.some((r) => r.status === "rejected" && isUnauthorized(r.reason))) redirect("/login");
   for (const r of results) if (r.status === "rejected") console.error("dashboard prefetch failed:", r.reason);

@@ -4,9 +4,9 @@ type Sent = { records: BrowserLogRecord[] };
 
 function setup(options: { ok?: () => boolean; online?: () => boolean; maxQueue?: number } = {}) {
   const sent: Sent[] = [];
-  const send = vi.fn(async (body: string) => {
+  const send = vi.fn((body: string) => {
     sent.push(JSON.parse(body) as Sent);
-    return options.ok ? options.ok() : true;
+    return Promise.resolve(options.ok ? options.ok() : true);
   });
   const logger = new BrowserLogger({
     send,

@@ -4,6 +4,10 @@
  * so SSE frames reach the browser as the API writes them (next.config's
  * rewrites() buffers event streams). In production the reverse proxy routes
  * these paths to the API directly and this code is not on the path.
+ *
+ * A hand-written fetch on purpose (the web app's other calls go through the
+ * generated SDK): this forwards bytes for any path, and the SDK would parse,
+ * validate and re-encode every body, and could not pass a stream through.
  */
 import "server-only";
 import { env } from "./env";

@@ -1,10 +1,14 @@
 /**
- * Query option factories shared by useQuery, the server prefetch and the
- * stream's cache writes. Each takes the Fetcher so the server can call the API
- * directly while the browser uses relative paths through the web origin.
+ * Query option factories shared by useQuery, the server prefetch and the stream's cache writes.
+ * Each calls the generated SDK through an ApiSource: the browser's (relative paths, lazily
+ * loaded) by default, or a server request's (CHIRON_API_URL with the session as a bearer token,
+ * server-api.ts). The keys are ours, not the generator's: its keys embed the client's base URL,
+ * which differs between the server that prefetches and the browser that hydrates, and the stream
+ * patches these entries by key (stream/cache-sink.ts).
  */
+import type { DashboardGetSeriesData } from "@chiron/api-client";
 import { queryOptions } from "@tanstack/react-query";
-import { browserFetch, type Fetcher } from "./http";
+import { browserApi, type ApiSource } from "./api-loader";
 
 export const queryKeys = {
   summary: ["dashboard", "summary"] as const,
@@ -15,37 +19,50 @@ export const queryKeys = {
 
 export const TIMELINE_LIMIT = 50;
 
-export function summaryQuery(fetcher: Fetcher = browserFetch) {
+/** The body of a successful SDK call (`throwOnError` turns every failure into a rejection). */
+const body = <T>(call: Promise<{ data: T }>): Promise<T> => call.then((r) => r.data);
+
+export function summaryQuery(api: ApiSource = browserApi) {
   return queryOptions({
     queryKey: queryKeys.summary,
-    queryFn: () => fetcher("/api/v1/dashboard/summary", "zSummary"),
+    queryFn: async ({ signal }) => {
+      const { sdk, client } = await api();
+      return body(sdk.dashboardGetSummary({ client, signal, throwOnError: true }));
+    },
   });
 }
 
-export function timelineQuery(cursor: string | null = null, fetcher: Fetcher = browserFetch) {
-  const qs = new URLSearchParams({ limit: String(TIMELINE_LIMIT) });
-  if (cursor) qs.set("before", cursor);
+export function timelineQuery(cursor: string | null = null, api: ApiSource = browserApi) {
   return queryOptions({
     queryKey: queryKeys.timeline(cursor),
-    queryFn: () => fetcher(`/api/v1/dashboard/timeline?${qs}`, "zTimelinePage"),
+    queryFn: async ({ signal }) => {
+      const { sdk, client } = await api();
+      const query = { limit: TIMELINE_LIMIT, ...(cursor ? { before: cursor } : {}) };
+      return body(sdk.timelineList({ client, signal, query, throwOnError: true }));
+    },
   });
 }
 
-export type SeriesParams = { source: string; metric: string; from: string; to: string; points: number };
+export type SeriesParams = DashboardGetSeriesData["query"];
 
-export function seriesQuery(params: SeriesParams, fetcher: Fetcher = browserFetch) {
-  const qs = new URLSearchParams({ ...params, points: String(params.points) });
+export function seriesQuery(params: SeriesParams, api: ApiSource = browserApi) {
   return queryOptions({
     queryKey: queryKeys.series(params),
-    queryFn: () => fetcher(`/api/v1/dashboard/series?${qs}`, "zSeries"),
+    queryFn: async ({ signal }) => {
+      const { sdk, client } = await api();
+      return body(sdk.dashboardGetSeries({ client, signal, query: params, throwOnError: true }));
+    },
     staleTime: 30_000,
   });
 }
 
-export function meQuery(fetcher: Fetcher = browserFetch) {
+export function meQuery(api: ApiSource = browserApi) {
   return queryOptions({
     queryKey: queryKeys.me,
-    queryFn: () => fetcher("/auth/me", "zMe"),
+    queryFn: async ({ signal }) => {
+      const { sdk, client } = await api();
+      return body(sdk.authMe({ client, signal, throwOnError: true }));
+    },
     staleTime: 30_000,
   });
 }

@@ -4,7 +4,7 @@ import { setReducedMotion } from "../../test/setup";
 import { MotionPreferenceProvider } from "../motion/MotionPreference";
 import { TelemetryRadialGauge } from "./TelemetryRadialGauge";
 
-const coreTemp = { min: 20, max: 100, warn: 70, critical: 85, direction: "above" as const, unit: "°C", label: "Core temp" };
+const coreTemp = { min: 20, max: 100, warn: 70, critical: 85, direction: "above" as const, unit: "°C", label: "Core temp", level: "warn" as const };
 
 describe("TelemetryRadialGauge", () => {
   it("renders a stable DOM", () => {
@@ -22,16 +22,23 @@ describe("TelemetryRadialGauge", () => {
     expect(gauge).toHaveTextContent("WARN");
   });
 
+  it("draws the level it is given, whatever the value and thresholds say (the server decides)", () => {
+    render(<TelemetryRadialGauge value={70} {...coreTemp} level="ok" />);
+    const gauge = screen.getByRole("img", { name: "Core temp" });
+    expect(gauge).toHaveAttribute("data-level", "ok");
+    expect(gauge).toHaveTextContent("NOMINAL");
+  });
+
   it("draws bands on the bad side for a 'below' metric", () => {
     const { container } = render(
-      <TelemetryRadialGauge value={25.7} min={24} max={32} warn={27} critical={26} direction="below" unit="V" label="Bus voltage" />,
+      <TelemetryRadialGauge value={25.7} min={24} max={32} warn={27} critical={26} direction="below" unit="V" label="Bus voltage" level="critical" />,
     );
     expect(screen.getByRole("img")).toHaveAttribute("data-level", "critical");
     expect(container.querySelectorAll("[data-band]")).toHaveLength(2);
   });
 
   it("shows STALE, not the last level, for a silent source", () => {
-    render(<TelemetryRadialGauge value={-74} min={-110} max={-40} warn={-85} critical={-95} direction="below" unit="dBm" label="Signal" stale />);
+    render(<TelemetryRadialGauge value={-74} min={-110} max={-40} warn={-85} critical={-95} direction="below" unit="dBm" label="Signal" level="ok" stale />);
     const gauge = screen.getByRole("img");
     expect(gauge).toHaveTextContent("STALE");
     expect(gauge).toHaveTextContent("\u221274");

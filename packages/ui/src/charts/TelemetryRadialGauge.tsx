@@ -12,7 +12,7 @@ import { useMotionEnabled } from "../motion/MotionPreference";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { levelColor, levelWord, type MetricLevel } from "../severity/tokens";
 import { formatValue as defaultFormat, typographicMinus, withUnit } from "./format";
-import { levelFor, thresholdBands, type Direction } from "./levels";
+import { thresholdBands, type Direction } from "./levels";
 import { scaleLinear } from "./scales";
 
 export type TelemetryRadialGaugeProps = Omit<SVGProps<SVGSVGElement>, "children" | "values"> & {
@@ -32,8 +32,8 @@ export type TelemetryRadialGaugeProps = Omit<SVGProps<SVGSVGElement>, "children"
   unit?: string | null;
   /** Accessible name, e.g. "Core temp". */
   label: string;
-  /** Level override; computed from the thresholds when omitted. */
-  level?: MetricLevel;
+  /** The level the server gave this value (ok / warn / critical): drawn, never computed here. */
+  level: MetricLevel;
   /** Silent source: grey arc, hatched face, no colour. */
   stale?: boolean;
   /** Outer size in px (square). */
@@ -59,7 +59,7 @@ export function TelemetryRadialGauge({
   direction = "above",
   unit,
   label,
-  level: levelProp,
+  level,
   stale = false,
   size = 150,
   showSeverity = true,
@@ -69,7 +69,6 @@ export function TelemetryRadialGauge({
 }: TelemetryRadialGaugeProps) {
   const uid = useId().replace(/:/g, "");
   const motionOn = useMotionEnabled();
-  const level = levelProp ?? levelFor(value, warn, critical, direction);
   const color = levelColor(level, stale);
   const center = size / 2;
   const radius = size / 2 - 14;
@@ -89,7 +88,7 @@ export function TelemetryRadialGauge({
   );
 
   const target = value === null ? START : angleScale(value);
-  const valueD = (a: number) => (a <= START + 0.001 ? "" : (trackArc({ startAngle: START, endAngle: a } as never) ?? ""));
+  const valueD = (a: number) => (a <= START + 0.001 ? "" : (trackArc({ startAngle: START, endAngle: a }) ?? ""));
   const knob = (a: number) => ({ x: center + Math.sin(a) * radius, y: center - Math.cos(a) * radius });
 
   // The sweep: arc and knob written on the frame clock, no React render per frame.
@@ -148,11 +147,11 @@ export function TelemetryRadialGauge({
           </linearGradient>
         </defs>
         <g transform={`translate(${center}, ${center})`}>
-          <path d={trackArc({ startAngle: START, endAngle: END } as never) ?? ""} fill="rgba(255,255,255,0.07)" />
+          <path d={trackArc({ startAngle: START, endAngle: END }) ?? ""} fill="rgba(255,255,255,0.07)" />
           {bands.map((b) => (
             <path
               key={b.level}
-              d={bandArc({ startAngle: angleScale(b.from), endAngle: angleScale(b.to) } as never) ?? ""}
+              d={bandArc({ startAngle: angleScale(b.from), endAngle: angleScale(b.to) }) ?? ""}
               fill={levelColor(b.level, stale)}
               fillOpacity={stale ? 0.35 : 0.9}
               data-band={b.level}

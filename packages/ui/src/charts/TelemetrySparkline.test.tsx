@@ -97,7 +97,7 @@ describe("TelemetrySparkline", () => {
     expect(seen.size).toBeGreaterThan(2); // it went through in-between shapes
   });
 
-  it("lands on the new data at once when motion is switched off mid-morph", async () => {
+  it("lands on the new data at once when motion is switched off mid-morph", () => {
     const next = [...data.slice(1), { t: data.at(-1)!.t + 15_000, v: 14.1 }];
     const chart = (d: P[], motion: boolean) => (
       <MotionPreferenceProvider enabled={motion}>

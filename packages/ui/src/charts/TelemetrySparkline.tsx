@@ -9,7 +9,6 @@
  * left and the new point grows out of the previous last one.
  */
 import { curveMonotoneX } from "@visx/curve";
-import { LinearGradient } from "@visx/gradient";
 import { area, line } from "@visx/shape";
 import { useId, useMemo, useRef, type SVGProps } from "react";
 import { useFrameMorph, type MorphOptions } from "../motion/frame-clock";
@@ -152,7 +151,12 @@ export function TelemetrySparkline<Datum>({
         data-animated={animate || undefined}
         {...rest}
       >
-        <LinearGradient id={`spark-fill-${uid}`} from={stroke} to={stroke} fromOpacity={0.28} toOpacity={0} />
+        <defs>
+          <linearGradient id={`spark-fill-${uid}`} x1="0" y1="0" x2="0" y2="1">
+            <stop offset="0%" stopColor={stroke} stopOpacity={0.28} />
+            <stop offset="100%" stopColor={stroke} stopOpacity={0} />
+          </linearGradient>
+        </defs>
         {threshold !== null && Number.isFinite(threshold) ? (
           <line
             x1={padding}

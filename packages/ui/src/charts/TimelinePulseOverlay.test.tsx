@@ -52,7 +52,7 @@ describe("TimelinePulseOverlay", () => {
     expect(container.querySelectorAll(".chiron-timeline__pulse")).toHaveLength(2);
   });
 
-  it("pulses a few times on arrival, then keeps the static ring (no endless animation)", async () => {
+  it("pulses a few times on arrival, then keeps the static ring (no endless animation)", () => {
     const ring = (i: number, ms: number) => pulseRing(i, ms);
     expect(ring(0, 0)).toEqual({ r: 10, opacity: 0.75 });
     expect(ring(1, 0)).toBeNull(); // the second ring starts 0.9 s later

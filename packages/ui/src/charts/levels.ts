@@ -1,22 +1,9 @@
-/** Threshold arithmetic shared by gauges and the app (pure, unit-tested). */
-import type { MetricLevel } from "../severity/tokens";
+/**
+ * Threshold geometry for drawing (pure, unit-tested). Which level a value is at is the server's
+ * call: primitives take a `level` prop and never compute one from the thresholds.
+ */
 
 export type Direction = "above" | "below";
-
-/** Which level a value is at, given warn/critical thresholds and the bad direction. */
-export function levelFor(
-  value: number | null | undefined,
-  warn: number | null | undefined,
-  critical: number | null | undefined,
-  direction: Direction | null | undefined = "above",
-): MetricLevel {
-  if (value === null || value === undefined || !Number.isFinite(value)) return "ok";
-  const beyond = (t: number | null | undefined) =>
-    t !== null && t !== undefined && (direction === "below" ? value < t : value > t);
-  if (beyond(critical)) return "critical";
-  if (beyond(warn)) return "warn";
-  return "ok";
-}
 
 /** Band segments [from, to] in value space for the warn and critical zones. */
 export function thresholdBands(

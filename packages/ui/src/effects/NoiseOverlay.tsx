@@ -6,7 +6,7 @@
  * normally (no mix-blend-mode, which costs the compositor an extra full-screen
  * surface per frame), so keep it very faint.
  */
-import type { CSSProperties, HTMLAttributes } from "react";
+import type { HTMLAttributes } from "react";
 import { useId, useRef } from "react";
 import { useMotionEnabled } from "../motion/MotionPreference";
 import { AMBIENT_TICK_MS, useAmbientClock } from "./ambient-clock";
@@ -46,7 +46,7 @@ export function NoiseOverlay({ opacity = 0.015, frequency = 0.85, className, sty
       ref={ref}
       aria-hidden
       className={["chiron-noise", className].filter(Boolean).join(" ")}
-      style={{ opacity, ...style } as CSSProperties}
+      style={{ opacity, ...style }}
       {...rest}
     >
       <svg className="chiron-noise__svg" width="100%" height="100%" xmlns="http://www.w3.org/2000/svg">

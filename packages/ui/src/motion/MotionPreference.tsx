@@ -17,6 +17,8 @@ const QUERY = "(prefers-reduced-motion: reduce)";
 let cached: { matchMedia: Window["matchMedia"]; mql: MediaQueryList } | null = null;
 function reducedMotionQuery(): MediaQueryList | null {
   if (typeof window === "undefined" || !window.matchMedia) return null;
+  // The function is kept only as an identity key, never called unbound.
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   if (cached?.matchMedia !== window.matchMedia) cached = { matchMedia: window.matchMedia, mql: window.matchMedia(QUERY) };
   return cached.mql;
 }

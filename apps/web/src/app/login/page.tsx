@@ -3,7 +3,9 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { LoginScreen } from "@/features/login/LoginScreen";
 import { env } from "@/lib/env";
-import { readiness, renderedAt, serverFetcher, SESSION_COOKIE } from "@/lib/server-api";
+import { meQuery } from "@/lib/queries";
+import { makeQueryClient } from "@/lib/query-client";
+import { readiness, renderedAt, serverApi, SESSION_COOKIE } from "@/lib/server-api";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in · Chiron" };
@@ -11,7 +13,9 @@ export const metadata = { title: "Sign in · Chiron" };
 export default async function LoginPage() {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
   if (token) {
-    const me = await serverFetcher(token)("/auth/me", "zMe").catch(() => null);
+    const me = await makeQueryClient()
+      .fetchQuery({ ...meQuery(serverApi(token)), retry: false })
+      .catch(() => null);
     if (me) redirect("/");
   }
   const ready = await readiness();

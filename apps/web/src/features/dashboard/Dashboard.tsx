@@ -25,12 +25,6 @@ const NO_EVENTS: TimelineEventOut[] = [];
 
 const sameSeries = (g: Gate, m: MetricSummary) => g.source === m.source && g.metric === m.metric;
 
-function metricStale(m: MetricSummary, now: number, derive: boolean, staleAfterS = 30): boolean {
-  if (m.stale) return true;
-  if (!derive || !m.last_seen_at) return false;
-  return now - Date.parse(m.last_seen_at) > staleAfterS * 1000;
-}
-
 export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
   const router = useRouter();
   const clock = useNow(serverNow);
@@ -53,19 +47,18 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
     if (isUnauthorized(summary.error) || isUnauthorized(timeline.error)) router.replace("/login");
   }, [summary.error, timeline.error, router]);
 
-  const deriveStale = stream.status === "reconnecting" || stream.status === "offline";
-
-  const gates = useMemo(
-    () => (data?.gates ?? []).map((gate) => ({ gate, view: gateView(gate, now, deriveStale) })),
-    [data?.gates, now, deriveStale],
-  );
+  // Staleness is the server's word (`stale` on each gate and metric), never re-derived here from
+  // times: with the stream down the badge says OFFLINE and how old the data on screen is.
+  const gates = useMemo(() => (data?.gates ?? []).map((gate) => ({ gate, view: gateView(gate, now) })), [data?.gates, now]);
   const keyMetrics = useMemo(() => {
     if (!data) return [];
     return data.gates.flatMap((g) => {
       const m = data.metrics.find((x) => sameSeries(g, x));
-      return m ? [{ metric: m, title: metricTitle(m.metric), stale: metricStale(m, now, deriveStale, g.stale_after_s) || g.stale }] : [];
+      // Both flags are the server's; the gate's also arrives live (gate events), the metric's
+      // only with the next summary until the stream carries metric stale / fresh events.
+      return m ? [{ metric: m, title: metricTitle(m.metric), stale: m.stale || g.stale }] : [];
     });
-  }, [data, now, deriveStale]);
+  }, [data]);
   const signals = useMemo(() => {
     const metrics = data?.metrics ?? [];
     const seen = new Map<string, number>();
@@ -74,9 +67,9 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
     return metrics.map((m) => ({
       metric: m,
       title: (seen.get(m.metric) ?? 0) > 1 ? `${metricTitle(m.metric)} · ${m.source}` : metricTitle(m.metric),
-      stale: metricStale(m, now, deriveStale),
+      stale: m.stale,
     }));
-  }, [data?.metrics, now, deriveStale]);
+  }, [data?.metrics]);
 
   const worst = worstSeverity(gates.map((g) => g.view.severity));
   const worstIndex = gates.findIndex((g) => g.view.severity === worst);

@@ -11,11 +11,11 @@ export type GateView = {
   thresholdText: string | null;
 };
 
-/** Client-side staleness is only trusted while the stream is down (the server says it otherwise). */
-export function gateView(g: Gate, now: number, deriveStale: boolean): GateView {
+/** Status and staleness are the server's (`status`, `stale`); `now` only ages what it decided. */
+export function gateView(g: Gate, now: number): GateView {
   const lastSeen = g.last_seen_at ? Date.parse(g.last_seen_at) : null;
   const silentFor = lastSeen === null ? null : now - lastSeen;
-  const stale = g.stale || (deriveStale && silentFor !== null && silentFor > g.stale_after_s * 1000);
+  const stale = g.stale;
   const value = g.value ?? null;
   const fmt = metricFormatter(g.unit ?? null, value);
   const threshold = g.threshold ?? (g.status === "no-go" ? g.critical : g.warn);

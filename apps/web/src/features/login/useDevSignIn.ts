@@ -2,14 +2,13 @@
 /** Development issuer path: mint a Clerk-shaped assertion, trade it for a service token (cookie set by the API). */
 import type { DevAssertionRequest } from "@chiron/api-client";
 import { useMutation } from "@tanstack/react-query";
-import { browserFetch } from "@/lib/http";
-import { loadValidation } from "@/lib/validation-loader";
+import { browserApi, loadApi } from "@/lib/api-loader";
 
 export type DevSignInCheck = { ok: true; value: DevAssertionRequest } | { ok: false; error: string };
 
 /** The form's values checked with the API's own request schema (email trimmed, an empty name dropped). */
 export async function checkDevSignIn(email: string, name: string): Promise<DevSignInCheck> {
-  const { safeValidate } = await loadValidation();
+  const { safeValidate } = await loadApi();
   const parsed = safeValidate("zDevAssertionRequest", { email: email.trim(), name: name.trim() || undefined });
   if (parsed.success) return { ok: true, value: parsed.data };
   const field = parsed.issues[0]?.path[0];
@@ -19,12 +18,10 @@ export async function checkDevSignIn(email: string, name: string): Promise<DevSi
 export function useDevSignIn(onSignedIn: () => void) {
   return useMutation({
     mutationFn: async (input: DevAssertionRequest) => {
-      const body = (await loadValidation()).validate("zDevAssertionRequest", input);
-      const { assertion } = await browserFetch("/auth/dev/assertion", "zDevAssertion", {
-        method: "POST",
-        body: JSON.stringify(body),
-      });
-      return browserFetch("/auth/token", "zTokenResponse", { method: "POST", body: JSON.stringify({ assertion }) });
+      // The SDK validates the request body with the same generated schema before sending.
+      const { sdk, client } = await browserApi();
+      const { data } = await sdk.authDevAssertion({ client, body: input, throwOnError: true });
+      return (await sdk.authToken({ client, body: { assertion: data.assertion }, throwOnError: true })).data;
     },
     onSuccess: onSignedIn,
   });

@@ -3,7 +3,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import { browserFetch } from "@/lib/http";
+import { browserApi } from "@/lib/api-loader";
+import { isUnauthorized } from "@/lib/http";
 import { meQuery, queryKeys } from "@/lib/queries";
 
 /** Refresh automatically when less than this is left (tokens live ~15 min). */
@@ -15,16 +16,20 @@ export function useSession(now: number) {
   const me = useQuery(meQuery());
 
   const refresh = useMutation({
-    mutationFn: () => browserFetch("/auth/refresh", "zTokenResponse", { method: "POST", body: "{}" }),
+    mutationFn: async () => {
+      const { sdk, client } = await browserApi();
+      return (await sdk.authRefresh({ client, throwOnError: true })).data;
+    },
     onSuccess: () => qc.invalidateQueries({ queryKey: queryKeys.me }),
     onError: (error) => {
-      if ((error as { status?: number }).status === 401) router.replace("/login");
+      if (isUnauthorized(error)) router.replace("/login");
     },
   });
 
   const signOut = useMutation({
     mutationFn: async () => {
-      await fetch("/auth/logout", { method: "POST", credentials: "same-origin" });
+      const { sdk, client } = await browserApi();
+      await sdk.authLogout({ client });
     },
     onSettled: () => {
       qc.clear();

@@ -5,21 +5,11 @@ import { useRouter } from "next/navigation";
 import { useEffect, useSyncExternalStore } from "react";
 import { createCacheSink } from "@/lib/stream/cache-sink";
 import { OFFLINE_AFTER_MS } from "@/lib/stream/backoff";
-import { StreamManager, type AuthCheck, type StreamState } from "@/lib/stream/manager";
+import { StreamManager, type StreamState } from "@/lib/stream/manager";
 
 let tabManager: StreamManager | null = null;
 
 const initial: StreamState = { status: "connecting", lastEventId: null, lastEventAt: null, attempt: 0, retryAt: null, failingSince: null };
-
-async function checkAuth(): Promise<AuthCheck> {
-  try {
-    const res = await fetch("/auth/me", { credentials: "same-origin", cache: "no-store" });
-    if (res.status === 401 || res.status === 403) return "unauthorized";
-    return res.ok ? "ok" : "error";
-  } catch {
-    return "error";
-  }
-}
 
 /**
  * Test hook: `/?offlineAfterMs=3000` shortens the offline budget (the e2e suite uses it so
@@ -38,8 +28,6 @@ export function useDashboardStream(cursor: string | null | undefined, enabled: b
     if (!enabled || tabManager) return;
     const sink = createCacheSink(qc);
     const manager = new StreamManager({
-      createEventSource: (url) => new EventSource(url, { withCredentials: true }),
-      checkAuth,
       onPayload: sink,
       onUnauthorized: () => router.replace("/login"),
       ...offlineBudgetOverride(),

@@ -35,11 +35,11 @@ function setup(auth: () => AuthCheck = () => "ok") {
   const onUnauthorized = vi.fn();
   const manager = new StreamManager({
     createEventSource: (url) => new FakeEventSource(url),
-    checkAuth: vi.fn(async () => auth()),
+    checkAuth: vi.fn(() => Promise.resolve(auth())),
     onPayload: (p, id) => payloads.push([p, id]),
     onUnauthorized,
     // The real generated schema, without the lazy chunk load.
-    loadCheck: async () => (data) => safeValidate("zTelemetryPayload", data),
+    loadCheck: () => Promise.resolve((data) => safeValidate("zTelemetryPayload", data)),
     now: () => Date.now(),
     random: () => 0.5,
   });
@@ -151,7 +151,7 @@ describe("cache sink", () => {
   it("coalesces a burst of samples into one cache write per window (smoothing)", async () => {
     const qc = new QueryClient();
     qc.setQueryData(queryKeys.summary, summary());
-    const writes = vi.fn();
+    const writes = vi.fn<() => void>();
     qc.getQueryCache().subscribe((e) => e.type === "updated" && writes());
     const sink = createCacheSink(qc, { windowMs: 250 });
     for (let i = 1; i <= 20; i++) sink(samples(60 + i, T0 + i * 10), `${i}-0`);

@@ -6,8 +6,10 @@
  * (the last data stays on screen, with its age).
  */
 import type { TelemetryPayload } from "@chiron/api-client";
-import { loadValidation, type SafeResult } from "../validation-loader";
+import { browserApi, loadApi } from "../api-loader";
 import { log } from "../browser-log";
+import { HttpError } from "../http";
+import type { SafeResult } from "../validate";
 import { backoffDelay, OFFLINE_AFTER_MS } from "./backoff";
 import { compareEventIds } from "./transforms";
 import { defaultTimers, type Timers } from "./sample-buffer";
@@ -40,15 +42,25 @@ export const STREAM_EVENTS = ["samples", "gate", "timeline", "resync"] as const;
 /** Checks one frame's JSON against the generated TelemetryPayload schema. */
 export type PayloadCheck = (data: unknown) => SafeResult<TelemetryPayload>;
 
-/** zod and the schemas arrive on first use (see validation-loader.ts), here before the first open. */
-const loadPayloadCheck = (): Promise<PayloadCheck> =>
-  loadValidation().then((v) => (data) => v.safeValidate("zTelemetryPayload", data));
+/** zod and the schemas arrive on first use (see api-loader.ts), here before the first open. */
+const loadPayloadCheck = (): Promise<PayloadCheck> => loadApi().then((v) => (data) => v.safeValidate("zTelemetryPayload", data));
+
+/** GET /auth/me through the SDK: an EventSource cannot tell a 401 from a network blip, this can. */
+export async function checkSession(): Promise<AuthCheck> {
+  try {
+    const { sdk, client } = await browserApi();
+    await sdk.authMe({ client, throwOnError: true });
+    return "ok";
+  } catch (error) {
+    return error instanceof HttpError && (error.status === 401 || error.status === 403) ? "unauthorized" : "error";
+  }
+}
 
 export type StreamManagerDeps = Partial<Timers> & {
-  /** Opens the connection (window.EventSource in the browser). */
-  createEventSource: (url: string) => EventSourceLike;
-  /** GET /auth/me: ok, unauthorized (go to /login) or error (retry). */
-  checkAuth: () => Promise<AuthCheck>;
+  /** Opens the connection (default: the browser's EventSource, with the session cookie). */
+  createEventSource?: (url: string) => EventSourceLike;
+  /** GET /auth/me: ok, unauthorized (go to /login) or error (retry). Default: checkSession. */
+  checkAuth?: () => Promise<AuthCheck>;
   /** Applies a validated payload (cache writes). */
   onPayload: (payload: TelemetryPayload, id: string | null) => void;
   /** The session is gone. */
@@ -62,8 +74,16 @@ export type StreamManagerDeps = Partial<Timers> & {
   offlineAfterMs?: number;
 };
 
+/**
+ * The web app's one hand-written API path. The stream is read with the browser's EventSource,
+ * which takes a URL: the generated SDK's SSE client (fetch-based, with its own retry loop) would
+ * take over what this manager owns — the session check before each open, the resume cursor,
+ * the backoff and the offline budget.
+ */
 export const streamUrl = (lastEventId: string | null) =>
   `/api/v1/dashboard/stream${lastEventId ? `?last_event_id=${encodeURIComponent(lastEventId)}` : ""}`;
+
+const browserEventSource = (url: string): EventSourceLike => new EventSource(url, { withCredentials: true });
 
 export class StreamManager {
   private state: StreamState;
@@ -78,6 +98,8 @@ export class StreamManager {
 
   constructor(deps: StreamManagerDeps) {
     this.d = {
+      createEventSource: browserEventSource,
+      checkAuth: checkSession,
       url: streamUrl,
       loadCheck: loadPayloadCheck,
       now: () => Date.now(),
@@ -85,7 +107,7 @@ export class StreamManager {
       offlineAfterMs: OFFLINE_AFTER_MS,
       ...defaultTimers,
       ...deps,
-    } as Required<Omit<StreamManagerDeps, keyof Timers>> & Timers;
+    };
     this.state = { status: "connecting", lastEventId: null, lastEventAt: null, attempt: 0, retryAt: null, failingSince: null };
   }
 

@@ -15,6 +15,29 @@ describe("applySamples", () => {
     expect(next.counts.samples_total).toBe(11);
   });
 
+  it("draws the severity the server sent, never one from the thresholds", () => {
+    const at = (value: number, severity: "ok" | "warn" | "critical") =>
+      applySamples(summary(), [{ source: "rover-07", metric: "core.temp", value, unit: "°C", ts: iso(T0 + 1000), severity }]).metrics[0]!.severity;
+    expect(at(90, "ok")).toBe("ok"); // past critical 85 by the numbers: the server's word stands
+    expect(at(70, "warn")).toBe("warn"); // at the warn line
+  });
+
+  it("takes the last reading sent for one time: value and severity from the same sample", () => {
+    const ts = iso(T0 + 1000);
+    const m = applySamples(summary(), [
+      { source: "rover-07", metric: "core.temp", value: 60, unit: "°C", ts, severity: "ok" },
+      { source: "rover-07", metric: "core.temp", value: 62, unit: "°C", ts, severity: "warn" },
+    ]).metrics[0]!;
+    expect(m).toMatchObject({ value: 62, severity: "warn" });
+    expect(m.sparkline.at(-1)).toEqual({ ts, value: 62, min: 62, max: 62 });
+  });
+
+  it("leaves the latest value alone when only late or replayed samples arrive", () => {
+    const s = summary({ metrics: [metric({ stale: true })] });
+    const replay = applySamples(s, [{ source: "rover-07", metric: "core.temp", value: 99, unit: null, ts: iso(T0), severity: "critical" }]).metrics[0]!;
+    expect(replay).toMatchObject({ value: 60, stale: true, severity: "ok" });
+  });
+
   it("keeps sparklines ordered, de-duplicated and capped", () => {
     const many = Array.from({ length: 80 }, (_, i) => ({ source: "rover-07", metric: "core.temp", value: i, unit: null, ts: iso(T0 + (80 - i) * 1000), severity: "ok" as const }));
     const next = applySamples(summary(), [...many, many[0]!], 60);

@@ -5,11 +5,15 @@
  * (the charts animate between states).
  */
 import type { Gate, MetricSummary, StreamSample, Summary, TimelineEventOut, TimelinePage } from "@chiron/api-client";
+import { liveMetricState } from "./live-metric";
 
 export const SPARKLINE_POINTS = 60;
 export const TIMELINE_CACHE_LIMIT = 200;
-/** For a series the snapshot did not know; the next summary refetch brings the real value. */
-const DEFAULT_STALE_AFTER_S = 30;
+/**
+ * Placeholder for a series the snapshot did not know, until the next summary brings the server's
+ * value. Nothing in the web derives staleness from it (the server marks a metric stale).
+ */
+const UNKNOWN_STALE_AFTER_S = 30;
 
 const keyOf = (m: { source: string; metric: string }) => `${m.source}\u0000${m.metric}`;
 const ms = (iso: string) => Date.parse(iso);
@@ -42,7 +46,7 @@ export function applySamples(summary: Summary, samples: readonly StreamSample[],
       severity: "ok",
       stale: false,
       last_seen_at: first.ts,
-      stale_after_s: DEFAULT_STALE_AFTER_S,
+      stale_after_s: UNKNOWN_STALE_AFTER_S,
       warn: null,
       critical: null,
       direction: null,
@@ -67,31 +71,34 @@ export function applySamples(summary: Summary, samples: readonly StreamSample[],
 }
 
 function mergeMetric(m: MetricSummary, incoming: StreamSample[], maxPoints: number): MetricSummary {
-  const seen = new Set(m.sparkline.map((p) => ms(p.ts)));
+  const known = new Set(m.sparkline.map((p) => ms(p.ts)));
   const points = [...m.sparkline];
+  // Each new point remembers the reading it came from; within a batch the last one sent for a
+  // time wins (a replayed point the snapshot already has is skipped).
+  const arrived = new Map<number, { point: (typeof points)[number]; sample: StreamSample }>();
   for (const s of incoming) {
     const t = ms(s.ts);
-    if (seen.has(t)) continue;
-    seen.add(t);
-    points.push({ ts: s.ts, value: s.value, min: s.value, max: s.value });
+    if (known.has(t)) continue;
+    const point = { ts: s.ts, value: s.value, min: s.value, max: s.value };
+    const previous = arrived.get(t);
+    if (previous) points[points.indexOf(previous.point)] = point;
+    else points.push(point);
+    arrived.set(t, { point, sample: s });
   }
   points.sort((a, b) => ms(a.ts) - ms(b.ts));
   const sparkline = points.slice(-maxPoints);
-  const last = sparkline[sparkline.length - 1];
-  const newer = last && (m.ts === null || ms(last.ts) >= ms(m.ts));
-  if (!newer) return { ...m, sparkline };
-  const newest = incoming.filter((s) => s.ts === last.ts).at(-1);
-  const unit = newest?.unit ?? m.unit;
+  const last = sparkline.at(-1);
+  const sample = last && arrived.get(ms(last.ts))?.sample;
+  // The newest point is not a new reading (late samples, a replayed duplicate): only the line moves.
+  if (!sample || (m.ts !== null && ms(sample.ts) < ms(m.ts))) return { ...m, sparkline };
   return {
     ...m,
     sparkline,
-    value: last.value,
-    ts: last.ts,
-    unit,
-    last_seen_at: last.ts,
-    stale: false,
-    // The server judged the reading against its gate's lines; the screen only draws it.
-    severity: newest?.severity ?? m.severity,
+    value: sample.value,
+    ts: sample.ts,
+    unit: sample.unit ?? m.unit,
+    last_seen_at: sample.ts,
+    ...liveMetricState(sample),
   };
 }
 

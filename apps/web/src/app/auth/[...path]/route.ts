@@ -1,4 +1,4 @@
-/** Catch-all pass-through to the Chiron API (streams bodies, forwards cookies). */
+/** Catch-all pass-through to the Chiron API (streams bodies, forwards cookies; raw fetch, not the SDK: see lib/proxy.ts). */
 import { proxyToApi } from "@/lib/proxy";
 
 export const dynamic = "force-dynamic";

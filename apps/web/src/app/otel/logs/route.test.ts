@@ -2,6 +2,9 @@
 import { POST } from "./route";
 
 const batch = { records: [{ ts: Date.UTC(2025, 5, 1), level: "error", message: "Error: kaput", kind: "error", stack: "at x" }] };
+type Attr = { key: string; value: unknown };
+/** The parts of an OTLP/HTTP JSON logs export these tests read. */
+type OtlpLogs = { resourceLogs: { resource: { attributes: Attr[] }; scopeLogs: { logRecords: ({ attributes: Attr[] } & Record<string, unknown>)[] }[] }[] };
 const post = (body: unknown) => POST(new Request("http://web/otel/logs", { method: "POST", body: JSON.stringify(body), headers: { "user-agent": "UA" } }));
 
 afterEach(() => {
@@ -18,10 +21,10 @@ describe("POST /otel/logs", () => {
     expect(res.status).toBe(204);
     const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
     expect(url).toBe("http://collector:4318/v1/logs");
-    const otlp = JSON.parse(init.body as string);
-    const resource = otlp.resourceLogs[0].resource.attributes;
+    const otlp = JSON.parse(init.body as string) as OtlpLogs;
+    const resource = otlp.resourceLogs[0]!.resource.attributes;
     expect(resource).toContainEqual({ key: "service.name", value: { stringValue: "chiron-web" } });
-    const rec = otlp.resourceLogs[0].scopeLogs[0].logRecords[0];
+    const rec = otlp.resourceLogs[0]!.scopeLogs[0]!.logRecords[0]!;
     expect(rec).toMatchObject({ severityNumber: 17, severityText: "ERROR", body: { stringValue: "Error: kaput" }, timeUnixNano: "1748736000000000000" });
     expect(rec.attributes).toContainEqual({ key: "exception.stacktrace", value: { stringValue: "at x" } });
     expect(rec.attributes).toContainEqual({ key: "user_agent.original", value: { stringValue: "UA" } });
