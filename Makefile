@@ -17,21 +17,23 @@ REDIS_URL ?= redis://127.0.0.1:6379/0
         migrate seed collector
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -E '^[A-Za-z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 
 setup: setup-api setup-web ## install everything the project needs (uv, Python and Node deps)
 
-setup-api:
+setup-api: ## install uv and the API's locked Python packages (apps/api/.venv)
 	@$(ROOT)/scripts/api-setup.sh
 
-setup-web:
+setup-web: ## install pnpm and the web's locked packages
 	@$(ROOT)/scripts/web-setup.sh
 
 services: ## start PostgreSQL and Redis if they are down
 	@$(ROOT)/scripts/ensure-services.sh
 
+# `set -m` gives run.sh a process group of its own in the terminal's foreground: Ctrl-C
+# reaches it and what it started, not make, so a deliberate stop exits 0 (run.sh traps it).
 run: setup ## run Chiron: API + dashboard + a simulated fleet on the embedded defaults
-	@$(ROOT)/scripts/run.sh
+	@set -m; $(ROOT)/scripts/run.sh; exit $$?
 
 api: setup-api ## run only the API (embedded defaults)
 	$(API) $(PY)/chiron serve --port 8000
@@ -49,7 +51,7 @@ test: setup services lint test-api bench-smoke test-web check-client check-deplo
 	@echo "make test: all suites passed"
 
 lint: lint-api lint-web ## lint and type-check everything
-lint-api: setup-api
+lint-api: setup-api ## ruff, mypy and the import contracts over the API, its tests, migrations and bench/
 	@echo "==> ruff + mypy + import contracts (API)"
 	$(API) $(PY)/ruff check src tests migrations ../../bench && $(PY)/ruff format --check src tests migrations ../../bench && $(PY)/mypy && $(PY)/lint-imports
 
@@ -60,11 +62,11 @@ lint-web: setup-web ## type-aware ESLint with boundary rules, and tsc, for apps/
 
 test-api: test-api-sqlite test-api-pg ## API tests on SQLite + in-process bus, then PostgreSQL + Redis
 
-test-api-sqlite: setup-api
+test-api-sqlite: setup-api ## API tests on SQLite + the in-process bus
 	@echo "==> API tests on SQLite + in-process bus"
 	$(API) CHIRON_TEST_STORE=sqlite CHIRON_TEST_BUS=memory $(PY)/pytest
 
-test-api-pg: setup-api services
+test-api-pg: setup-api services ## API tests on PostgreSQL + Redis
 	@echo "==> API tests on PostgreSQL + Redis"
 	$(API) CHIRON_TEST_STORE=postgres CHIRON_TEST_BUS=redis $(PY)/pytest
 
@@ -97,10 +99,10 @@ bench: setup-api services ## ingest, fan-out and dashboard benchmarks (prints fi
 	$(MAKE) bench-dashboard
 
 bench-dashboard: setup services ## the dashboard under 20 metrics x 10 Hz in Chromium, 3 runs, strict: no task over 50 ms
-	cd $(ROOT) && PERF_STRICT=1 E2E_STORES=sqlite bash scripts/e2e.sh perf.spec.ts -g "long tasks" --repeat-each 3
+	cd $(ROOT) && E2E_BENCH=1 E2E_STORES=sqlite bash scripts/e2e.sh long-tasks.bench.ts --repeat-each 3
 
 bench-smoke: setup-api services ## the ingest benchmark end to end in seconds (PostgreSQL: limit, naive, Chiron, queries)
 	cd $(ROOT) && $(PY)/python bench/ingest.py --store postgres --seconds 1 --concurrency 2 --query-rows 20000
 
 collector: ## a local OTLP/HTTP receiver that prints what it gets (port 4318)
-	cd $(ROOT) && $(PY)/python -m chiron.observability.receiver --port 4318
+	cd $(ROOT) && $(PY)/python -m chiron.dev.receiver --port 4318

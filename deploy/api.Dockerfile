@@ -4,6 +4,9 @@
 # The builder resolves the locked dependencies with uv; the runtime stage carries
 # only the virtualenv and the code, runs as an unprivileged user and never migrates
 # on its own (the compose `migrate` service runs `chiron db upgrade` once).
+# The development tools (apps/api/src/chiron/dev: seed, simulator, mock sign-in, OTLP
+# receiver) are not in the image: api.Dockerfile.dockerignore leaves them out of the
+# build context, and scripts/check-deploy.sh checks that it does.
 
 ARG PYTHON_VERSION=3.12
 
@@ -30,8 +33,11 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 # (src/, migrations/, alembic.ini) so `chiron db upgrade` finds Alembic's files
 # exactly as it does in a checkout.
 COPY apps/api/ /app/
+# The product version: pyproject.toml reads it from ../../VERSION (the repository root).
+COPY VERSION /VERSION
 RUN --mount=type=cache,target=/root/.cache/uv \
-    uv sync --frozen --no-dev
+    uv sync --frozen --no-dev \
+    && test ! -e /app/src/chiron/dev
 
 # ---------------------------------------------------------------- runtime
 FROM python:${PYTHON_VERSION}-slim AS runtime

@@ -3,7 +3,8 @@
 #   docker build -f deploy/web.Dockerfile -t chiron-web .
 # `turbo prune` cuts the workspace down to the web app and the packages it uses,
 # the install layer depends only on manifests + lock, and the runtime stage
-# carries Next's standalone server (apps/web must set `output: "standalone"`).
+# carries Next's standalone server (apps/web builds with `output: "standalone"` when
+# CHIRON_WEB_STANDALONE=1, set below).
 
 ARG NODE_VERSION=20
 
@@ -30,6 +31,10 @@ COPY --from=prune /app/out/pnpm-lock.yaml ./pnpm-lock.yaml
 RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store \
     pnpm install --frozen-lockfile
 COPY --from=prune /app/out/full/ ./
+# The product version (read by next.config.ts); turbo prune leaves root files out.
+COPY --from=prune /app/VERSION ./VERSION
+# Next's standalone server, what the runtime stage runs (next.config.ts reads this).
+ENV CHIRON_WEB_STANDALONE=1
 RUN pnpm turbo run build --filter=web \
     && mkdir -p apps/web/public
 

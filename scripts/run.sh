@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: Chiron on the embedded defaults (SQLite + in-process stream), seeded, with
-# the dashboard and a simulated device fleet. Ctrl-C stops everything.
+# the dashboard and a simulated device fleet. Ctrl-C (or SIGTERM) stops everything and
+# exits 0: a deliberate stop is not a failure. A process that dies on its own exits 1.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 API_PORT="${CHIRON_API_PORT:-8000}"
@@ -13,14 +14,17 @@ export PATH="$ROOT/.tools/node_modules/.bin:$PATH" NEXT_TELEMETRY_DISABLED=1 TUR
 mkdir -p "$LOGS"
 
 pids=()
-cleanup() {
+stop() {  # stop what we started, last started first (the fleet before the API it feeds)
   trap - INT TERM EXIT
   echo
   echo "==> stopping Chiron"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
 }
-trap cleanup INT TERM EXIT
+trap 'stop; exit 0' INT TERM
+trap stop EXIT
 
 wait_for() {  # url, name, seconds
   for _ in $(seq 1 "$3"); do
@@ -73,5 +77,6 @@ cat <<MSG
 
   Press Ctrl-C to stop.
 MSG
-wait -n "${pids[@]}"
-echo "a Chiron process exited; see $LOGS" >&2
+wait -n "${pids[@]}" || true
+echo "error: a Chiron process exited on its own; see $LOGS" >&2
+exit 1

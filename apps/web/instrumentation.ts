@@ -13,7 +13,7 @@ export function register() {
   const collector = process.env.OTEL_EXPORTER_OTLP_ENDPOINT;
   registerOTel({
     serviceName: process.env.OTEL_SERVICE_NAME || "chiron-web",
-    attributes: { "service.version": process.env.npm_package_version ?? "0.0.0" },
+    attributes: { "service.version": process.env.CHIRON_VERSION ?? "dev" },
     instrumentationConfig: {
       fetch: {
         // @vercel/otel propagates only to Vercel URLs unless told otherwise.

@@ -227,9 +227,33 @@ def check_vscode_and_make() -> None:
                 problem(f"{rel}: uses `make {target}`, not a Makefile target")
 
 
+DEV_PACKAGE = "apps/api/src/chiron/dev/"
+
+
+def check_api_image_has_no_dev_tools() -> None:
+    """The production image leaves chiron.dev (seed, simulator, mock sign-in, receiver) out:
+    its build context excludes the package after letting apps/api in, and no instruction
+    of the Dockerfile names it."""
+    ignore = [
+        line.strip()
+        for line in read("deploy/api.Dockerfile.dockerignore").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    excluded = [i for i, line in enumerate(ignore) if line.rstrip("/*") == DEV_PACKAGE.rstrip("/")]
+    included = [i for i, line in enumerate(ignore) if line.startswith("!") and "apps/api" in line]
+    if not excluded or (included and max(excluded) < max(included)):
+        problem(
+            f"deploy/api.Dockerfile.dockerignore: exclude {DEV_PACKAGE} (after !apps/api/), "
+            "so the production image carries no development tools"
+        )
+    for number, line in enumerate(read("deploy/api.Dockerfile").splitlines(), 1):
+        if not line.lstrip().startswith("#") and "chiron/dev" in line and "test ! -e" not in line:
+            problem(f"deploy/api.Dockerfile:{number}: names the development tools ({line.strip()})")
+
+
 def main() -> int:
     for check in (check_compose, check_nginx, check_docs, check_settings_matrix, check_web_matrix,
-                  check_vscode_and_make):
+                  check_vscode_and_make, check_api_image_has_no_dev_tools):
         try:
             check()
         except (OSError, KeyError, TypeError, ValueError, yaml.YAMLError) as exc:

@@ -9,7 +9,7 @@ on 127.0.0.1:
     compose service   here
     postgres          a fresh role + database on 127.0.0.1:5432 (created and dropped via psql)
     redis             127.0.0.1:6379 with a unique CHIRON_STREAM_KEY (deleted afterwards)
-    otel-collector    an in-process OTLP/HTTP receiver (chiron.observability.receiver), free port
+    otel-collector    an in-process OTLP/HTTP receiver (chiron.dev.receiver), free port
     migrate           compose's `command` with compose's migrate environment
     api x2            the image's CMD with compose's api environment, each on a free port
     web               `next start` on a free port with compose's web environment
@@ -65,7 +65,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (  # noqa: 
 )
 
 from chiron.config import Settings  # noqa: E402
-from chiron.observability import receiver as otlp  # noqa: E402
+from chiron.dev import receiver as otlp  # noqa: E402
 
 COMPOSE_FILE = ROOT / "docker-compose.yaml"
 PG_HOST, PG_PORT, PG_ADMIN = "127.0.0.1", 5432, "postgres"

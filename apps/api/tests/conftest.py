@@ -57,11 +57,17 @@ def settings(migrated: str, redis_url: str | None) -> Settings:
     )
 
 
+# Kept between tests like a deployment keeps them: the mock issuer's RSA key is generated
+# once per store, not once per test (a few hundred milliseconds each).
+_KEPT = frozenset({"signing_keys"})
+
+
 async def _clean(db: Database) -> None:
     async with UnitOfWork(db, None) as uow:
         session = await uow.begin()
         for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(delete(table))
+            if table.name not in _KEPT:
+                await session.execute(delete(table))
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ VIOLATIONS = {
         "from chiron.stream.publisher import publish_all",
     ),
     "domain-layers": ("timeline/service.py", "import chiron.telemetry.service"),
+    "runtime-knows-no-dev-tools": ("auth/assertions.py", "import chiron.dev.issuer"),
 }
 
 

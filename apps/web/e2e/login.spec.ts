@@ -1,6 +1,10 @@
 /** Spec 1: the login gate, dev-issuer sign-in, sign-out, and expired / invalid / near-expiry service tokens. */
+import { readFileSync } from "node:fs";
 import type { Page } from "@playwright/test";
 import { badge, expect, signIn, test } from "./support/fixtures";
+
+/** The product version: the repository's VERSION file, which the API's OpenAPI document reports too. */
+const VERSION = readFileSync(new URL("../../../VERSION", import.meta.url), "utf8").trim();
 
 const SESSION = "chiron_session";
 
@@ -22,6 +26,7 @@ test("an unauthenticated visit to the dashboard is redirected to the login gate"
   expect(res?.status()).toBe(200);
   await expectLoginScreen(page);
   expect((await page.context().cookies()).find((c) => c.name === SESSION)).toBeUndefined();
+  await expect(page.getByRole("contentinfo")).toContainText(`Chiron ${VERSION}`);
 });
 
 test("signing in with the development issuer lands on the dashboard; signing out returns to the gate", async ({ page }) => {

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from types import ModuleType
 
 import structlog
 from fastapi import FastAPI
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings)
     setup_telemetry(settings)
+    dev = _dev_tools(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -50,11 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             tune_gc=settings.env is not Environment.test,
         )
         observe_resources(db.engine, hub)
-        app.state.chiron = AppState(settings=settings, db=db, bus=bus, hub=hub)
-        if settings.should_seed_on_start:
-            from chiron.seed import seed_if_empty
-
-            await seed_if_empty(db, settings, bus)
+        state = app.state.chiron = AppState(settings=settings, db=db, bus=bus, hub=hub)
+        if dev is not None:
+            await dev.start(state)
         await hub.start()
         workers = await start_workers(bus, {"samples": housekeeper(db, settings)})
         sweeper = (
@@ -79,6 +79,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Telemetry ingest, gates, timeline and a live stream for the Chiron dashboard.",
         lifespan=lifespan,
+        # Served by chiron.openapi from local files; ReDoc is not offered (it needs a CDN).
+        docs_url=None,
+        redoc_url=None,
         generate_unique_id_function=lambda route: route.operation_id or route.name,
     )
     install_error_handlers(app)
@@ -105,8 +108,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestIdMiddleware)
     instrument_app(app)  # outermost: request ids, errors and handlers run inside its span
     _include_routers(app)
+    if dev is not None:
+        dev.install(app)
     install_openapi(app)
     return app
+
+
+def _dev_tools(settings: Settings) -> ModuleType | None:
+    """chiron.dev's hooks outside production, when this installation has them (a checkout;
+    the production image does not), else None: no mock sign-in, no seed on start."""
+    if settings.env is Environment.production:
+        return None
+    try:
+        from chiron.dev import hooks
+    except ModuleNotFoundError as exc:
+        if not (exc.name or "").startswith("chiron.dev"):
+            raise
+        log.warning(
+            "development tools (chiron.dev) are not installed: no mock sign-in, no seed",
+            env=settings.env.value,
+        )
+        return None
+    return hooks
 
 
 def _include_routers(app: FastAPI) -> None:

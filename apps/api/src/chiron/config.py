@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
@@ -11,6 +12,10 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_SECRET_KEY = "chiron-dev-secret-change-me"  # noqa: S105 - a development default production refuses
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./var/chiron.db"
+# The API's directory (apps/api in a checkout, /app in the image). Relative SQLite paths and
+# the optional `.env` are read from here, never from the working directory, so `chiron`
+# finds the same store and configuration wherever it is started.
+API_DIR = Path(__file__).resolve().parents[2]
 
 
 class Environment(StrEnum):
@@ -30,7 +35,7 @@ class ConfigError(RuntimeError):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="CHIRON_", env_file=".env", extra="ignore", case_sensitive=False
+        env_prefix="CHIRON_", env_file=API_DIR / ".env", extra="ignore", case_sensitive=False
     )
 
     env: Environment = Environment.development
@@ -78,6 +83,12 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     seed_on_start: bool | None = None
 
+    @field_validator("database_url")
+    @classmethod
+    def _anchor_sqlite_path(cls, value: str) -> str:
+        """`sqlite…:///./var/chiron.db` means apps/api/var/chiron.db from anywhere."""
+        return anchored_sqlite_url(value)
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -122,6 +133,22 @@ class Settings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return self.env is Environment.production
+
+
+def anchored_sqlite_url(url: str, base: Path = API_DIR) -> str:
+    """A SQLite URL whose relative file path is resolved against `base`; other URLs as given."""
+    if not url.startswith("sqlite"):
+        return url
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return url
+    path = Path(database)
+    if path.is_absolute():
+        return url
+    return parsed.set(database=str((base / path).resolve())).render_as_string(hide_password=False)
 
 
 @lru_cache

@@ -1,7 +1,12 @@
-"""Write the API's OpenAPI document: `python -m chiron.openapi [PATH]` (stdout without PATH).
+"""The API's OpenAPI document and its Swagger UI at /docs.
 
-The web's generated client (packages/api-client) is made from this file; a check fails
-when the committed document or client differ from a fresh generation.
+`python -m chiron.openapi [PATH]` writes the document (stdout without PATH); the web's
+generated client (packages/api-client) is made from that file, and a check fails when the
+committed document or client differ from a fresh generation.
+
+/docs works offline: Swagger UI's files come from the pinned `swagger-ui-bundle-v2` wheel
+and are served by the API under /docs/assets, never from a CDN (docs/architecture.md,
+"API documentation").
 """
 
 from __future__ import annotations
@@ -12,7 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+DOCS_URL = "/docs"
+ASSETS_URL = "/docs/assets"
 
 
 def _extra_models() -> list[type[Any]]:
@@ -53,6 +64,27 @@ def install(app: FastAPI) -> None:
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    _install_docs(app)
+
+
+def _install_docs(app: FastAPI) -> None:
+    """Swagger UI from the API's own files (create the app with `docs_url=None`)."""
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount(ASSETS_URL, StaticFiles(directory=str(swagger_ui_path)), name="docs-assets")
+    html = get_swagger_ui_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title=f"{app.title} {app.version}",
+        swagger_js_url=f"{ASSETS_URL}/swagger-ui-bundle.js",
+        swagger_css_url=f"{ASSETS_URL}/swagger-ui.css",
+        swagger_favicon_url=f"{ASSETS_URL}/favicon-32x32.png",
+        # No badge fetched from the public validator: nothing leaves the machine.
+        swagger_ui_parameters={"validatorUrl": None},
+    )
+
+    @app.get(DOCS_URL, include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return html
 
 
 def document() -> dict[str, Any]:

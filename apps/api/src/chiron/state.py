@@ -10,6 +10,7 @@ from chiron.config import Settings
 from chiron.db import Database
 
 if TYPE_CHECKING:
+    from chiron.auth.assertions import LocalIssuer
     from chiron.stream.bus import Bus
     from chiron.stream.hub import Hub
 
@@ -39,4 +40,6 @@ class AppState:
     bus: Bus
     hub: Hub
     store_writes: StoreWrites = field(default_factory=StoreWrites)
+    # The development mock issuer (chiron.dev), set by the app factory outside production.
+    local_issuer: LocalIssuer | None = None
     extras: dict[str, Any] = field(default_factory=dict)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import jwt
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from fastapi import FastAPI
 from starlette.routing import Match
 
-from chiron.auth.dev_issuer import dev_issuer
 from chiron.config import Settings
+from chiron.dev.issuer import DevIssuer, key_id
+from chiron.state import AppState
 
 EMAIL = "ada@example.com"
 
@@ -32,8 +35,27 @@ async def exchange(client: httpx.AsyncClient, jwt_text: str) -> httpx.Response:
     return await client.post("/auth/token", json={"assertion": jwt_text})
 
 
-def claims(settings: Settings, **overrides: Any) -> dict[str, Any]:
-    issuer = dev_issuer(settings)
+@dataclass(frozen=True)
+class MockKey:
+    """The app's mock issuer key, to forge assertions with: the store's RSA key."""
+
+    settings: Settings
+    issuer: str
+    audience: str
+    kid: str
+    private_key: RSAPrivateKey
+
+
+async def mock_key(state: AppState) -> MockKey:
+    issuer = state.local_issuer
+    assert isinstance(issuer, DevIssuer)
+    private = await issuer.private_key()
+    return MockKey(
+        state.settings, issuer.issuer, issuer.audience, key_id(private.public_key()), private
+    )
+
+
+def claims(issuer: MockKey, **overrides: Any) -> dict[str, Any]:
     now = int(time.time())
     base = {
         "iss": issuer.issuer,
@@ -48,10 +70,9 @@ def claims(settings: Settings, **overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in base.items() if v is not None}
 
 
-def signed(settings: Settings, **overrides: Any) -> str:
-    issuer = dev_issuer(settings)
+def signed(issuer: MockKey, **overrides: Any) -> str:
     return jwt.encode(
-        claims(settings, **overrides),
+        claims(issuer, **overrides),
         issuer.private_key,
         algorithm="RS256",
         headers={"kid": issuer.kid},

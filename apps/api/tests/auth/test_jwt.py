@@ -13,35 +13,31 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chiron.app import create_app
 from chiron.auth import tokens
-from chiron.auth.dev_issuer import dev_issuer
 from chiron.config import Environment, Settings
-from tests.auth.helpers import EMAIL, claims, exchange, signed
+from chiron.state import AppState
+from tests.auth.helpers import EMAIL, MockKey, claims, exchange, mock_key, signed
 
 # --- what /auth/token must refuse ------------------------------------------------------------
 
 
-def _other_rsa_signed(settings: Settings) -> str:
+def _other_rsa_signed(mock: MockKey) -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return jwt.encode(claims(mock), key, algorithm="RS256", headers={"kid": mock.kid})
+
+
+def _alg_none(mock: MockKey) -> str:
+    return jwt.encode(claims(mock), None, algorithm="none")
+
+
+def _hs256_with_service_secret(mock: MockKey) -> str:
     return jwt.encode(
-        claims(settings), key, algorithm="RS256", headers={"kid": dev_issuer(settings).kid}
+        claims(mock), mock.settings.secret_key, algorithm="HS256", headers={"kid": mock.kid}
     )
 
 
-def _alg_none(settings: Settings) -> str:
-    return jwt.encode(claims(settings), None, algorithm="none")
-
-
-def _hs256_with_service_secret(settings: Settings) -> str:
-    return jwt.encode(
-        claims(settings),
-        settings.secret_key,
-        algorithm="HS256",
-        headers={"kid": dev_issuer(settings).kid},
-    )
-
-
-def _hs256_with_signing_key(settings: Settings) -> str:
-    return jwt.encode(claims(settings), tokens.signing_key(settings.secret_key), algorithm="HS256")
+def _hs256_with_signing_key(mock: MockKey) -> str:
+    key = tokens.signing_key(mock.settings.secret_key)
+    return jwt.encode(claims(mock), key, algorithm="HS256")
 
 
 def _ago(seconds: int) -> int:
@@ -50,34 +46,37 @@ def _ago(seconds: int) -> int:
 
 REJECTED = {
     "wrong_signature": (_other_rsa_signed, "invalid_token"),
-    "wrong_issuer": (lambda s: signed(s, iss="https://evil.example.com"), "invalid_token"),
-    "expired": (lambda s: signed(s, iat=_ago(900), exp=_ago(600)), "expired_token"),
-    "not_yet_valid": (lambda s: signed(s, nbf=int(time.time()) + 600), "invalid_token"),
-    "wrong_audience": (lambda s: signed(s, aud="other", azp="other"), "invalid_token"),
-    "no_subject": (lambda s: signed(s, sub=None), "invalid_token"),
-    "no_expiry": (lambda s: signed(s, exp=None), "invalid_token"),
+    "wrong_issuer": (lambda m: signed(m, iss="https://evil.example.com"), "invalid_token"),
+    "expired": (lambda m: signed(m, iat=_ago(900), exp=_ago(600)), "expired_token"),
+    "not_yet_valid": (lambda m: signed(m, nbf=int(time.time()) + 600), "invalid_token"),
+    "wrong_audience": (lambda m: signed(m, aud="other", azp="other"), "invalid_token"),
+    "no_subject": (lambda m: signed(m, sub=None), "invalid_token"),
+    "no_expiry": (lambda m: signed(m, exp=None), "invalid_token"),
     "alg_none": (_alg_none, "invalid_token"),
     "hs256_service_secret": (_hs256_with_service_secret, "invalid_token"),
     "hs256_signing_key": (_hs256_with_signing_key, "invalid_token"),
-    "service_token": (lambda s: tokens.issue(s, "user_x", ["read"])[0], "invalid_token"),
-    "garbage": (lambda s: "not-a-jwt", "invalid_token"),
+    "service_token": (lambda m: tokens.issue(m.settings, "user_x", ["read"])[0], "invalid_token"),
+    "garbage": (lambda m: "not-a-jwt", "invalid_token"),
 }
 
 
+@pytest.fixture
+async def mock(state: AppState) -> MockKey:
+    return await mock_key(state)
+
+
 @pytest.mark.parametrize("case", list(REJECTED))
-async def test_exchange_refuses(client: httpx.AsyncClient, settings: Settings, case: str) -> None:
+async def test_exchange_refuses(client: httpx.AsyncClient, mock: MockKey, case: str) -> None:
     make, code = REJECTED[case]
-    response = await exchange(client, make(settings))
+    response = await exchange(client, make(mock))
     assert response.status_code == 401, response.text
     assert response.json()["error"]["code"] == code
     assert response.headers["www-authenticate"].startswith("Bearer ")
     assert "set-cookie" not in response.headers
 
 
-async def test_exchange_accepts_small_clock_skew(
-    client: httpx.AsyncClient, settings: Settings
-) -> None:
-    response = await exchange(client, signed(settings, nbf=int(time.time()) + 3))
+async def test_exchange_accepts_small_clock_skew(client: httpx.AsyncClient, mock: MockKey) -> None:
+    response = await exchange(client, signed(mock, nbf=int(time.time()) + 3))
     assert response.status_code == 200
 
 
@@ -95,13 +94,13 @@ async def production_client(settings: Settings) -> AsyncIterator[httpx.AsyncClie
 
 
 async def test_mock_issuer_is_absent_in_production(
-    production_client: httpx.AsyncClient, settings: Settings
+    production_client: httpx.AsyncClient, mock: MockKey
 ) -> None:
     assert (await production_client.get("/auth/dev/jwks.json")).status_code == 404
     response = await production_client.post("/auth/dev/assertion", json={"email": EMAIL})
     assert response.status_code == 404
     # Nor is a mock-signed assertion trusted there.
-    refused = await exchange(production_client, signed(settings))
+    refused = await exchange(production_client, signed(mock))
     assert refused.status_code == 503
     assert refused.json()["error"]["code"] == "identity_provider_unavailable"
 

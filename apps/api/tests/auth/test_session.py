@@ -8,9 +8,9 @@ import httpx
 from fastapi import FastAPI
 
 from chiron.auth import tokens
-from chiron.auth.dev_issuer import dev_issuer
 from chiron.config import Settings
-from tests.auth.helpers import assertion, cookie, exchange, is_registered
+from chiron.state import AppState
+from tests.auth.helpers import assertion, cookie, exchange, is_registered, mock_key
 from tests.fixtures.auth import MakeToken
 
 
@@ -145,22 +145,14 @@ async def test_logout_clears_the_cookie(client: httpx.AsyncClient) -> None:
 
 
 async def test_dev_jwks_serves_the_mock_issuer_key(
-    client: httpx.AsyncClient, settings: Settings
+    client: httpx.AsyncClient, state: AppState
 ) -> None:
     body = (await client.get("/auth/dev/jwks.json")).json()
     [key] = body["keys"]
     assert key["kty"] == "RSA"
     assert key["alg"] == "RS256"
-    assert key["kid"] == dev_issuer(settings).kid
+    assert key["kid"] == (await mock_key(state)).kid
     assert not {"d", "p", "q"} & set(key)  # public parts only
-
-
-def test_mock_issuer_key_is_the_same_on_every_replica(settings: Settings) -> None:
-    a, b = dev_issuer(settings), dev_issuer(settings.model_copy())
-    assert a.kid == b.kid
-    assert a.private_key.private_numbers() == b.private_key.private_numbers()
-    other = dev_issuer(settings.model_copy(update={"secret_key": "another-secret-" * 3}))
-    assert other.kid != a.kid
 
 
 async def test_dev_issuer_refuses_control_characters(client: httpx.AsyncClient) -> None:

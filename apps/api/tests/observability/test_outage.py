@@ -31,16 +31,13 @@ class _CountingExporter(OTLPSpanExporter):
 def _check(port: int, timeout_s: float) -> None:
     inner = _CountingExporter(endpoint=f"http://127.0.0.1:{port}/v1/traces", timeout=timeout_s)
     exporter = ResilientSpanExporter(inner, Circuit("spans"))
-    start = time.monotonic()
+    # Behaviour, not time (the suite holds no timed assertion): one failed attempt against
+    # the collector, then the open circuit drops without calling it, so without waiting on it.
     assert exporter.export([_span()]) is SpanExportResult.FAILURE
-    first = time.monotonic() - start
-    assert first < timeout_s + 1.0
-
-    start = time.monotonic()
-    assert exporter.export([_span(), _span()]) is SpanExportResult.FAILURE
-    # The circuit is open: dropped without trying the collector (so without waiting on it).
     assert inner.calls == 1
-    assert time.monotonic() - start < timeout_s
+
+    assert exporter.export([_span(), _span()]) is SpanExportResult.FAILURE
+    assert inner.calls == 1
     assert exporter.circuit.dropped == 3
     exporter.shutdown()
 

@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 import pytest
 
-from chiron.observability.receiver import Receiver, serve
+from chiron.dev.receiver import Receiver, serve
 from tests.conftest import TEST_SECRET
 from tests.fixtures.stores import bus_kind, stream_key
 from tests.observability.helpers import INGEST, batch
@@ -78,7 +78,9 @@ def _server(tmp: Path, env: dict[str, str], base: dict[str, str]) -> Iterator[tu
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120  # generous: a loaded machine starts slowly
+        # A guard against a server that never comes up, not a measurement: generous, since
+        # the machine is shared.
+        deadline = time.monotonic() + 120
         while True:
             try:
                 if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
@@ -120,7 +122,7 @@ def _run(tmp: Path, env: dict[str, str], base: dict[str, str], headers: dict[str
         latencies = _load(url, headers)
         start = time.monotonic()
         process.send_signal(signal.SIGTERM)
-        process.wait(30)
+        process.wait(120)  # a hang guard, not a measurement
         return Run(latencies, time.monotonic() - start)
 
 
@@ -200,12 +202,11 @@ async def test_traces_reach_the_collector_and_outages_cost_nothing(
             f"  {name:12s} median {run.median * 1e3:6.2f} ms ({run.median / base.median:4.2f}x)"
             f"  p99 {run.p99 * 1e3:6.2f} ms  shutdown {run.shutdown_s:4.1f} s"
         )
-    for name in ("closed port", "black hole"):
-        run = runs[name]
-        # Generous bounds for a shared 2-core machine; a blocked request would cost seconds.
-        assert run.median < max(3 * base.median, base.median + 0.02), name
-        assert max(run.latencies) < 1.0, name
-        assert run.shutdown_s < 15, name
+    # Behaviour only: every request was accepted (`_load` asserts 202 each) and each server
+    # stopped on SIGTERM (`_run` waits for it). The latencies are printed, not asserted: the
+    # suite holds no timed assertion (issue 19), and on a shared machine they are noise.
+    assert set(runs) == {"disabled", "receiver", "closed port", "black hole"}
+    assert all(len(run.latencies) == REQUESTS for run in runs.values())
 
 
 def _check_received(received: list[dict[str, Any]]) -> None:

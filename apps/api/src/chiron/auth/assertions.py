@@ -1,18 +1,18 @@
 """Verifies Clerk-style RS256 JWT assertions against a JWKS: the configured one, or in
-development and test the built-in mock issuer's. Switching to Clerk is configuration only:
-`CHIRON_AUTH_ISSUER`, `CHIRON_AUTH_JWKS_URL` and (optionally) `CHIRON_AUTH_AUDIENCE`.
+development and test a local issuer's (the mock issuer in chiron.dev, handed in by the app
+factory). Switching to Clerk is configuration only: `CHIRON_AUTH_ISSUER`,
+`CHIRON_AUTH_JWKS_URL` and (optionally) `CHIRON_AUTH_AUDIENCE`.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
-from chiron.auth.dev_issuer import DevIssuer, dev_issuer
 from chiron.auth.errors import CredentialRejected, IdentityProviderUnavailable
 from chiron.config import Environment, Settings
 
@@ -30,25 +30,36 @@ class Identity:
     name: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class TrustedKey:
+    """A local issuer's verification key and the claims its assertions must carry."""
+
+    kid: str
+    public_key: RSAPublicKey
+    issuer: str
+    audience: str
+
+
+class LocalIssuer(Protocol):
+    """An issuer running in this process (the development mock), trusted only when no JWKS
+    is configured and never in production."""
+
+    async def trusted_key(self) -> TrustedKey: ...
+
+
 def mock_issuer_enabled(settings: Settings) -> bool:
-    return settings.env is not Environment.production
+    return settings.env is not Environment.production and not settings.auth_jwks_url
 
 
 class AssertionVerifier:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, local: LocalIssuer | None = None) -> None:
         self.settings = settings
         self._jwks: jwt.PyJWKClient | None = None
         if settings.auth_jwks_url:
             self._jwks = jwt.PyJWKClient(
                 settings.auth_jwks_url, cache_keys=True, lifespan=JWKS_CACHE_S, timeout=5
             )
-
-    async def dev_issuer(self) -> DevIssuer | None:
-        """The mock issuer, unless a real JWKS is configured or this is production."""
-        if self._jwks is not None or not mock_issuer_enabled(self.settings):
-            return None
-        # Deriving the RSA key takes a moment the first time: keep it off the event loop.
-        return await asyncio.to_thread(dev_issuer, self.settings)
+        self._local = local if mock_issuer_enabled(settings) else None
 
     async def verify(self, assertion: str) -> Identity:
         try:
@@ -111,15 +122,15 @@ class AssertionVerifier:
             except jwt.PyJWKClientError:
                 raise CredentialRejected("The assertion was signed with an unknown key") from None
             return signing_key.key, issuer, self.settings.auth_audience
-        issuer_ = await self.dev_issuer()
-        if issuer_ is None:
+        if self._local is None:
             raise IdentityProviderUnavailable(
                 "No identity provider is configured: "
                 "set CHIRON_AUTH_ISSUER and CHIRON_AUTH_JWKS_URL"
             )
-        if header.get("kid") != issuer_.kid:
+        trusted = await self._local.trusted_key()
+        if header.get("kid") != trusted.kid:
             raise CredentialRejected("The assertion was signed with an unknown key")
-        return issuer_.private_key.public_key(), issuer_.issuer, issuer_.audience
+        return trusted.public_key, trusted.issuer, trusted.audience
 
 
 def _meant_for(claims: dict[str, Any], audience: str) -> bool:

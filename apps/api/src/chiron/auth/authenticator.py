@@ -113,7 +113,7 @@ class Authenticator:
             if from_cookie:
                 raise CredentialRejected("The session cookie does not hold a session token")
             return await self.api_key(token)
-        if token.startswith(tokens.VERSION + "."):
+        if token.startswith(tokens.PREFIX):
             return self.service_token(token)
         raise CredentialRejected("The credential is not a Chiron API key or service token")
 

@@ -1,26 +1,25 @@
-"""`chiron clients create|list|revoke`: API keys, managed against CHIRON_DATABASE_URL."""
+"""`chiron clients create|list|revoke`: API keys, managed against CHIRON_DATABASE_URL.
+
+The store, the services and rich load inside the commands, so `chiron --help` stays quick.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from chiron.auth import service
-from chiron.config import ConfigError, Settings, get_settings
-from chiron.db import Database
-from chiron.errors import AppError
-from chiron.kit.time import utcnow
-from chiron.uow import UnitOfWork
+from chiron.kit.cli import group
 
-clients_app = typer.Typer(help="Create, list and revoke API keys.", no_args_is_help=True)
+if TYPE_CHECKING:
+    from chiron.config import Settings
+    from chiron.uow import UnitOfWork
+
+clients_app = group("Create, list and revoke API keys.")
 
 T = TypeVar("T")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
@@ -43,28 +42,17 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
-def _settings() -> Settings:
-    try:
-        return get_settings()
-    except ConfigError as exc:
-        typer.secho(f"error: {exc}", fg="red", err=True)
-        raise typer.Exit(2) from None
-
-
-def _ensure_embedded_store(settings: Settings) -> None:
-    """Like `chiron serve`: the embedded SQLite store is created on first use."""
-    if settings.is_sqlite:
-        from alembic import command
-
-        from chiron.cli import alembic_config
-
-        command.upgrade(alembic_config(settings.database_url), "head")
-
-
 def _run(work: Callable[[UnitOfWork, Settings], Awaitable[T]]) -> T:
     """Run `work` in one unit of work (no bus: no stream listens to the CLI)."""
-    settings = _settings()
-    _ensure_embedded_store(settings)
+    import asyncio
+
+    from chiron.cli import ensure_embedded_store, settings_or_exit
+    from chiron.db import Database
+    from chiron.errors import AppError
+    from chiron.uow import UnitOfWork
+
+    settings = settings_or_exit()
+    ensure_embedded_store(settings)
 
     async def run() -> T:
         db = Database.from_settings(settings)
@@ -97,6 +85,8 @@ def create(
     ] = None,
 ) -> None:
     """Create an API client and print its key, once."""
+    from chiron.auth import service
+
     lifetime = parse_duration(expires_in) if expires_in else None
 
     async def work(uow: UnitOfWork, settings: Settings) -> tuple[str, str, str, str]:
@@ -120,6 +110,11 @@ def create(
 @clients_app.command("list")
 def list_clients() -> None:
     """List API clients (never their secrets)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from chiron.auth import service
+    from chiron.kit.time import utcnow
 
     async def work(uow: UnitOfWork, _: Settings) -> list[tuple[str, ...]]:
         now = utcnow()
@@ -153,6 +148,7 @@ def revoke(
     key_id: Annotated[str, typer.Argument(help="The key id shown by `clients list`")],
 ) -> None:
     """Revoke an API key; every replica refuses it within seconds."""
+    from chiron.auth import service
 
     async def work(uow: UnitOfWork, _: Settings) -> datetime | None:
         client = await service.revoke_api_client(uow, key_id)

@@ -61,7 +61,7 @@ async def get_authenticator(state: StateDep) -> Authenticator:
 async def get_assertion_verifier(state: StateDep) -> AssertionVerifier:
     verifier = state.extras.get("auth.assertions")
     if verifier is None:
-        verifier = AssertionVerifier(state.settings)
+        verifier = AssertionVerifier(state.settings, state.local_issuer)
         state.extras["auth.assertions"] = verifier
     assert isinstance(verifier, AssertionVerifier)
     return verifier

@@ -1,7 +1,7 @@
 """/auth: exchange an identity provider's JWT for a service token; refresh, logout, me.
 
-In development and test a mock issuer (`/auth/dev/...`) stands in for Clerk; in production
-those routes answer 404 and only the configured issuer is trusted.
+In development and test a mock issuer (`/auth/dev/...`, chiron.dev.endpoints) stands in for
+Clerk; in production those routes do not exist and only the configured issuer is trusted.
 """
 
 from __future__ import annotations
@@ -9,10 +9,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Response, status
 
 from chiron.auth import tokens
-from chiron.auth.assertions import mock_issuer_enabled
 from chiron.auth.deps import (
     SESSION_COOKIE,
     AssertionVerifierDep,
@@ -20,17 +19,10 @@ from chiron.auth.deps import (
     SessionPrincipal,
 )
 from chiron.auth.errors import CredentialRejected
-from chiron.auth.schemas import (
-    DevAssertion,
-    DevAssertionRequest,
-    Jwks,
-    Me,
-    TokenRequest,
-    TokenResponse,
-)
+from chiron.auth.schemas import Me, TokenRequest, TokenResponse
 from chiron.config import Settings
 from chiron.deps import SettingsDep
-from chiron.errors import ERROR_RESPONSES, NotFound
+from chiron.errors import ERROR_RESPONSES
 from chiron.kit.time import utcnow
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -146,41 +138,3 @@ def _me(principal: Principal) -> Me:
         scopes=sorted(principal.scopes),
         expires_at=principal.expires_at,
     )
-
-
-async def _dev_only(settings: SettingsDep) -> None:
-    if not mock_issuer_enabled(settings):
-        raise NotFound("Not found")
-
-
-dev_router = APIRouter(prefix="/dev", dependencies=[Depends(_dev_only)])
-
-
-@dev_router.get(
-    "/jwks.json",
-    operation_id="auth-dev_jwks",
-    response_model=Jwks,
-    summary="The development mock issuer's JWKS (absent in production)",
-)
-async def dev_jwks(verifier: AssertionVerifierDep) -> Jwks:
-    issuer = await verifier.dev_issuer()
-    if issuer is None:
-        raise NotFound("The mock issuer is disabled: a real identity provider is configured")
-    return Jwks(keys=issuer.jwks()["keys"])
-
-
-@dev_router.post(
-    "/assertion",
-    operation_id="auth-dev_assertion",
-    response_model=DevAssertion,
-    summary="Mint a Clerk-shaped JWT for a user (development mock issuer; absent in production)",
-)
-async def dev_assertion(body: DevAssertionRequest, verifier: AssertionVerifierDep) -> DevAssertion:
-    issuer = await verifier.dev_issuer()
-    if issuer is None:
-        raise NotFound("The mock issuer is disabled: a real identity provider is configured")
-    assertion, expires_at = issuer.mint(body.email, body.name)
-    return DevAssertion(assertion=assertion, expires_at=expires_at)
-
-
-router.include_router(dev_router)

@@ -5,6 +5,7 @@ from chiron.models.client import ApiClient
 from chiron.models.gate import HeroGate
 from chiron.models.idempotency import IdempotencyRecord
 from chiron.models.sample import MetricLatest, SampleRollup, TelemetrySample
+from chiron.models.signing_key import SigningKey
 from chiron.models.timeline import TimelineEvent
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "IdempotencyRecord",
     "MetricLatest",
     "SampleRollup",
+    "SigningKey",
     "TelemetrySample",
     "TimelineEvent",
 ]

@@ -6,7 +6,10 @@ call that installs anything wins and later calls return the same handle. What ea
 exports:
 
 - an OTLP endpoint is set (`OTEL_EXPORTER_OTLP_[SIGNAL_]ENDPOINT`): OTLP/HTTP protobuf;
-- otherwise, in development: traces to the console, logs stay on structlog's console;
+- otherwise nothing is exported; logs stay on structlog's console (one line per request
+  in development). Spans print to the console only when asked for with
+  `OTEL_TRACES_EXPORTER=console`: printing every span made a development log grow by
+  megabytes a minute;
 - `OTEL_{TRACES,LOGS,METRICS}_EXPORTER=otlp|console|none` overrides either choice;
 - `CHIRON_ENV=test`: nothing at all unless the caller passes exporters or readers.
 
@@ -101,8 +104,6 @@ def exporter_choice(signal: Signal, settings: Settings) -> Choice:
         return explicit  # type: ignore[return-value]
     if _endpoint_for(signal):
         return "otlp"
-    if signal == "traces" and settings.env is Environment.development:
-        return "console"
     return "none"
 
 

@@ -6,7 +6,6 @@ import { env } from "@/lib/env";
 import { meQuery } from "@/lib/queries";
 import { makeQueryClient } from "@/lib/query-client";
 import { readiness, renderedAt, serverApi, SESSION_COOKIE } from "@/lib/server-api";
-import pkg from "../../../package.json";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Sign in · Chiron" };
@@ -24,7 +23,7 @@ export default async function LoginPage() {
     <LoginScreen
       site={env.CHIRON_SITE_NAME}
       fleet={env.CHIRON_FLEET}
-      version={pkg.version}
+      version={process.env.CHIRON_VERSION ?? "dev"}
       ssoUrl={env.CHIRON_SSO_URL ?? null}
       ready={ready}
       serverNow={renderedAt()}

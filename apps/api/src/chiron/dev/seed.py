@@ -1,20 +1,21 @@
 """Development seed data: the demo fleet's gates, a day of samples and timeline events,
-loaded through the real ingest path so latest values, rollups and gates agree."""
+loaded through the real ingest path so latest values, rollups and gates agree.
+
+The day ends calm (no episode or spike in its last minutes) on the fleet's waves, which
+`chiron simulate` continues: the first live samples carry on the seeded curves."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
-
-from sqlalchemy import func, select
+from datetime import datetime, timedelta
 
 from chiron.config import Settings
 from chiron.db import Database
-from chiron.fleet import BASE_SOURCES, GATES, make_series
+from chiron.dev import repository
+from chiron.dev.fleet import BASE_SOURCES, GATES, make_series
 from chiron.gates import service as gates
 from chiron.gates.schemas import GateUpsert
 from chiron.kit.time import utcnow
-from chiron.models import HeroGate, MetricLatest
 from chiron.stream.bus import Bus
 from chiron.telemetry import service as telemetry
 from chiron.telemetry.schemas import SampleIn
@@ -25,13 +26,13 @@ from chiron.vocabulary import EventSeverity
 SEED_HOURS = 24
 SEED_STEP_S = 60
 CHUNK = 5000
+# Longer than the longest episode (150 s): the day's last samples are on the waves alone.
+CALM_STEPS = 5
 
 
 async def is_empty(db: Database) -> bool:
     async with db.sessionmaker() as session:
-        gate = await session.scalar(select(func.count()).select_from(HeroGate))
-        latest = await session.scalar(select(func.count()).select_from(MetricLatest))
-    return not gate and not latest
+        return await repository.store_is_empty(session)
 
 
 async def seed_if_empty(
@@ -50,11 +51,13 @@ async def seed(
     settings: Settings | None = None,
     bus: Bus | None = None,
     progress: Callable[[str], object] = lambda _: None,
+    now: datetime | None = None,
 ) -> str:
+    """Seed the day that ends at `now` (default: the current time)."""
     if not force and not await is_empty(db):
         return "The store already has data; nothing seeded (use --force to add more)."
     settings = settings or Settings()
-    now = utcnow()
+    now = now or utcnow()
     start = now - timedelta(hours=SEED_HOURS)
 
     async with UnitOfWork(db, bus) as uow:
@@ -82,10 +85,9 @@ async def seed(
     steps = SEED_HOURS * 3600 // SEED_STEP_S
     for step in range(steps + 1):
         t = start + timedelta(seconds=step * SEED_STEP_S)
+        calm = step > steps - CALM_STEPS
         for (source, metric), sim in sims.items():
-            value = sim.value(t.timestamp(), SEED_STEP_S)
-            if (source, metric) == ("core", "core.temp") and step >= steps - 8:
-                value = 82.0 + (step - steps + 8) * 0.15  # end the day warm: Thermal on HOLD
+            value = sim.value(t.timestamp(), SEED_STEP_S, calm=calm)
             batch.append(
                 SampleIn(
                     source=source, metric=metric, value=round(value, 3), unit=sim.model.unit, ts=t

@@ -1,6 +1,6 @@
 """A tiny local OTLP/HTTP receiver: one printed line per span, log record and metric.
 
-`python -m chiron.observability.receiver --port 4318` stands in for a collector when
+`python -m chiron.dev.receiver --port 4318` stands in for a collector when
 checking traces offline (`make collector`, end-to-end tests). It accepts protobuf and JSON
 bodies, gzip or deflate, on /v1/traces, /v1/logs and /v1/metrics, answers CORS preflights
 (browser loggers post directly), and with `--json` prints one JSON object per line.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import zlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -175,10 +176,20 @@ class SeriesSim:
     episode_depth: float = 0.0
     episode_rate: float = 1 / 300.0  # episodes per second
 
-    def value(self, t: float, dt: float) -> float:
+    def value(self, t: float, dt: float, *, calm: bool = False) -> float:
+        """The value at time `t` (unix seconds), `dt` seconds after the previous one.
+
+        `calm`: no new episode and no spike, only the wave and noise (an episode under way
+        runs out), which is how the seeded day ends and the simulator's first minute runs.
+        """
         m = self.model
         wave = m.swing * math.sin(2 * math.pi * (t / 86400.0) + self.phase)
-        if m.excursion and t >= self.episode_until and self.rng.random() < self.episode_rate * dt:
+        if (
+            m.excursion
+            and not calm
+            and t >= self.episode_until
+            and self.rng.random() < self.episode_rate * dt
+        ):
             self.episode_start = t
             self.episode_until = t + self.rng.uniform(40, 150)
             self.episode_depth = self.rng.uniform(0.55, 1.15)
@@ -188,16 +199,27 @@ class SeriesSim:
             progress = (t - self.episode_start) / span
             push = m.excursion * self.episode_depth * math.sin(math.pi * progress)
         value = m.base + wave + push + self.rng.gauss(0, m.noise)
-        if m.spike and self.rng.random() < 0.004 * max(dt, 0.1):
+        if m.spike and not calm and self.rng.random() < 0.004 * max(dt, 0.1):
             value += m.spike
         return min(m.hi, max(m.lo, value))
 
 
+def phase_of(source: str, metric: str) -> float:
+    """Where a series' daily wave stands, fixed by its name alone: the seeded day and any
+    later simulator run (whatever its --seed) draw the same curve, so they join up."""
+    return zlib.crc32(f"{source}/{metric}".encode()) / 2**32 * math.tau
+
+
 def make_series(seed: int, count: int) -> dict[tuple[str, str], SeriesSim]:
+    """`seed` picks the noise, spikes and episodes; the waves depend on names only."""
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     out = {}
     for source, models in fleet(count):
         for model in models:
-            sim = SeriesSim(model, random.Random(rng.random()), phase=rng.uniform(0, math.tau))  # noqa: S311
+            sim = SeriesSim(
+                model,
+                random.Random(rng.random()),  # noqa: S311
+                phase=phase_of(source, model.metric),
+            )
             out[(source, model.metric)] = sim
     return out
