@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import func, select
 
 from chiron.db import Database
+from chiron.kit.driver import driver_connection
 from chiron.kit.time import utcnow
 from chiron.models import TimelineEvent
 from chiron.timeline import service as timeline
@@ -49,7 +49,18 @@ async def test_a_connection_returned_with_a_driver_transaction_is_rolled_back(
     # chiron.db). A transaction the engine did not begin, such as the driver's implicit
     # one, must still be rolled back when the connection goes back to the pool.
     if not db.is_sqlite:
-        pytest.skip("the reset hook is SQLite's; PostgreSQL keeps the pool's rollback")
+        # PostgreSQL keeps the pool's rollback. The transaction at risk there is the one
+        # kit.driver begins for raw statements: they must belong to it (not autocommit),
+        # so a session closed without a commit leaves nothing behind.
+        session = db.sessionmaker()
+        driver = await driver_connection(session)
+        await driver.execute(
+            "INSERT INTO timeline_events (ts, kind, severity, title, body) "
+            "VALUES ('2026-01-01 00:00:00+00', 'note', 'info', 'lost', '')"
+        )
+        await session.close()
+        await _check_clean_slate(db)
+        return
     async with db.writer(), db.engine.connect() as conn:
         driver = (await conn.get_raw_connection()).driver_connection
         assert driver is not None
