@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from types import ModuleType
 
 import structlog
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from chiron import __version__
@@ -27,6 +27,7 @@ from chiron.state import AppState
 from chiron.stream.factory import build_bus
 from chiron.stream.hub import Hub
 from chiron.stream.workers import start_workers
+from chiron.strict_query import reject_unknown_query
 from chiron.telemetry.housekeeping import housekeeper
 from chiron.telemetry.staleness import run_sweeper
 
@@ -83,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         generate_unique_id_function=lambda route: route.operation_id or route.name,
+        # Unknown query parameters are a 422 on every endpoint (chiron.strict_query).
+        dependencies=[Depends(reject_unknown_query)],
     )
     install_error_handlers(app)
     app.add_middleware(

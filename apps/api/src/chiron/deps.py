@@ -7,9 +7,9 @@ dependency in its threadpool, a thread hop per request for a getattr.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chiron.config import Settings
@@ -61,8 +61,27 @@ async def get_read_session(
         yield session
 
 
+ExportFormat = Literal["json", "csv"]
+
+
+async def get_export_format(
+    request: Request,
+    format: Annotated[
+        ExportFormat | None,
+        Query(description="`csv` for a CSV export (or send `Accept: text/csv`)"),
+    ] = None,
+) -> ExportFormat:
+    """CSV when asked for by `format=csv`, or by an Accept header that names text/csv and
+    not JSON; otherwise JSON."""
+    if format is not None:
+        return format
+    accept = request.headers.get("accept", "").lower()
+    return "csv" if "text/csv" in accept and "application/json" not in accept else "json"
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 BusDep = Annotated[Bus, Depends(get_bus)]
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work, scope="function")]
 ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session, scope="function")]
+ExportFormatDep = Annotated[ExportFormat, Depends(get_export_format)]

@@ -198,6 +198,12 @@ export type Gate = {
  */
 export type GateList = {
     /**
+     * At
+     *
+     * The time the gates are shown as of (`?at=`); absent: now
+     */
+    at: string | null;
+    /**
      * Items
      */
     items: Array<Gate>;
@@ -929,6 +935,12 @@ export type DashboardGetSeriesData = {
          * Points
          */
         points?: number;
+        /**
+         * Format
+         *
+         * `csv` for a CSV export (or send `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/dashboard/series';
 };
@@ -956,7 +968,7 @@ export type DashboardGetSeriesError = DashboardGetSeriesErrors[keyof DashboardGe
 
 export type DashboardGetSeriesResponses = {
     /**
-     * Successful Response
+     * The buckets as JSON, or as CSV (`format=csv` or `Accept: text/csv`)
      */
     200: Series;
 };
@@ -1064,6 +1076,52 @@ export type TimelineListData = {
          * `next_cursor` of the previous page
          */
         before?: string | null;
+        /**
+         * From
+         *
+         * Events at or after
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Events at or before
+         */
+        to?: string | null;
+        /**
+         * Kind
+         *
+         * Any of these kinds (repeatable)
+         */
+        kind?: Array<string> | null;
+        /**
+         * Severity
+         *
+         * Any of these severities (repeatable)
+         */
+        severity?: Array<'info' | 'warning' | 'critical'> | null;
+        /**
+         * Gate
+         *
+         * A gate's slug
+         */
+        gate?: string | null;
+        /**
+         * Source
+         */
+        source?: string | null;
+        /**
+         * Q
+         *
+         * Text in the title or body (any case)
+         */
+        q?: string | null;
+        /**
+         * Format
+         *
+         * `csv` for a CSV export (or send `Accept: text/csv`)
+         */
+        format?: 'json' | 'csv' | null;
     };
     url: '/api/v1/dashboard/timeline';
 };
@@ -1091,7 +1149,7 @@ export type TimelineListError = TimelineListErrors[keyof TimelineListErrors];
 
 export type TimelineListResponses = {
     /**
-     * Successful Response
+     * The page as JSON, or every matching event as CSV (newest first)
      */
     200: TimelinePage;
 };
@@ -1101,7 +1159,14 @@ export type TimelineListResponse = TimelineListResponses[keyof TimelineListRespo
 export type GatesListData = {
     body?: never;
     path?: never;
-    query?: never;
+    query?: {
+        /**
+         * At
+         *
+         * Show each gate as it stood then, from its recorded transitions
+         */
+        at?: string | null;
+    };
     url: '/api/v1/gates';
 };
 

@@ -75,6 +75,9 @@ class GateUpsert(InputSchema):
 
 class GateList(Schema):
     items: list[Gate]
+    at: datetime | None = Field(
+        None, description="The time the gates are shown as of (`?at=`); absent: now"
+    )
 
 
 class GateTransition(Schema):

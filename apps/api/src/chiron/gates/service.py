@@ -158,6 +158,7 @@ async def _transition(
         gate_slug=gate.slug,
         source=gate.source,
         ts=ts,
+        attrs={"from": old, "to": new_status, "value": gate.value, "threshold": gate.threshold},
     )
 
 
@@ -292,6 +293,7 @@ async def mark_stale(
         gate_slug=gate.slug,
         source=gate.source,
         ts=now,
+        attrs={"no_data": heard is None},
     )
     uow.publish(GatePayload(gate=to_schema(gate, latest)))
     return True
@@ -307,3 +309,35 @@ async def list_gates(session: AsyncSession) -> list[Gate]:
     gates = await repo.all()
     latest = await repo.latest_for((g.source, g.metric) for g in gates)
     return [to_schema(g, latest.get((g.source, g.metric))) for g in gates]
+
+
+_STATUS_OF_SEVERITY: dict[str, GateStatus] = {"info": "go", "warning": "hold", "critical": "no-go"}
+
+
+async def gates_at(session: AsyncSession, at: datetime) -> list[Gate]:
+    """Every gate as it stood at `at`, from its recorded history: the status its last
+    transition at or before `at` set (a gate starts GO), and stale if its last staleness
+    event by then was going quiet. Definitions (title, lines) are today's."""
+    gates = await GateRepository(session).all()
+    return [await _gate_at(session, gate, at) for gate in gates]
+
+
+async def _gate_at(session: AsyncSession, gate: HeroGate, at: datetime) -> Gate:
+    current = to_schema(gate)
+    moved = await timeline.last_for_gate(session, gate.slug, ("gate_transition",), at)
+    quiet = await timeline.last_for_gate(session, gate.slug, ("stale", "fresh"), at)
+    facts = (moved.attrs or {}) if moved is not None else {}
+    stale = quiet is not None and quiet.kind == "stale"
+    heard = as_utc(gate.last_seen_at) if gate.last_seen_at is not None else None
+    return current.model_copy(
+        update={
+            "status": facts.get("to")
+            or (_STATUS_OF_SEVERITY[moved.severity] if moved is not None else "go"),
+            "since": as_utc(moved.ts) if moved is not None else min(as_utc(gate.since), at),
+            "value": facts.get("value"),
+            "threshold": facts.get("threshold"),
+            "stale": stale,
+            "no_data": quiet is not None and stale and bool((quiet.attrs or {}).get("no_data")),
+            "last_seen_at": heard if heard is not None and heard <= at else None,
+        }
+    )

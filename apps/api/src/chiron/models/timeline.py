@@ -28,4 +28,6 @@ class TimelineEvent(Base):
     __table_args__ = (
         # Newest-first keyset pagination: (ts, id) < cursor.
         Index("ix_timeline_events_ts_id", "ts", "id"),
+        # A gate's history as of a time (GET /api/v1/gates?at=).
+        Index("ix_timeline_events_gate_ts_id", "gate_slug", "ts", "id"),
     )

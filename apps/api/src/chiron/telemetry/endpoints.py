@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Annotated, Any
 
 import structlog
 from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import StreamingResponse
 from pydantic import ValidationError
 
 from chiron.auth.deps import IngestPrincipal, ReadPrincipal
-from chiron.deps import DatabaseDep, ReadSessionDep, SettingsDep, StateDep, UnitOfWorkDep
+from chiron.deps import (
+    DatabaseDep,
+    ExportFormatDep,
+    ReadSessionDep,
+    SettingsDep,
+    StateDep,
+    UnitOfWorkDep,
+)
 from chiron.errors import ERROR_RESPONSES, ErrorResponse, InvalidInput, UnsupportedMediaType
+from chiron.kit.csv_export import MEDIA_TYPE, csv_lines
 from chiron.kit.schema import METRIC_PATTERN, SOURCE_PATTERN, UTC_DATETIME
 from chiron.kit.time import utcnow
 from chiron.observability.metrics import observe_ingest
@@ -122,11 +132,18 @@ async def _bus_position(state: Any) -> str | None:
     "/series",
     response_model=Series,
     operation_id="dashboard-get_series",
-    responses=ERROR_RESPONSES,
+    responses={
+        **ERROR_RESPONSES,
+        200: {
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "description": "The buckets as JSON, or as CSV (`format=csv` or `Accept: text/csv`)",
+        },
+    },
 )
 async def get_series(
     _: ReadPrincipal,
     session: ReadSessionDep,
+    export: ExportFormatDep,
     source: Annotated[str, Query(max_length=128, pattern=SOURCE_PATTERN)],
     metric: Annotated[str, Query(max_length=128, pattern=METRIC_PATTERN)],
     from_: Annotated[
@@ -135,9 +152,24 @@ async def get_series(
     ] = None,
     to: Annotated[UTC_DATETIME | None, Query(description="Default: now")] = None,
     points: Annotated[int, Query(ge=1, le=2000)] = 500,
-) -> Series:
+) -> Series | StreamingResponse:
     """At most `points` buckets, each with min / max / mean / count, so a spike is never
     averaged away. Bucket edges are aligned to multiples of `bucket_seconds`."""
     end = to or utcnow()
     start = from_ or end - timedelta(hours=1)
-    return await reads.series(session, source, metric, start, end, points)
+    series = await reads.series(session, source, metric, start, end, points)
+    if export == "csv":
+        return StreamingResponse(
+            csv_lines(SERIES_CSV_COLUMNS, _series_rows(series)),
+            media_type=MEDIA_TYPE,
+            headers={"Content-Disposition": f'attachment; filename="{source}.{metric}.csv"'},
+        )
+    return series
+
+
+SERIES_CSV_COLUMNS = ("ts", "min", "max", "mean", "count", "unit")
+
+
+async def _series_rows(series: Series) -> AsyncIterator[tuple[object, ...]]:
+    for point in series.points:
+        yield (point["ts"], point["min"], point["max"], point["mean"], point["count"], series.unit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -34,6 +35,20 @@ class TimelineEventCreate(InputSchema):
     ts: UTC_DATETIME | None = None
     source: SourceId | None = None
     gate_slug: Annotated[str, Field(max_length=64, pattern=r"^[a-z0-9][a-z0-9-]*$")] | None = None
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    """What a timeline read keeps: every given criterion must hold (a list: any of its
+    values). `q` matches title or body, case-insensitively, as plain text."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    kinds: tuple[str, ...] = ()
+    severities: tuple[EventSeverity, ...] = ()
+    gate: str | None = None
+    source: str | None = None
+    q: str | None = None
 
 
 class TimelinePage(Schema):

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chiron.config import Settings
 from chiron.errors import InvalidInput
@@ -17,6 +18,7 @@ from chiron.timeline.schemas import (
     Severity,
     TimelineEventCreate,
     TimelineEventOut,
+    TimelineFilter,
     TimelinePage,
     TimelinePayload,
 )
@@ -52,8 +54,10 @@ async def record(
     gate_slug: str | None = None,
     source: str | None = None,
     ts: datetime | None = None,
+    attrs: dict[str, Any] | None = None,
 ) -> TimelineEventOut:
-    """Add an event to the unit's transaction; the stream hears of it after the commit."""
+    """Add an event to the unit's transaction; the stream hears of it after the commit.
+    `attrs`: machine-readable facts kept with it (e.g. a gate transition's new status)."""
     event = TimelineEvent(
         ts=ts or utcnow(),
         kind=kind,
@@ -62,6 +66,7 @@ async def record(
         body=body,
         gate_slug=gate_slug,
         source=source,
+        attrs=attrs,
     )
     await TimelineRepository(await uow.begin()).add(event)
     out = TimelineEventOut.model_validate(event)
@@ -92,11 +97,41 @@ async def create(
     return await record(uow, **data.model_dump(exclude={"ts"}), ts=data.ts or now)
 
 
-async def page(session: AsyncSession, limit: int, before: str | None) -> TimelinePage:
+async def page(
+    session: AsyncSession, limit: int, before: str | None, where: TimelineFilter | None = None
+) -> TimelinePage:
+    """Newest first. The cursor is the last item's (ts, id), so a page never repeats or
+    skips an event that was already there, whatever is inserted meanwhile."""
     cursor = decode_cursor(before) if before else None
-    rows = await TimelineRepository(session).page(limit + 1, cursor)
+    rows = await TimelineRepository(session).page(limit + 1, cursor, where)
     items = list(rows[:limit])
     next_cursor = encode_cursor(items[-1]) if len(rows) > limit and items else None
     return TimelinePage(
         items=[TimelineEventOut.model_validate(e) for e in items], next_cursor=next_cursor
     )
+
+
+CSV_COLUMNS = ("id", "ts", "kind", "severity", "title", "body", "gate_slug", "source")
+
+
+async def csv_rows(
+    session: AsyncSession, before: str | None, where: TimelineFilter, chunk: int = 500
+) -> AsyncIterator[tuple[object, ...]]:
+    """Every event the filter keeps, newest first, read a chunk at a time (for CSV)."""
+    cursor = decode_cursor(before) if before else None
+    repo = TimelineRepository(session)
+    while True:
+        rows = await repo.page(chunk, cursor, where)
+        for event in rows:
+            out = TimelineEventOut.model_validate(event)
+            yield tuple(getattr(out, column) for column in CSV_COLUMNS)
+        if len(rows) < chunk:
+            return
+        cursor = (as_utc(rows[-1].ts), rows[-1].id)
+
+
+async def last_for_gate(
+    session: AsyncSession, gate_slug: str, kinds: tuple[str, ...], at: datetime
+) -> TimelineEvent | None:
+    """The gate's latest event of these kinds at or before `at` (for looking back)."""
+    return await TimelineRepository(session).last_for_gate(gate_slug, kinds, at)

@@ -106,7 +106,9 @@ export const timelineListQueryKey = (options?: Options<TimelineListData>) => cre
 /**
  * List Timeline
  *
- * Newest first; pass `next_cursor` back as `before` for the next page.
+ * Newest first; pass `next_cursor` back as `before` for the next page. Every filter
+ * given must hold. As CSV (`format=csv` or `Accept: text/csv`): every matching event,
+ * streamed, from `before` on (`limit` does not apply).
  */
 export const timelineListOptions = (options?: Options<TimelineListData>) => queryOptions<TimelineListResponse, TimelineListError, TimelineListResponse, ReturnType<typeof timelineListQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
@@ -155,7 +157,9 @@ export const timelineListInfiniteQueryKey = (options?: Options<TimelineListData>
 /**
  * List Timeline
  *
- * Newest first; pass `next_cursor` back as `before` for the next page.
+ * Newest first; pass `next_cursor` back as `before` for the next page. Every filter
+ * given must hold. As CSV (`format=csv` or `Accept: text/csv`): every matching event,
+ * streamed, from `before` on (`limit` does not apply).
  */
 export const timelineListInfiniteOptions = (options?: Options<TimelineListData>) => infiniteQueryOptions<TimelineListResponse, TimelineListError, InfiniteData<TimelineListResponse>, QueryKey<Options<TimelineListData>>, string | null | Pick<QueryKey<Options<TimelineListData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
 // @ts-ignore
@@ -183,6 +187,9 @@ export const gatesListQueryKey = (options?: Options<GatesListData>) => createQue
 
 /**
  * List Gates
+ *
+ * Every gate now, or as of `at` (looking back: the status its last transition by then
+ * set, stale if it had gone quiet; the definitions are today's).
  */
 export const gatesListOptions = (options?: Options<GatesListData>) => queryOptions<GatesListResponse, GatesListError, GatesListResponse, ReturnType<typeof gatesListQueryKey>>({
     queryFn: async ({ queryKey, signal }) => {
