@@ -1,0 +1,430 @@
+"""InfluxDB line protocol: parse a write body into points, and points into the samples every
+front door hands to the one ingest pipeline (`telemetry.service.ingest`).
+
+    measurement[,tag=value...] field=value[,field=value...] [timestamp]
+
+Escaping follows the specification (docs.influxdata.com, "Line protocol", "Special
+characters"): in a measurement, `,` and space are escaped with `\\`; in tag keys, tag values
+and field keys, `,`, `=` and space; in a string field value, `"` and `\\`. Two backslashes
+are one backslash; a backslash before any other character is a literal backslash. Field
+values: floats (`1`, `1.5`, `-2e3`), integers (`1i`, signed 64-bit), unsigned integers
+(`1u`), booleans (`t`, `true`, `F`, `FALSE`, ...) and double-quoted strings (parsed, then
+refused by Chiron, which stores numbers). Lines starting with `#` are comments. A string
+value may hold a newline, so lines are split outside quotes only.
+
+The parser is a fast path (a line with no backslash and no quote is split with `str`
+methods) and an escape-aware scanner for the rest; `tests/telemetry/test_line_protocol.py`
+checks both against a renderer with Hypothesis (render -> parse is the identity).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chiron.telemetry.protocols.samples import ValidationError, validate_all
+from chiron.telemetry.schemas import SampleIn
+
+FieldValue = float | int | bool | str
+
+# Nanoseconds per unit of each precision InfluxDB accepts (v2: ns, us, ms, s; v1 also
+# n, u, m, h).
+PRECISIONS: dict[str, int] = {
+    "ns": 1,
+    "n": 1,
+    "us": 1_000,
+    "u": 1_000,
+    "ms": 1_000_000,
+    "s": 1_000_000_000,
+    "m": 60_000_000_000,
+    "h": 3_600_000_000_000,
+}
+V2_PRECISIONS = ("ns", "us", "ms", "s")
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+UINT64_MAX = 2**64 - 1
+
+_FLOAT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_INTEGER = re.compile(r"-?[0-9]+i")
+_UNSIGNED = re.compile(r"[0-9]+u")
+_TIMESTAMP = re.compile(r"-?[0-9]+")
+_TRUE = frozenset({"t", "T", "true", "True", "TRUE"})
+_FALSE = frozenset({"f", "F", "false", "False", "FALSE"})
+
+# What a backslash escapes in each element (a backslash always escapes a backslash).
+_MEASUREMENT_ESCAPES = frozenset(", \\")
+_KEY_ESCAPES = frozenset(",= \\")
+_STRING_ESCAPES = frozenset('"\\')
+
+
+class LineError(ValueError):
+    """A line that is not valid line protocol (or not storable); `line` counts from 1."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(f"line {line}: {message}")
+        self.line = line
+        self.reason = message
+
+
+@dataclass(slots=True)
+class Point:
+    measurement: str
+    tags: dict[str, str]
+    fields: dict[str, FieldValue]
+    timestamp: int | None  # in the write's precision, as sent
+    line: int
+
+
+# ---- splitting a body into lines -------------------------------------------------------
+
+
+def _lines(body: str) -> Iterator[tuple[int, str]]:
+    """(line number, text) of each non-empty, non-comment line."""
+    if '"' not in body:
+        for number, text in enumerate(body.split("\n"), 1):
+            text = text.strip(" \t\r")
+            if text and text[0] != "#":
+                yield number, text
+        return
+    yield from _quoted_lines(body)
+
+
+def _quoted_lines(body: str) -> Iterator[tuple[int, str]]:
+    """Lines, where a newline inside a quoted string field value does not end its line.
+
+    Quotes mean a string only in the field set, as the value of a field (right after its
+    `=`); in a measurement or tag they are plain characters."""
+    number = 1
+    i, n = 0, len(body)
+    while i < n:
+        start, start_number = i, number
+        section = 0  # 0: measurement and tags, 1: fields, 2: timestamp
+        quoted = False
+        after_eq = False  # the last character was an unescaped `=`
+        gap = False  # the last character was an unescaped separator
+        begun = False
+        while i < n:
+            c = body[i]
+            if c == "\n" and not quoted:
+                break
+            if c == "\n":
+                number += 1
+            elif c == "\\":
+                if body[i + 1 : i + 2] != "\n":
+                    i += 1
+                begun = True
+                after_eq = gap = False
+                i += 1
+                continue
+            elif c == '"':
+                if quoted or (section == 1 and after_eq):
+                    quoted = not quoted
+                begun = True
+            elif c in " \t" and not quoted:
+                if begun and section < 2 and not gap:
+                    section += 1
+            else:
+                begun = True
+            after_eq = c == "=" and not quoted
+            gap = c in " \t" and not quoted
+            i += 1
+        text = body[start:i].strip(" \t\r")
+        if text and text[0] != "#":
+            yield start_number, text
+        i += 1
+        number += 1
+
+
+# ---- one line --------------------------------------------------------------------------
+
+
+def _unescape(text: str, escapes: frozenset[str]) -> str:
+    if "\\" not in text:
+        return text
+    out: list[str] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "\\" and i + 1 < n and text[i + 1] in escapes:
+            out.append(text[i + 1])
+            i += 2
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _split(text: str, sep: str, *, quotes: bool = False) -> list[str]:
+    """Split on `sep` where it is not escaped (nor, with `quotes`, inside a string)."""
+    if "\\" not in text and not (quotes and '"' in text):
+        return text.split(sep)
+    parts: list[str] = []
+    start = 0
+    i, n = 0, len(text)
+    quoted = False
+    after_eq = False
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            after_eq = False
+            continue
+        if quotes and c == '"' and (quoted or after_eq):
+            quoted = not quoted
+        elif c == sep and not quoted:
+            parts.append(text[start:i])
+            start = i + 1
+        after_eq = c == "=" and not quoted
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _sections(text: str, number: int) -> tuple[str, str, str | None]:
+    """Measurement-and-tags, fields, timestamp: separated by unescaped spaces (in the field
+    set, spaces inside a quoted string value do not count)."""
+    if "\\" not in text and '"' not in text:
+        parts = text.split(" ") if "\t" not in text else text.replace("\t", " ").split(" ")
+        if "" in parts:
+            parts = [p for p in parts if p]
+    else:
+        parts = _scan_sections(text)
+    if len(parts) == 2:
+        return parts[0], parts[1], None
+    if len(parts) == 3:
+        return parts[0], parts[1], parts[2]
+    if len(parts) < 2:
+        raise LineError(number, "missing fields")
+    raise LineError(number, "too many sections (an unescaped space in a name or value?)")
+
+
+def _scan_sections(text: str) -> list[str]:
+    parts: list[str] = []
+    i, n = 0, len(text)
+    start = 0
+    quoted = False
+    after_eq = False
+    while i < n:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            after_eq = False
+            continue
+        if c == '"' and len(parts) == 1 and (quoted or after_eq):
+            quoted = not quoted
+        elif c in " \t" and not quoted:
+            if i > start:
+                parts.append(text[start:i])
+            start = i + 1
+        after_eq = c == "=" and not quoted
+        i += 1
+    if start < n:
+        parts.append(text[start:])
+    return parts
+
+
+def _key_value(item: str, number: int, what: str) -> tuple[str, str]:
+    parts = _split(item, "=", quotes=what == "field")
+    if len(parts) < 2:
+        raise LineError(number, f"{what} {item[:64]!r} has no '='")
+    if what == "field" and len(parts) > 2:
+        # `=` inside a quoted string value is not split above; anything else is an error.
+        raise LineError(number, f"field {item[:64]!r} has an unescaped '='")
+    key = parts[0]
+    value = "=".join(parts[1:])
+    if not key:
+        raise LineError(number, f"{what} key is empty")
+    if not value:
+        raise LineError(number, f"{what} {_unescape(key, _KEY_ESCAPES)!r} has no value")
+    return _unescape(key, _KEY_ESCAPES), value
+
+
+def field_value(raw: str, number: int, key: str) -> FieldValue:
+    if raw[0] == '"':
+        if len(raw) < 2 or raw[-1] != '"' or (raw[-2] == "\\" and not _even_backslashes(raw)):
+            raise LineError(number, f"field {key!r}: unterminated string")
+        return _unescape(raw[1:-1], _STRING_ESCAPES)
+    last = raw[-1]
+    if last == "i" and _INTEGER.fullmatch(raw):
+        value = int(raw[:-1])
+        if not INT64_MIN <= value <= INT64_MAX:
+            raise LineError(number, f"field {key!r}: integer out of the 64-bit range")
+        return value
+    if last == "u" and _UNSIGNED.fullmatch(raw):
+        value = int(raw[:-1])
+        if value > UINT64_MAX:
+            raise LineError(number, f"field {key!r}: unsigned integer out of the 64-bit range")
+        return value
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    if _FLOAT.fullmatch(raw):
+        number_value = float(raw)
+        if not math.isfinite(number_value):
+            raise LineError(number, f"field {key!r}: {raw[:32]} is out of the float range")
+        return number_value
+    raise LineError(number, f"field {key!r}: invalid value {raw[:64]!r}")
+
+
+def _even_backslashes(raw: str) -> bool:
+    """Whether the closing quote of `raw` is unescaped (preceded by an even run of `\\`)."""
+    run = 0
+    for c in reversed(raw[1:-1]):
+        if c != "\\":
+            break
+        run += 1
+    return run % 2 == 0
+
+
+def parse_line(text: str, number: int) -> Point:
+    head, fields_text, ts_text = _sections(text, number)
+    head_parts = _split(head, ",")
+    measurement = _unescape(head_parts[0], _MEASUREMENT_ESCAPES)
+    if not measurement:
+        raise LineError(number, "missing measurement")
+    tags: dict[str, str] = {}
+    for item in head_parts[1:]:
+        key, value = _key_value(item, number, "tag")
+        tags[key] = _unescape(value, _KEY_ESCAPES)
+    fields: dict[str, FieldValue] = {}
+    for item in _split(fields_text, ",", quotes=True):
+        key, raw = _key_value(item, number, "field")
+        fields[key] = field_value(raw, number, key)
+    timestamp = None
+    if ts_text is not None:
+        if not _TIMESTAMP.fullmatch(ts_text):
+            raise LineError(number, f"invalid timestamp {ts_text[:32]!r}")
+        timestamp = int(ts_text)
+        if not INT64_MIN <= timestamp <= INT64_MAX:
+            raise LineError(number, "timestamp out of the 64-bit range")
+    return Point(measurement, tags, fields, timestamp, number)
+
+
+def parse(body: str) -> list[Point]:
+    """Every point of a write body; the first bad line raises `LineError`."""
+    return [parse_line(text, number) for number, text in _lines(body)]
+
+
+# ---- rendering (the inverse, for tests, benchmarks and docs) ---------------------------
+
+
+def _escape(text: str, escapes: frozenset[str]) -> str:
+    # Every escapable character gets its backslash; a backslash is doubled only where the
+    # next character would otherwise read as an escape, or at the end.
+    out: list[str] = []
+    for c in text:
+        if c == "\\":
+            out.append("\\\\")
+        elif c in escapes:
+            out.append("\\" + c)
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def render_value(value: FieldValue, *, unsigned: bool = False) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"{value}{'u' if unsigned else 'i'}"
+    if isinstance(value, float):
+        return repr(value)
+    return '"' + _escape(value, _STRING_ESCAPES) + '"'
+
+
+def render(point: Point) -> str:
+    head = _escape(point.measurement, _MEASUREMENT_ESCAPES)
+    for key, value in point.tags.items():
+        head += f",{_escape(key, _KEY_ESCAPES)}={_escape(value, _KEY_ESCAPES)}"
+    fields = ",".join(
+        f"{_escape(key, _KEY_ESCAPES)}={render_value(value)}"
+        for key, value in point.fields.items()
+    )
+    line = f"{head} {fields}"
+    return line if point.timestamp is None else f"{line} {point.timestamp}"
+
+
+# ---- points -> samples -----------------------------------------------------------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_samples(
+    points: list[Point], *, precision: str, source_tag: str
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """Sample dicts for `SampleIn` (metric `measurement.field`, the source from
+    `source_tag`, the other tags as attrs) and, for each, the line it came from.
+
+    Strings are refused here, with the line and the field named; everything else the
+    sample schema checks (names, bounds, attrs)."""
+    unit_ns = PRECISIONS[precision]
+    samples: list[dict[str, Any]] = []
+    lines: list[int] = []
+    times: dict[int, datetime] = {}
+    for point in points:
+        tags = point.tags
+        source = tags.get(source_tag)
+        if source is None:
+            raise LineError(point.line, f"missing the {source_tag!r} tag that names the source")
+        attrs = {k: v for k, v in tags.items() if k != source_tag} or None
+        ts: datetime | None = None
+        if point.timestamp is not None:
+            ts = times.get(point.timestamp)
+            if ts is None:
+                ts = _time(point.timestamp * unit_ns, point.line)
+                times[point.timestamp] = ts
+        prefix = point.measurement + "."
+        for key, value in point.fields.items():
+            if isinstance(value, str):
+                raise LineError(
+                    point.line,
+                    f"field {key!r} is a string; Chiron stores numbers (integer, float or "
+                    "boolean fields): drop or convert string fields before writing",
+                )
+            samples.append(
+                {
+                    "source": source,
+                    "metric": prefix + key,
+                    "value": float(value),
+                    "ts": ts,
+                    "attrs": attrs,
+                }
+            )
+            lines.append(point.line)
+    return samples, lines
+
+
+def _time(ns: int, line: int) -> datetime:
+    """UTC time of a nanosecond timestamp, to the microsecond (what the store keeps)."""
+    try:
+        return _EPOCH + timedelta(microseconds=ns // 1_000)
+    except OverflowError:
+        raise LineError(line, "timestamp out of range") from None
+
+
+def write_batch(body: bytes, *, precision: str, source_tag: str) -> list[SampleIn]:
+    """A write body as the samples the ingest pipeline takes: all of them, or `LineError`
+    naming the first bad line (nothing of a bad write is stored)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LineError(body.count(b"\n", 0, exc.start) + 1, "not valid UTF-8") from None
+    points = parse(text)
+    if not points:
+        raise LineError(1, "writing requires points")
+    dicts, lines = to_samples(points, precision=precision, source_tag=source_tag)
+    try:
+        return validate_all(dicts)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err.get("loc", ())
+        index = loc[0] if loc and isinstance(loc[0], int) else 0
+        what = ".".join(str(part) for part in loc[1:]) or "sample"
+        shown = dicts[index].get(str(loc[1])) if len(loc) > 1 else None
+        detail = f"{what} {shown!r}" if isinstance(shown, str) else what
+        raise LineError(lines[index], f"{detail}: {err.get('msg', 'invalid')}") from None

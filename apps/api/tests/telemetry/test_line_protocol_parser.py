@@ -1,0 +1,158 @@
+"""The line-protocol parser against the specification's escaping rules: render -> parse is
+the identity for any names, tag values and string values (Hypothesis), and the examples of
+the specification ("Special characters") read as it says."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chiron.telemetry.protocols.line import LineError, Point, parse, render, to_samples
+
+# Any printable text, with the characters that matter over-represented. Newlines and tabs are
+# not allowed in names or tag values by the specification; string values may hold them.
+_special = st.sampled_from([",", "=", " ", "\\", '"', "#", "\\\\", "\\ ", "é", "i", "u"])
+_chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\n\r\t")
+_text = st.lists(st.one_of(_special, _chars), min_size=1, max_size=12).map("".join)
+_string_value = st.lists(
+    st.one_of(_special, _chars, st.sampled_from(["\n", "\t"])), max_size=12
+).map("".join)
+_names = _text.filter(lambda s: not s.startswith("#") and s.strip(" ") == s)
+_field_value = st.one_of(
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(min_value=-(2**63), max_value=2**63 - 1),
+    st.booleans(),
+    _string_value,
+)
+
+
+@st.composite
+def points(draw: st.DrawFn) -> Point:
+    return Point(
+        measurement=draw(_names),
+        tags=draw(st.dictionaries(_text, _text, max_size=4)),
+        fields=draw(st.dictionaries(_text, _field_value, min_size=1, max_size=4)),
+        timestamp=draw(st.none() | st.integers(min_value=-(2**63), max_value=2**63 - 1)),
+        line=1,
+    )
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b or (math.copysign(1, a) == math.copysign(1, b) and a == b == 0)
+    return type(a) is type(b) and a == b
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(points(), min_size=1, max_size=5))
+def test_render_then_parse_is_the_identity(written: list[Point]) -> None:
+    body = "\n".join(render(p) for p in written)
+    read = parse(body)
+    assert len(read) == len(written)
+    for got, want in zip(read, written, strict=True):
+        assert got.measurement == want.measurement
+        assert got.tags == want.tags
+        assert got.timestamp == want.timestamp
+        assert list(got.fields) == list(want.fields)
+        for key, value in want.fields.items():
+            assert _same(got.fields[key], value), (key, got.fields[key], value)
+
+
+@pytest.mark.parametrize(
+    ("line", "measurement", "tags", "fields"),
+    [
+        # The specification's examples ("Special characters", "Escaping backslashes").
+        (r"my\ measurement,tag\ key=tag\ value f=1", "my measurement", {"tag key": "tag value"}, {"f": 1.0}),
+        (r"my\,measurement f=1", "my,measurement", {}, {"f": 1.0}),
+        (r"m,tag\=key=tag\,value f=1", "m", {"tag=key": "tag,value"}, {"f": 1.0}),
+        (r"m field\ key=1i", "m", {}, {"field key": 1}),
+        ('m s="too hot"', "m", {}, {"s": "too hot"}),
+        (r'm s="a \"quoted\" word"', "m", {}, {"s": 'a "quoted" word'}),
+        (r'm s="back\\slash"', "m", {}, {"s": "back\\slash"}),
+        (r"m,t=\ f=1", "m", {"t": " "}, {"f": 1.0}),
+        (r"m,t=\\ f=1", "m", {"t": "\\"}, {"f": 1.0}),
+        (r"m,t=\\\ f=1", "m", {"t": "\\ "}, {"f": 1.0}),
+        (r"m,t=a\b f=1", "m", {"t": "a\\b"}, {"f": 1.0}),
+        (r"m\=x f=1", "m\\=x", {}, {"f": 1.0}),
+        ("m a=1,b=-2.5e3,c=3u,d=t,e=FALSE,g=.5", "m", {}, {"a": 1.0, "b": -2500.0, "c": 3, "d": True, "e": False, "g": 0.5}),
+        ("m big=9223372036854775807i", "m", {}, {"big": 2**63 - 1}),
+        ('m s="line one\nline two"', "m", {}, {"s": "line one\nline two"}),
+    ],
+)
+def test_the_specification_examples(
+    line: str, measurement: str, tags: dict[str, str], fields: dict[str, object]
+) -> None:
+    (point,) = parse(line)
+    assert point.measurement == measurement
+    assert point.tags == tags
+    assert point.fields == fields
+    for key, value in fields.items():
+        assert type(point.fields[key]) is type(value)
+
+
+def test_comments_blank_lines_and_crlf_are_skipped_and_lines_counted() -> None:
+    body = "# a comment\r\n\r\ncpu,host=a v=1 10\r\n  \ncpu,host=b v=2 20\n"
+    read = parse(body)
+    assert [(p.tags["host"], p.timestamp, p.line) for p in read] == [("a", 10, 3), ("b", 20, 5)]
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ("cpu", "missing fields"),
+        ("cpu,host=a", "missing fields"),
+        ("cpu v=", "has no value"),
+        ("cpu =1", "key is empty"),
+        ("cpu,host v=1", "has no '='"),
+        ("cpu,host= v=1", "has no value"),
+        ("cpu v=1 abc", "invalid timestamp"),
+        ("cpu v=1 1 2", "too many sections"),
+        ("cpu v=1.2.3", "invalid value"),
+        ("cpu v=9223372036854775808i", "64-bit range"),
+        ("cpu v=18446744073709551616u", "64-bit range"),
+        ("cpu v=-1u", "invalid value"),
+        ("cpu v=NaN", "invalid value"),
+        ("cpu v=1e999", "float range"),
+        ('cpu s="open', "unterminated string"),
+        (",host=a v=1", "missing measurement"),
+        ("cpu v=1 99999999999999999999", "64-bit range"),
+    ],
+)
+def test_malformed_lines_are_refused_with_the_reason(body: str, reason: str) -> None:
+    with pytest.raises(LineError) as caught:
+        parse("ok v=1\n" + body)
+    assert caught.value.line == 2
+    assert reason in caught.value.reason
+
+
+def test_multiple_fields_become_series_named_measurement_dot_field() -> None:
+    points_ = parse("env,host=rover-1,site=moon temp=21.5,ok=t,count=3i 1700000000")
+    samples, lines = to_samples(points_, precision="s", source_tag="host")
+    assert [(s["source"], s["metric"], s["value"]) for s in samples] == [
+        ("rover-1", "env.temp", 21.5),
+        ("rover-1", "env.ok", 1.0),
+        ("rover-1", "env.count", 3.0),
+    ]
+    assert all(s["attrs"] == {"site": "moon"} for s in samples)
+    assert samples[0]["ts"].isoformat() == "2023-11-14T22:13:20+00:00"
+    assert lines == [1, 1, 1]
+
+
+@pytest.mark.parametrize(
+    ("precision", "stamp"),
+    [("ns", 1700000000123456789), ("us", 1700000000123456), ("ms", 1700000000123), ("s", 1700000000)],
+)
+def test_precision_scales_the_timestamp(precision: str, stamp: int) -> None:
+    samples, _ = to_samples(parse(f"m,host=a v=1 {stamp}"), precision=precision, source_tag="host")
+    expected = {"ns": ".123456", "us": ".123456", "ms": ".123000", "s": ""}[precision]
+    assert samples[0]["ts"].isoformat() == f"2023-11-14T22:13:20{expected}+00:00"
+
+
+def test_string_fields_are_refused_naming_the_line_and_field() -> None:
+    with pytest.raises(LineError) as caught:
+        to_samples(parse('m,host=a v=1\nm,host=a state="ok"'), precision="ns", source_tag="host")
+    assert caught.value.line == 2
+    assert "'state' is a string" in caught.value.reason
