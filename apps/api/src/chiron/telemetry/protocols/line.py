@@ -376,7 +376,7 @@ def to_samples(
         if point.timestamp is not None:
             ts = times.get(point.timestamp)
             if ts is None:
-                ts = _time(point.timestamp * unit_ns, point.line)
+                ts = _time(point.timestamp * unit_ns)
                 times[point.timestamp] = ts
         prefix = point.measurement + "."
         for key, value in point.fields.items():
@@ -399,12 +399,13 @@ def to_samples(
     return samples, lines
 
 
-def _time(ns: int, line: int) -> datetime:
-    """UTC time of a nanosecond timestamp, to the microsecond (what the store keeps)."""
+def _time(ns: int) -> datetime:
+    """UTC time of a nanosecond timestamp, to the microsecond (what the store keeps). One
+    past what a datetime holds is its end: the ingest service refuses it as out of window."""
     try:
         return _EPOCH + timedelta(microseconds=ns // 1_000)
     except OverflowError:
-        raise LineError(line, "timestamp out of range") from None
+        return datetime.max.replace(tzinfo=UTC) if ns > 0 else datetime.min.replace(tzinfo=UTC)
 
 
 def write_batch(body: bytes, *, precision: str, source_tag: str) -> list[SampleIn]:
