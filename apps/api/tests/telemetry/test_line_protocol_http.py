@@ -32,7 +32,9 @@ def _ns(ts: datetime) -> int:
     return int(ts.timestamp()) * 1_000_000_000 + ts.microsecond * 1_000
 
 
-async def _metrics(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[tuple[str, str], Any]:
+async def _metrics(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> dict[tuple[str, str], Any]:
     response = await client.get(SUMMARY, headers=headers)
     assert response.status_code == 200, response.text
     return {(m["source"], m["metric"]): m for m in response.json()["metrics"]}
@@ -89,7 +91,11 @@ async def test_influxdb_client_writes_what_summary_and_series_return(
         await asyncio.to_thread(_write, url, token, records, gzip_body=gzip_body)
 
     metrics = await _metrics(client, auth_headers)
-    assert set(metrics) == {("rover-1", "env.temp"), ("rover-1", "env.count"), ("rover-1", "env.ok")}
+    assert set(metrics) == {
+        ("rover-1", "env.temp"),
+        ("rover-1", "env.count"),
+        ("rover-1", "env.ok"),
+    }
     last = start + timedelta(seconds=4)
     assert metrics[("rover-1", "env.temp")]["value"] == 24.0
     assert metrics[("rover-1", "env.count")]["value"] == 14.0
@@ -207,7 +213,9 @@ async def test_credentials_get_influxdb_statuses(
     forbidden = await client.post(V2, content=body, headers={"Authorization": f"Token {read_only}"})
     assert forbidden.status_code == 403
     assert forbidden.json()["code"] == "forbidden"
-    v1_forbidden = await client.post(V1, content=body, headers={"Authorization": f"Token {read_only}"})
+    v1_forbidden = await client.post(
+        V1, content=body, headers={"Authorization": f"Token {read_only}"}
+    )
     assert v1_forbidden.status_code == 403
     assert "error" in v1_forbidden.json()
     ingest = await make_token(["ingest"])
@@ -248,7 +256,10 @@ async def test_an_invalid_precision_is_400(
 ) -> None:
     token = _token(auth_headers)
     response = await client.post(
-        V2, params={"precision": "h"}, content="m,host=h v=1", headers={"Authorization": f"Token {token}"}
+        V2,
+        params={"precision": "h"},
+        content="m,host=h v=1",
+        headers={"Authorization": f"Token {token}"},
     )
     assert response.status_code == 400
     assert "precision" in response.json()["message"]
@@ -274,7 +285,12 @@ async def test_an_idempotency_key_stores_a_retried_write_once(
     ],
 )
 async def test_an_empty_idempotency_key_is_422_on_every_door(
-    app: object, auth_headers: dict[str, str], db: Database, path: str, content: bytes, content_type: str
+    app: object,
+    auth_headers: dict[str, str],
+    db: Database,
+    path: str,
+    content: bytes,
+    content_type: str,
 ) -> None:
     """Over a real server (an empty header on the wire, as a client sends it)."""
     headers = {**auth_headers, "Idempotency-Key": "", "Content-Type": content_type}

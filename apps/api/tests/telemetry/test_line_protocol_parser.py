@@ -65,7 +65,12 @@ def test_render_then_parse_is_the_identity(written: list[Point]) -> None:
     ("line", "measurement", "tags", "fields"),
     [
         # The specification's examples ("Special characters", "Escaping backslashes").
-        (r"my\ measurement,tag\ key=tag\ value f=1", "my measurement", {"tag key": "tag value"}, {"f": 1.0}),
+        (
+            r"my\ measurement,tag\ key=tag\ value f=1",
+            "my measurement",
+            {"tag key": "tag value"},
+            {"f": 1.0},
+        ),
         (r"my\,measurement f=1", "my,measurement", {}, {"f": 1.0}),
         (r"m,tag\=key=tag\,value f=1", "m", {"tag=key": "tag,value"}, {"f": 1.0}),
         (r"m field\ key=1i", "m", {}, {"field key": 1}),
@@ -77,7 +82,12 @@ def test_render_then_parse_is_the_identity(written: list[Point]) -> None:
         (r"m,t=\\\  f=1", "m", {"t": "\\ "}, {"f": 1.0}),
         (r"m,t=a\b f=1", "m", {"t": "a\\b"}, {"f": 1.0}),
         (r"m\=x f=1", "m\\=x", {}, {"f": 1.0}),
-        ("m a=1,b=-2.5e3,c=3u,d=t,e=FALSE,g=.5", "m", {}, {"a": 1.0, "b": -2500.0, "c": 3, "d": True, "e": False, "g": 0.5}),
+        (
+            "m a=1,b=-2.5e3,c=3u,d=t,e=FALSE,g=.5",
+            "m",
+            {},
+            {"a": 1.0, "b": -2500.0, "c": 3, "d": True, "e": False, "g": 0.5},
+        ),
         ("m big=9223372036854775807i", "m", {}, {"big": 2**63 - 1}),
         ('m s="line one\nline two"', "m", {}, {"s": "line one\nline two"}),
     ],
@@ -143,7 +153,12 @@ def test_multiple_fields_become_series_named_measurement_dot_field() -> None:
 
 @pytest.mark.parametrize(
     ("precision", "stamp"),
-    [("ns", 1700000000123456789), ("us", 1700000000123456), ("ms", 1700000000123), ("s", 1700000000)],
+    [
+        ("ns", 1700000000123456789),
+        ("us", 1700000000123456),
+        ("ms", 1700000000123),
+        ("s", 1700000000),
+    ],
 )
 def test_precision_scales_the_timestamp(precision: str, stamp: int) -> None:
     samples, _ = to_samples(parse(f"m,host=a v=1 {stamp}"), precision=precision, source_tag="host")

@@ -45,7 +45,9 @@ SUMMARY = "/api/v1/dashboard/summary"
 PROTOBUF = {"Content-Type": "application/x-protobuf"}
 
 
-async def _metrics(client: httpx.AsyncClient, headers: dict[str, str]) -> dict[tuple[str, str], Any]:
+async def _metrics(
+    client: httpx.AsyncClient, headers: dict[str, str]
+) -> dict[tuple[str, str], Any]:
     response = await client.get(SUMMARY, headers=headers)
     assert response.status_code == 200, response.text
     return {(m["source"], m["metric"]): m for m in response.json()["metrics"]}

@@ -149,8 +149,7 @@ def _credential(request: Request, *, basic: bool) -> str:
     with the key as the password). Never from the query string."""
     if "p" in request.query_params or "token" in request.query_params:
         raise CredentialRejected(
-            "Credentials in the query string are refused: send the key in the "
-            "Authorization header",
+            "Credentials in the query string are refused: send the key in the Authorization header",
             code="invalid_request",
         )
     headers = request.headers.getlist("authorization")
@@ -290,9 +289,7 @@ async def export_metrics(
     store are counted in `partial_success`; the rest are stored, all in one transaction."""
     content_type = request.headers.get("content-type", "")
     if not otlp.supported(content_type):
-        raise otlp.Unsupported(
-            "Send application/x-protobuf or application/json (OTLP/HTTP)"
-        )
+        raise otlp.Unsupported("Send application/x-protobuf or application/json (OTLP/HTTP)")
     principal = await _ingest_principal(request, authenticator)
     as_json = otlp.wants_json(content_type)
     body = await _body(request)
@@ -302,9 +299,7 @@ async def export_metrics(
         raise BadRequest(str(exc)) from None
     mapped = otlp.to_samples(decoded, settings)
     if mapped.samples:
-        await _ingest(
-            uow, mapped.samples, settings, principal, body, idempotency_key, mapped.now
-        )
+        await _ingest(uow, mapped.samples, settings, principal, body, idempotency_key, mapped.now)
     samples_ingested(mapped.rejected, "rejected")
     payload, media_type = otlp.export_response(mapped, as_json=as_json)
     return Response(payload, status_code=200, media_type=media_type)

@@ -342,8 +342,7 @@ def render(point: Point) -> str:
     for key, value in point.tags.items():
         head += f",{_escape(key, _KEY_ESCAPES)}={_escape(value, _KEY_ESCAPES)}"
     fields = ",".join(
-        f"{_escape(key, _KEY_ESCAPES)}={render_value(value)}"
-        for key, value in point.fields.items()
+        f"{_escape(key, _KEY_ESCAPES)}={render_value(value)}" for key, value in point.fields.items()
     )
     line = f"{head} {fields}"
     return line if point.timestamp is None else f"{line} {point.timestamp}"

@@ -23,9 +23,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
-from google.protobuf import json_format
-from google.protobuf.message import DecodeError as ProtobufDecodeError
-from google.rpc import status_pb2
+from google.protobuf import json_format  # type: ignore[import-untyped]
+from google.protobuf.message import (  # type: ignore[import-untyped]
+    DecodeError as ProtobufDecodeError,
+)
+from google.rpc import status_pb2  # type: ignore[import-untyped]
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
     ExportMetricsServiceRequest,
     ExportMetricsServiceResponse,
