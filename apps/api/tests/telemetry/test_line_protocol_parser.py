@@ -10,7 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chiron.telemetry.protocols.line import LineError, Point, parse, render, to_samples
+from chiron.telemetry.protocols.line import (
+    LineError,
+    Point,
+    parse,
+    render,
+    to_samples,
+    write_batch,
+)
 
 # Any printable text, with the characters that matter over-represented. Newlines and tabs are
 # not allowed in names or tag values by the specification; string values may hold them.
@@ -140,15 +147,15 @@ def test_malformed_lines_are_refused_with_the_reason(body: str, reason: str) -> 
 
 def test_multiple_fields_become_series_named_measurement_dot_field() -> None:
     points_ = parse("env,host=rover-1,site=moon temp=21.5,ok=t,count=3i 1700000000")
-    samples, lines = to_samples(points_, precision="s", source_tag="host")
-    assert [(s["source"], s["metric"], s["value"]) for s in samples] == [
+    samples = to_samples(points_, precision="s", source_tag="host")
+    assert [(s.source, s.metric, s.value) for s in samples] == [
         ("rover-1", "env.temp", 21.5),
         ("rover-1", "env.ok", 1.0),
         ("rover-1", "env.count", 3.0),
     ]
-    assert all(s["attrs"] == {"site": "moon"} for s in samples)
-    assert samples[0]["ts"].isoformat() == "2023-11-14T22:13:20+00:00"
-    assert lines == [1, 1, 1]
+    assert all(s.attrs == {"site": "moon"} for s in samples)
+    assert samples[0].ts is not None
+    assert samples[0].ts.isoformat() == "2023-11-14T22:13:20+00:00"
 
 
 @pytest.mark.parametrize(
@@ -161,9 +168,10 @@ def test_multiple_fields_become_series_named_measurement_dot_field() -> None:
     ],
 )
 def test_precision_scales_the_timestamp(precision: str, stamp: int) -> None:
-    samples, _ = to_samples(parse(f"m,host=a v=1 {stamp}"), precision=precision, source_tag="host")
+    (sample,) = to_samples(parse(f"m,host=a v=1 {stamp}"), precision=precision, source_tag="host")
     expected = {"ns": ".123456", "us": ".123456", "ms": ".123000", "s": ""}[precision]
-    assert samples[0]["ts"].isoformat() == f"2023-11-14T22:13:20{expected}+00:00"
+    assert sample.ts is not None
+    assert sample.ts.isoformat() == f"2023-11-14T22:13:20{expected}+00:00"
 
 
 def test_string_fields_are_refused_naming_the_line_and_field() -> None:
@@ -171,3 +179,57 @@ def test_string_fields_are_refused_naming_the_line_and_field() -> None:
         to_samples(parse('m,host=a v=1\nm,host=a state="ok"'), precision="ns", source_tag="host")
     assert caught.value.line == 2
     assert "'state' is a string" in caught.value.reason
+
+
+# The fast path (plain lines, no escape and no quote) against the general parser: the same
+# samples, or the same refusal, for any line made of the characters that matter.
+_plain_piece = st.sampled_from(
+    [
+        "m",
+        "cpu",
+        "host",
+        "h-1",
+        "x",
+        ",",
+        "=",
+        " ",
+        "  ",
+        "\t",
+        "1",
+        "-",
+        ".",
+        "e",
+        "5",
+        "i",
+        "u",
+        "t",
+        "true",
+        "F",
+        "_",
+        "#",
+        "9223372036854775808",
+        "1e400",
+        "٣",
+        "\x0c",
+        "+",
+    ]
+)
+_plain_lines = st.lists(_plain_piece, min_size=1, max_size=14).map("".join)
+
+
+def _outcome(body: str, *, general: bool) -> object:
+    try:
+        if general:
+            return [tuple(s) for s in to_samples(parse(body), precision="ns", source_tag="host")]
+        return [tuple(s) for s in write_batch(body.encode(), precision="ns", source_tag="host")]
+    except LineError as exc:
+        return ("refused", exc.line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_plain_lines, min_size=1, max_size=4).map("\n".join))
+def test_the_fast_path_agrees_with_the_general_parser(body: str) -> None:
+    general = _outcome(body, general=True)
+    if general == []:
+        general = ("refused", 1)  # a write of no points is refused
+    assert _outcome(body, general=False) == general

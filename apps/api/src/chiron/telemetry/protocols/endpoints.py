@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -31,7 +31,7 @@ from chiron.errors import AppError, InvalidInput
 from chiron.observability.metrics import samples_ingested
 from chiron.telemetry import idempotency, service
 from chiron.telemetry.protocols import line, otlp
-from chiron.telemetry.schemas import SampleIn
+from chiron.telemetry.protocols.samples import Sample
 from chiron.uow import UnitOfWork
 
 log = structlog.get_logger("chiron.protocols")
@@ -198,7 +198,7 @@ async def _body(request: Request) -> bytes:
 
 async def _ingest(
     uow: UnitOfWork,
-    samples: list[SampleIn],
+    samples: Sequence[service.SampleLike],
     settings: Any,
     principal: Principal,
     body: bytes,
@@ -222,7 +222,7 @@ influx_v2 = APIRouter(tags=["protocols"], route_class=_error_route(influx_v2_err
 influx_v1 = APIRouter(tags=["protocols"], route_class=_error_route(influx_v1_error))
 
 
-def _samples_from_lines(body: bytes, precision: str, settings: Any) -> list[SampleIn]:
+def _samples_from_lines(body: bytes, precision: str, settings: Any) -> list[Sample]:
     try:
         return line.write_batch(body, precision=precision, source_tag=settings.lp_source_tag)
     except line.LineError as exc:

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chiron.telemetry.protocols.samples import ValidationError, validate_all
-from chiron.telemetry.schemas import SampleIn
+from chiron.kit.schema import VALUE_BOUND
+from chiron.telemetry.protocols.samples import Checker, Refused, Sample
 
 FieldValue = float | int | bool | str
 
@@ -351,33 +351,64 @@ def render(point: Point) -> str:
 # ---- points -> samples -----------------------------------------------------------------
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NUMBER_START = frozenset("-.0123456789")
+_NUMBER_END = frozenset(".0123456789")
 
 
-def to_samples(
-    points: list[Point], *, precision: str, source_tag: str
-) -> tuple[list[dict[str, Any]], list[int]]:
-    """Sample dicts for `SampleIn` (metric `measurement.field`, the source from
-    `source_tag`, the other tags as attrs) and, for each, the line it came from.
+class _Writer:
+    """Samples of one write: metric `measurement.field`, the source from `source_tag`, the
+    other tags as attrs, each distinct name and tag set checked once (`Checker`)."""
 
-    Strings are refused here, with the line and the field named; everything else the
-    sample schema checks (names, bounds, attrs)."""
-    unit_ns = PRECISIONS[precision]
-    samples: list[dict[str, Any]] = []
-    lines: list[int] = []
-    times: dict[int, datetime] = {}
-    for point in points:
-        tags = point.tags
-        source = tags.get(source_tag)
+    def __init__(self, precision: str, source_tag: str) -> None:
+        self.unit_ns = PRECISIONS[precision]
+        self.source_tag = source_tag
+        self.check = Checker()
+        self.samples: list[Sample] = []
+        self.heads: dict[str, tuple[str, str, dict[str, Any] | None]] = {}
+        self.times: dict[str, datetime] = {}
+
+    def _meta(
+        self, measurement: str, tags: dict[str, str], line: int
+    ) -> tuple[str, str, dict[str, Any] | None]:
+        source = tags.get(self.source_tag)
         if source is None:
-            raise LineError(point.line, f"missing the {source_tag!r} tag that names the source")
-        attrs = {k: v for k, v in tags.items() if k != source_tag} or None
-        ts: datetime | None = None
-        if point.timestamp is not None:
-            ts = times.get(point.timestamp)
-            if ts is None:
-                ts = _time(point.timestamp * unit_ns)
-                times[point.timestamp] = ts
-        prefix = point.measurement + "."
+            raise LineError(line, f"missing the {self.source_tag!r} tag that names the source")
+        attrs = {k: v for k, v in tags.items() if k != self.source_tag}
+        try:
+            return measurement + ".", self.check.source(source), self.check.attrs(attrs)
+        except Refused as exc:
+            raise LineError(line, str(exc)) from None
+
+    def _time(self, stamp: str) -> datetime:
+        ts = self.times.get(stamp)
+        if ts is None:
+            ts = self.times[stamp] = _time(int(stamp) * self.unit_ns)
+        return ts
+
+    def _emit(
+        self,
+        meta: tuple[str, str, dict[str, Any] | None],
+        fields: list[tuple[str, float]],
+        ts: datetime | None,
+        line: int,
+    ) -> None:
+        prefix, source, attrs = meta
+        metric_ok = self.check.metric
+        append = self.samples.append
+        for key, value in fields:
+            metric = prefix + key
+            try:
+                metric_ok(metric)
+            except Refused as exc:
+                raise LineError(line, str(exc)) from None
+            if not -VALUE_BOUND <= value <= VALUE_BOUND:
+                raise LineError(line, f"field {key!r}: {value!r} is outside ±{VALUE_BOUND:g}")
+            append(Sample(source, metric, value, None, ts, attrs))
+
+    def point(self, point: Point) -> None:
+        meta = self._meta(point.measurement, point.tags, point.line)
+        ts = None if point.timestamp is None else self._time(str(point.timestamp))
+        fields: list[tuple[str, float]] = []
         for key, value in point.fields.items():
             if isinstance(value, str):
                 raise LineError(
@@ -385,17 +416,87 @@ def to_samples(
                     f"field {key!r} is a string; Chiron stores numbers (integer, float or "
                     "boolean fields): drop or convert string fields before writing",
                 )
-            samples.append(
-                {
-                    "source": source,
-                    "metric": prefix + key,
-                    "value": float(value),
-                    "ts": ts,
-                    "attrs": attrs,
-                }
-            )
-            lines.append(point.line)
-    return samples, lines
+            fields.append((key, float(value)))
+        self._emit(meta, fields, ts, point.line)
+
+    def plain(self, text: str, number: int) -> bool:
+        """A line with no escape and no quote, the common case, without the general
+        scanner. False (nothing emitted) for anything unusual: the caller then parses the
+        line with `parse_line`, whose answer (a point or the error) is the reference."""
+        parts = text.split(" ")
+        if len(parts) == 2:
+            head, fields_text = parts
+            stamp = None
+        elif len(parts) == 3:
+            head, fields_text, stamp = parts
+        else:
+            return False
+        if not head or not fields_text or "\t" in text:
+            return False
+        meta = self.heads.get(head)
+        if meta is None:
+            measurement, *tag_items = head.split(",")
+            tags: dict[str, str] = {}
+            for item in tag_items:
+                key, _, value = item.partition("=")
+                if not key or not value:
+                    return False
+                tags[key] = value
+            if not measurement:
+                return False
+            meta = self.heads[head] = self._meta(measurement, tags, number)
+        ts = None
+        if stamp is not None:
+            ts = self.times.get(stamp)
+            if ts is None:
+                digits = stamp[1:] if stamp[0] == "-" else stamp
+                if not (digits.isascii() and digits.isdigit()):
+                    return False
+                if not INT64_MIN <= int(stamp) <= INT64_MAX:
+                    return False
+                ts = self._time(stamp)
+        fields: list[tuple[str, float]] = []
+        for item in fields_text.split(","):
+            key, _, raw = item.partition("=")
+            if not key or not raw or "=" in raw:
+                return False
+            if (
+                raw[0] in _NUMBER_START
+                and raw[-1] in _NUMBER_END
+                and raw.isascii()
+                and "_" not in raw
+            ):
+                try:
+                    value = float(raw)
+                except ValueError:
+                    return False
+                if not math.isfinite(value):
+                    return False
+            elif raw in _TRUE:
+                value = 1.0
+            elif raw in _FALSE:
+                value = 0.0
+            elif raw[-1] in "iu":
+                try:
+                    parsed = field_value(raw, number, key)
+                except LineError:
+                    return False
+                value = float(parsed)
+            else:
+                return False
+            fields.append((key, value))
+        if len(fields) > 1 and len({key for key, _ in fields}) != len(fields):
+            return False  # a repeated field: the last one wins, as the general parser does
+        self._emit(meta, fields, ts, number)
+        return True
+
+
+def to_samples(points: list[Point], *, precision: str, source_tag: str) -> list[Sample]:
+    """The samples of parsed points (strings refused, naming the line and the field)."""
+    writer = _Writer(precision, source_tag)
+    for point in points:
+        writer.point(point)
+    return writer.samples
 
 
 def _time(ns: int) -> datetime:
@@ -407,24 +508,24 @@ def _time(ns: int) -> datetime:
         return datetime.max.replace(tzinfo=UTC) if ns > 0 else datetime.min.replace(tzinfo=UTC)
 
 
-def write_batch(body: bytes, *, precision: str, source_tag: str) -> list[SampleIn]:
+def write_batch(body: bytes, *, precision: str, source_tag: str) -> list[Sample]:
     """A write body as the samples the ingest pipeline takes: all of them, or `LineError`
     naming the first bad line (nothing of a bad write is stored)."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LineError(body.count(b"\n", 0, exc.start) + 1, "not valid UTF-8") from None
-    points = parse(text)
-    if not points:
+    writer = _Writer(precision, source_tag)
+    if '"' not in text and "\\" not in text:
+        for number, raw in enumerate(text.split("\n"), 1):
+            text_line = raw.strip(" \t\r")
+            if not text_line or text_line[0] == "#":
+                continue
+            if not writer.plain(text_line, number):
+                writer.point(parse_line(text_line, number))
+    else:
+        for number, text_line in _quoted_lines(text):
+            writer.point(parse_line(text_line, number))
+    if not writer.samples:
         raise LineError(1, "writing requires points")
-    dicts, lines = to_samples(points, precision=precision, source_tag=source_tag)
-    try:
-        return validate_all(dicts)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = err.get("loc", ())
-        index = loc[0] if loc and isinstance(loc[0], int) else 0
-        what = ".".join(str(part) for part in loc[1:]) or "sample"
-        shown = dicts[index].get(str(loc[1])) if len(loc) > 1 else None
-        detail = f"{what} {shown!r}" if isinstance(shown, str) else what
-        raise LineError(lines[index], f"{detail}: {err.get('msg', 'invalid')}") from None
+    return writer.samples
