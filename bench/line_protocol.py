@@ -110,7 +110,7 @@ def parse_bench(batch: list[dict[str, Any]], seconds: float) -> dict[str, float]
 async def drive(
     port: int, token: str, bodies: list[bytes], path: str, content_type: str, seconds: float
 ) -> tuple[int, float, list[float]]:
-    headers = {"content-type": content_type, "authorization": f"Token {token}"}
+    headers = {"content-type": content_type, "authorization": f"Bearer {token}"}
     latencies: list[float] = []
     sent = 0
     deadline = time.perf_counter() + seconds

@@ -438,10 +438,10 @@ class _Writer:
             measurement, *tag_items = head.split(",")
             tags: dict[str, str] = {}
             for item in tag_items:
-                key, _, value = item.partition("=")
-                if not key or not value:
+                key, _, tag_value = item.partition("=")
+                if not key or not tag_value:
                     return False
-                tags[key] = value
+                tags[key] = tag_value
             if not measurement:
                 return False
             meta = self.heads[head] = self._meta(measurement, tags, number)
