@@ -16,19 +16,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
 from _stack import api_key, chiron_server, free_port, percentile, store
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "apps" / "api" / "src"))
-
-from chiron.telemetry.protocols import line  # noqa: E402
-from chiron.telemetry.schemas import SampleBatch  # noqa: E402
+from chiron.telemetry.protocols import line
+from chiron.telemetry.schemas import SampleBatch
 
 BATCH = 500
 SOURCES = [f"dev-{i}" for i in range(8)]
