@@ -298,3 +298,33 @@ async def test_an_empty_idempotency_key_is_422_on_every_door(
         response = await http.post(path, content=content, headers=headers)
     assert response.status_code == 422, response.text
     assert (await store_counts(db))["telemetry_samples"] == 0
+
+
+async def test_a_write_of_more_samples_than_one_transaction_takes_is_413(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], db: Database
+) -> None:
+    """Parsed off the event loop (the body is over 64 KiB), refused whole."""
+    fields = ",".join(f"f{i}=1" for i in range(10))
+    body = "\n".join(f"m,host=h {fields} {n}" for n in range(5_001))  # 50,010 samples
+    response = await client.post(
+        V2, content=body, headers={"Authorization": f"Token {_token(auth_headers)}"}
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "request too large"
+    assert (await store_counts(db))["telemetry_samples"] == 0
+
+
+async def test_a_large_write_is_stored_whole(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], db: Database
+) -> None:
+    start = int(utcnow().timestamp()) - 3_000
+    fields = ",".join(f"f{i}={i}.5" for i in range(10))
+    body = "\n".join(f"m,host=h {fields} {start + n}" for n in range(2_000))
+    response = await client.post(
+        V2,
+        params={"precision": "s"},
+        content=body,
+        headers={"Authorization": f"Token {_token(auth_headers)}"},
+    )
+    assert response.status_code == 204, response.text
+    assert (await store_counts(db))["telemetry_samples"] == 20_000

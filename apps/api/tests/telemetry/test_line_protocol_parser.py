@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 from chiron.telemetry.protocols.line import (
     LineError,
     Point,
+    _lines,
     parse,
+    parse_line,
     render,
     to_samples,
     write_batch,
@@ -219,8 +221,12 @@ _plain_lines = st.lists(_plain_piece, min_size=1, max_size=14).map("".join)
 
 def _outcome(body: str, *, general: bool) -> object:
     try:
-        if general:
-            return [tuple(s) for s in to_samples(parse(body), precision="ns", source_tag="host")]
+        if general:  # line by line, as a write is read: the first bad line is the answer
+            return [
+                tuple(s)
+                for number, text in _lines(body)
+                for s in to_samples([parse_line(text, number)], precision="ns", source_tag="host")
+            ]
         return [tuple(s) for s in write_batch(body.encode(), precision="ns", source_tag="host")]
     except LineError as exc:
         return ("refused", exc.line)

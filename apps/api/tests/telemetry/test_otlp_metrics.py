@@ -290,3 +290,17 @@ def test_the_source_attribute_falls_back_to_host_then_service_name(settings: Set
     assert source(settings, **{"telemetry.sdk.name": "x"}) is None
     custom = settings.model_copy(update={"otlp_source_attr": "device.id"})
     assert source(custom, **{"device.id": "d-9", **both}) == "d-9"
+
+
+async def test_an_export_of_more_samples_than_one_transaction_takes_is_413(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    db: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(otlp, "MAX_SAMPLES", 1)
+    body = _request(_gauge("a.metric", 1.0), _gauge("b.metric", 2.0)).SerializeToString()
+    response = await client.post(METRICS, content=body, headers={**auth_headers, **PROTOBUF})
+    assert response.status_code == 413
+    assert status_pb2.Status.FromString(response.content).code == 8
+    assert (await store_counts(db))["telemetry_samples"] == 0

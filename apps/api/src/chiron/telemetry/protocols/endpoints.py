@@ -8,11 +8,12 @@ those raised here, by the dependencies, and by the body middleware (registered b
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import orjson
 import structlog
@@ -27,7 +28,7 @@ from chiron.auth.errors import CredentialRejected, InsufficientScope
 from chiron.auth.principal import Principal
 from chiron.deps import SettingsDep, UnitOfWorkDep
 from chiron.error_handlers import register_protocol_errors
-from chiron.errors import AppError, InvalidInput
+from chiron.errors import AppError, InvalidInput, PayloadTooLarge
 from chiron.observability.metrics import samples_ingested
 from chiron.telemetry import idempotency, service
 from chiron.telemetry.protocols import line, otlp
@@ -35,6 +36,7 @@ from chiron.telemetry.protocols.samples import Sample
 from chiron.uow import UnitOfWork
 
 log = structlog.get_logger("chiron.protocols")
+_T = TypeVar("_T")
 
 IdempotencyKey = Annotated[
     str | None,
@@ -222,11 +224,26 @@ influx_v2 = APIRouter(tags=["protocols"], route_class=_error_route(influx_v2_err
 influx_v1 = APIRouter(tags=["protocols"], route_class=_error_route(influx_v1_error))
 
 
-def _samples_from_lines(body: bytes, precision: str, settings: Any) -> list[Sample]:
+# Bodies larger than this are parsed off the event loop, so one large write does not
+# stall every other request on the process while it is read.
+_OFF_LOOP_BYTES = 64 * 1024
+
+
+async def _off_loop(body: bytes, work: Callable[[], _T]) -> _T:
+    return work() if len(body) <= _OFF_LOOP_BYTES else await asyncio.to_thread(work)
+
+
+def _parse_lines(body: bytes, precision: str, settings: Any) -> list[Sample]:
     try:
         return line.write_batch(body, precision=precision, source_tag=settings.lp_source_tag)
     except line.LineError as exc:
         raise BadRequest(f"unable to parse points: {exc}") from None
+    except line.TooManySamples as exc:
+        raise PayloadTooLarge(f"points batch is too large: {exc}; split it") from None
+
+
+async def _samples_from_lines(body: bytes, precision: str, settings: Any) -> list[Sample]:
+    return await _off_loop(body, lambda: _parse_lines(body, precision, settings))
 
 
 @influx_v2.post("/api/v2/write", status_code=204, response_class=Response, include_in_schema=False)
@@ -246,7 +263,7 @@ async def write_v2(
     if precision not in line.V2_PRECISIONS:
         raise BadRequest(f"invalid precision {precision[:8]!r}: use ns, us, ms or s")
     body = await _body(request)
-    samples = _samples_from_lines(body, precision, settings)
+    samples = await _samples_from_lines(body, precision, settings)
     await _ingest(uow, samples, settings, principal, body, idempotency_key)
     return Response(status_code=204)
 
@@ -267,7 +284,7 @@ async def write_v1(
     if precision not in line.PRECISIONS:
         raise BadRequest(f"invalid precision {precision[:8]!r}: use n, u, ms, s, m or h")
     body = await _body(request)
-    samples = _samples_from_lines(body, precision, settings)
+    samples = await _samples_from_lines(body, precision, settings)
     await _ingest(uow, samples, settings, principal, body, idempotency_key)
     return Response(status_code=204)
 
@@ -293,16 +310,23 @@ async def export_metrics(
     principal = await _ingest_principal(request, authenticator)
     as_json = otlp.wants_json(content_type)
     body = await _body(request)
-    try:
-        decoded = otlp.decode(body, as_json=as_json)
-    except otlp.DecodeError as exc:
-        raise BadRequest(str(exc)) from None
-    mapped = otlp.to_samples(decoded, settings)
+    mapped = await _off_loop(body, lambda: _map_export(body, as_json, settings))
     if mapped.samples:
         await _ingest(uow, mapped.samples, settings, principal, body, idempotency_key, mapped.now)
     samples_ingested(mapped.rejected, "rejected")
     payload, media_type = otlp.export_response(mapped, as_json=as_json)
     return Response(payload, status_code=200, media_type=media_type)
+
+
+def _map_export(body: bytes, as_json: bool, settings: Any) -> otlp.Mapped:
+    try:
+        decoded = otlp.decode(body, as_json=as_json)
+    except otlp.DecodeError as exc:
+        raise BadRequest(str(exc)) from None
+    try:
+        return otlp.to_samples(decoded, settings)
+    except otlp.TooManyPoints as exc:
+        raise PayloadTooLarge(f"{exc}; split the export") from None
 
 
 _PATHS: Mapping[str, Renderer] = {

@@ -508,14 +508,27 @@ def _time(ns: int) -> datetime:
         return datetime.max.replace(tzinfo=UTC) if ns > 0 else datetime.min.replace(tzinfo=UTC)
 
 
-def write_batch(body: bytes, *, precision: str, source_tag: str) -> list[Sample]:
+# One write's samples at most: an InfluxDB client's batch (Telegraf: 1,000 metrics of a few
+# fields each) fits many times over; more is one transaction too large to hold the store's
+# writer for, so it is refused as too large (InfluxDB's 413) and the client splits it.
+MAX_SAMPLES = 50_000
+
+
+class TooManySamples(ValueError):
+    pass
+
+
+def write_batch(
+    body: bytes, *, precision: str, source_tag: str, max_samples: int = MAX_SAMPLES
+) -> list[Sample]:
     """A write body as the samples the ingest pipeline takes: all of them, or `LineError`
-    naming the first bad line (nothing of a bad write is stored)."""
+    naming the first bad line (nothing of a bad write is stored), or `TooManySamples`."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise LineError(body.count(b"\n", 0, exc.start) + 1, "not valid UTF-8") from None
     writer = _Writer(precision, source_tag)
+    samples = writer.samples
     if '"' not in text and "\\" not in text:
         for number, raw in enumerate(text.split("\n"), 1):
             text_line = raw.strip(" \t\r")
@@ -523,9 +536,13 @@ def write_batch(body: bytes, *, precision: str, source_tag: str) -> list[Sample]
                 continue
             if not writer.plain(text_line, number):
                 writer.point(parse_line(text_line, number))
+            if len(samples) > max_samples:
+                raise TooManySamples(f"more than {max_samples} samples in one write")
     else:
         for number, text_line in _quoted_lines(text):
             writer.point(parse_line(text_line, number))
-    if not writer.samples:
+            if len(samples) > max_samples:
+                raise TooManySamples(f"more than {max_samples} samples in one write")
+    if not samples:
         raise LineError(1, "writing requires points")
-    return writer.samples
+    return samples

@@ -55,6 +55,14 @@ class DecodeError(ValueError):
     pass
 
 
+class TooManyPoints(ValueError):
+    pass
+
+
+# One export's samples at most (as a line-protocol write's): more is refused as too large.
+MAX_SAMPLES = 50_000
+
+
 def _media_type(content_type: str) -> str:
     return content_type.split(";")[0].strip().lower()
 
@@ -220,6 +228,8 @@ def to_samples(request: ExportMetricsServiceRequest, settings: Settings) -> Mapp
                     continue
                 for point, values in points:
                     _map_point(mapped, source, unit, point, values, earliest, latest)
+                if len(mapped.samples) > MAX_SAMPLES:
+                    raise TooManyPoints(f"more than {MAX_SAMPLES} samples in one export")
     return mapped
 
 
