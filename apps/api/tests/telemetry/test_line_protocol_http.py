@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
+from google.protobuf import json_format
 from influxdb_client import InfluxDBClient, Point, WritePrecision
 from influxdb_client.client.write_api import SYNCHRONOUS
 from influxdb_client.rest import ApiException
@@ -20,7 +21,7 @@ from influxdb_client.rest import ApiException
 from chiron.db import Database
 from chiron.kit.time import utcnow
 from tests.fixtures.auth import MakeToken
-from tests.fixtures.factories import INGEST, store_counts
+from tests.fixtures.factories import INGEST, put_gate, store_counts
 from tests.fixtures.server import serve
 
 V2 = "/api/v2/write"
@@ -56,6 +57,35 @@ async def _series(
     )
     assert response.status_code == 200, response.text
     return response.json()["points"]  # type: ignore[no-any-return]
+
+
+def otlp_request(metric: str, value: float, *, source: str) -> Any:
+    from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+        ExportMetricsServiceRequest,
+    )
+
+    return json_format.ParseDict(
+        {
+            "resourceMetrics": [
+                {
+                    "resource": {
+                        "attributes": [{"key": "host.name", "value": {"stringValue": source}}]
+                    },
+                    "scopeMetrics": [
+                        {
+                            "metrics": [
+                                {
+                                    "name": metric,
+                                    "gauge": {"dataPoints": [{"asDouble": value}]},
+                                }
+                            ]
+                        }
+                    ],
+                }
+            ]
+        },
+        ExportMetricsServiceRequest(),
+    )
 
 
 def _write(url: str, token: str, records: list[Point], *, gzip_body: bool) -> None:
@@ -328,3 +358,27 @@ async def test_a_large_write_is_stored_whole(
     )
     assert response.status_code == 204, response.text
     assert (await store_counts(db))["telemetry_samples"] == 20_000
+
+
+async def test_a_protocol_write_steps_gates_and_records_the_timeline_like_the_json_door(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    await put_gate(client, auth_headers, source="probe-1", metric="env.temp")
+    token = _token(auth_headers)
+    lp = await client.post(
+        V2, content="env,host=probe-1 temp=86.5", headers={"Authorization": f"Token {token}"}
+    )
+    assert lp.status_code == 204
+    gate = (await client.get("/api/v1/gates", headers=auth_headers)).json()["items"][0]
+    assert (gate["status"], gate["value"]) == ("hold", 86.5)
+    export = otlp_request("env.temp", 95.0, source="probe-1").SerializeToString()
+    metrics = await client.post(
+        "/v1/metrics",
+        content=export,
+        headers={**auth_headers, "Content-Type": "application/x-protobuf"},
+    )
+    assert metrics.status_code == 200
+    gate = (await client.get("/api/v1/gates", headers=auth_headers)).json()["items"][0]
+    assert (gate["status"], gate["value"]) == ("no-go", 95.0)
+    timeline = (await client.get("/api/v1/dashboard/timeline", headers=auth_headers)).json()
+    assert len([e for e in timeline["items"] if e.get("source") == "probe-1"]) >= 2
