@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
@@ -29,7 +30,7 @@ from chiron.auth.principal import Principal
 from chiron.deps import SettingsDep, UnitOfWorkDep
 from chiron.error_handlers import register_protocol_errors
 from chiron.errors import AppError, InvalidInput, PayloadTooLarge
-from chiron.observability.metrics import samples_ingested
+from chiron.observability.metrics import ingest_duration, samples_ingested
 from chiron.telemetry import idempotency, service
 from chiron.telemetry.protocols import line, otlp
 from chiron.telemetry.protocols.samples import Sample
@@ -123,6 +124,14 @@ def _error_route(render: Renderer) -> type[APIRoute]:
                 try:
                     return await handler(request)
                 except AppError as exc:
+                    if exc.status_code in (400, 413, 422):
+                        # What a device author needs to fix their agent, once per refusal.
+                        log.info(
+                            "protocol_write_refused",
+                            path=request.url.path,
+                            status=exc.status_code,
+                            reason=exc.message[:300],
+                        )
                     return render(exc, request.headers)
                 except RequestValidationError as exc:
                     return render(_invalid_request(exc), request.headers)
@@ -212,10 +221,13 @@ async def _ingest(
         if key is not None
         else None
     )
+    started = time.perf_counter()
     result = await service.ingest(uow, samples, settings, idempotency_key=claim, now=now)
     await uow.commit()
     samples_ingested(result.accepted, "accepted")
     samples_ingested(result.duplicates, "duplicate")
+    outcome = "duplicate" if result.duplicates and not result.accepted else "accepted"
+    ingest_duration(time.perf_counter() - started, outcome)
 
 
 # ---- InfluxDB line protocol ------------------------------------------------------------
