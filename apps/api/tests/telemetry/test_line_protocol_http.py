@@ -196,6 +196,17 @@ async def test_a_gzip_body_and_token_or_bearer_schemes_are_accepted(
     assert (await _metrics(client, auth_headers))[("h", "m.v")]["value"] == 2.0
 
 
+async def test_influxdb_client_with_v1_style_credentials_writes_with_the_key_as_password(
+    app: object, client: httpx.AsyncClient, make_token: MakeToken, auth_headers: dict[str, str]
+) -> None:
+    """influxdb-client against an InfluxDB 1.8-style server: token = "user:password"."""
+    key = await make_token(["ingest"])
+    records = [Point("env").tag("host", "rover-9").field("temp", 3.5)]
+    async with serve(app) as url:
+        await asyncio.to_thread(_write, url, f"telegraf:{key}", records, gzip_body=False)
+    assert (await _metrics(client, auth_headers))[("rover-9", "env.temp")]["value"] == 3.5
+
+
 @pytest.mark.parametrize(
     ("body", "status", "code", "fragment"),
     [

@@ -174,6 +174,10 @@ def _credential(request: Request, *, basic: bool) -> str:
     value = value.strip()
     scheme = scheme.lower()
     if scheme in ("token", "bearer") and value and not any(c.isspace() for c in value):
+        if scheme == "token" and ":" in value:
+            # `Token user:password`, how the InfluxDB 2 clients talk to a 1.8-style server:
+            # the password is the key (a Chiron key has no colon).
+            value = value.split(":", 1)[1]
         return value
     if basic and scheme == "basic" and value:
         try:
