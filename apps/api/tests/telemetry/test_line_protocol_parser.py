@@ -239,3 +239,27 @@ def test_the_fast_path_agrees_with_the_general_parser(body: str) -> None:
     if general == []:
         general = ("refused", 1)  # a write of no points is refused
     assert _outcome(body, general=False) == general
+
+
+_noise = st.one_of(
+    st.binary(max_size=200),
+    st.lists(
+        st.one_of(
+            _special, _chars, _plain_piece, st.sampled_from(["\n", '="', "\\\n", "m,host=a "])
+        ),
+        max_size=40,
+    ).map(lambda parts: "".join(parts).encode()),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_noise)
+def test_any_body_is_samples_or_a_line_error_never_another_exception(body: bytes) -> None:
+    try:
+        samples = write_batch(body, precision="ns", source_tag="host")
+    except LineError as exc:
+        line = exc.line
+    else:
+        line = 0
+        assert samples
+    assert line >= 0

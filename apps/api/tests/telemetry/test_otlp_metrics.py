@@ -10,9 +10,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
+import hypothesis
 import orjson
 import pytest
 from google.rpc import status_pb2
+from hypothesis import strategies as st
 from opentelemetry.exporter.otlp.proto.http import Compression
 from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
 from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
@@ -304,3 +306,15 @@ async def test_an_export_of_more_samples_than_one_transaction_takes_is_413(
     assert response.status_code == 413
     assert status_pb2.Status.FromString(response.content).code == 8
     assert (await store_counts(db))["telemetry_samples"] == 0
+
+
+@hypothesis.settings(max_examples=300, deadline=None)
+@hypothesis.given(st.binary(max_size=300), st.booleans())
+def test_any_body_decodes_maps_or_is_a_decode_error(body: bytes, as_json: bool) -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    try:
+        decoded = otlp.decode(body, as_json=as_json)
+    except otlp.DecodeError:
+        return
+    mapped = otlp.to_samples(decoded, settings)
+    assert mapped.rejected >= 0
