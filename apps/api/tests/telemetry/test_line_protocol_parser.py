@@ -263,3 +263,17 @@ def test_any_body_is_samples_or_a_line_error_never_another_exception(body: bytes
         line = 0
         assert samples
     assert line >= 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        'm,host=a s="' + "x" * 70_000 + '"',  # the general scanner's path
+        "m,host=a\\ " + "x" * 70_000 + " v=1",
+        "m,host=a " + ",".join(f"f{i}=1" for i in range(10_000)),  # the fast path's
+    ],
+)
+def test_a_line_longer_than_the_bound_is_refused_before_it_is_scanned(body: str) -> None:
+    with pytest.raises(LineError) as caught:
+        write_batch(body.encode(), precision="ns", source_tag="host")
+    assert "line longer than 65536 characters" in caught.value.reason

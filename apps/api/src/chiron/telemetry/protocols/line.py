@@ -93,6 +93,10 @@ def _lines(body: str) -> Iterator[tuple[int, str]]:
     yield from _quoted_lines(body)
 
 
+_OUTSIDE = re.compile(r'[\\"\n \t=]')  # what matters outside a string value
+_INSIDE = re.compile(r'[\\"\n]')  # and inside one
+
+
 def _quoted_lines(body: str) -> Iterator[tuple[int, str]]:
     """Lines, where a newline inside a quoted string field value does not end its line.
 
@@ -108,6 +112,14 @@ def _quoted_lines(body: str) -> Iterator[tuple[int, str]]:
         gap = False  # the last character was an unescaped separator
         begun = False
         while i < n:
+            # Jump over plain characters (each would only mark the line begun), so a long
+            # value costs one search, not a Python step per character.
+            found = (_INSIDE if quoted else _OUTSIDE).search(body, i)
+            j = found.start() if found else n
+            if j > i:
+                begun, after_eq, gap, i = True, False, False, j
+                if i >= n:
+                    break
             c = body[i]
             if c == "\n" and not quoted:
                 break
@@ -142,32 +154,43 @@ def _quoted_lines(body: str) -> Iterator[tuple[int, str]]:
 # ---- one line --------------------------------------------------------------------------
 
 
+_UNESCAPERS: dict[frozenset[str], re.Pattern[str]] = {}
+
+
 def _unescape(text: str, escapes: frozenset[str]) -> str:
+    """A backslash before one of `escapes` (or a backslash) is that character; before any
+    other character it is literal. Left to right, as the specification reads it."""
     if "\\" not in text:
         return text
-    out: list[str] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\" and i + 1 < n and text[i + 1] in escapes:
-            out.append(text[i + 1])
-            i += 2
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
+    pattern = _UNESCAPERS.get(escapes)
+    if pattern is None:
+        chars = re.escape("".join(sorted(escapes)))
+        pattern = _UNESCAPERS[escapes] = re.compile(f"\\\\([{chars}])")
+    return pattern.sub(lambda m: m.group(1), text)
+
+
+_SPLITTERS: dict[tuple[str, bool], re.Pattern[str]] = {}
 
 
 def _split(text: str, sep: str, *, quotes: bool = False) -> list[str]:
     """Split on `sep` where it is not escaped (nor, with `quotes`, inside a string)."""
     if "\\" not in text and not (quotes and '"' in text):
         return text.split(sep)
+    pattern = _SPLITTERS.get((sep, quotes))
+    if pattern is None:
+        chars = re.escape("\\" + sep + ('"=' if quotes else ""))
+        pattern = _SPLITTERS[(sep, quotes)] = re.compile(f"[{chars}]")
     parts: list[str] = []
     start = 0
     i, n = 0, len(text)
     quoted = False
     after_eq = False
     while i < n:
+        found = pattern.search(text, i)  # jump over characters that change nothing here
+        if found is None:
+            break
+        if found.start() > i:
+            after_eq, i = False, found.start()
         c = text[i]
         if c == "\\":
             i += 2
@@ -202,6 +225,9 @@ def _sections(text: str, number: int) -> tuple[str, str, str | None]:
     raise LineError(number, "too many sections (an unescaped space in a name or value?)")
 
 
+_SECTION_CHARS = re.compile(r'[\\" \t=]')
+
+
 def _scan_sections(text: str) -> list[str]:
     parts: list[str] = []
     i, n = 0, len(text)
@@ -209,6 +235,11 @@ def _scan_sections(text: str) -> list[str]:
     quoted = False
     after_eq = False
     while i < n:
+        found = _SECTION_CHARS.search(text, i)
+        if found is None:
+            break
+        if found.start() > i:
+            after_eq, i = False, found.start()
         c = text[i]
         if c == "\\":
             i += 2
@@ -281,7 +312,14 @@ def _even_backslashes(raw: str) -> bool:
     return run % 2 == 0
 
 
+# The longest line read: Chiron's names and tags fit many times over, and a bound keeps one
+# line's scan short.
+MAX_LINE_CHARS = 64 * 1024
+
+
 def parse_line(text: str, number: int) -> Point:
+    if len(text) > MAX_LINE_CHARS:
+        raise LineError(number, f"line longer than {MAX_LINE_CHARS} characters")
     head, fields_text, ts_text = _sections(text, number)
     head_parts = _split(head, ",")
     measurement = _unescape(head_parts[0], _MEASUREMENT_ESCAPES)
@@ -534,7 +572,7 @@ def write_batch(
             text_line = raw.strip(" \t\r")
             if not text_line or text_line[0] == "#":
                 continue
-            if not writer.plain(text_line, number):
+            if len(text_line) > MAX_LINE_CHARS or not writer.plain(text_line, number):
                 writer.point(parse_line(text_line, number))
             if len(samples) > max_samples:
                 raise TooManySamples(f"more than {max_samples} samples in one write")
