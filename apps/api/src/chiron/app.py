@@ -140,6 +140,7 @@ def _include_routers(app: FastAPI) -> None:
     from chiron.gates.endpoints import router as gates_router
     from chiron.live.endpoints import router as stream_router
     from chiron.telemetry.endpoints import router as telemetry_router
+    from chiron.telemetry.protocols.endpoints import routers as protocol_routers
     from chiron.timeline.endpoints import router as timeline_router
 
     app.include_router(health_router)
@@ -148,3 +149,5 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(gates_router)
     app.include_router(timeline_router)
     app.include_router(stream_router)
+    for protocol_router in protocol_routers:
+        app.include_router(protocol_router)

@@ -76,6 +76,10 @@ class Settings(BaseSettings):
     future_tolerance_s: float = 300.0
     max_age_days: int = 365 * 5
     idempotency_ttl_s: int = 24 * 3600
+    # Device protocols (docs/protocols/): the line-protocol tag and the OTLP resource
+    # attribute that name a sample's source (OTLP falls back to host.name, service.name).
+    lp_source_tag: str = "host"
+    otlp_source_attr: str = "service.instance.id"
 
     # http
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
@@ -35,6 +36,23 @@ def error_response(
     if request_id:
         body["request_id"] = request_id
     return JSONResponse({"error": body}, status_code=status, headers=headers)
+
+
+# Front doors that speak another protocol (InfluxDB, OTLP) answer in its error shape, by path,
+# also where the body middleware refuses a request before any route runs.
+_PROTOCOL_ERRORS: dict[str, Callable[[AppError, Headers], Response]] = {}
+
+
+def register_protocol_errors(paths: Mapping[str, Callable[[AppError, Headers], Response]]) -> None:
+    _PROTOCOL_ERRORS.update(paths)
+
+
+def app_error_response(exc: AppError, path: str, headers: Headers) -> Response:
+    """An AppError answered outside the handlers: in its path's protocol shape, else Chiron's."""
+    render = _PROTOCOL_ERRORS.get(path)
+    if render is not None:
+        return render(exc, headers)
+    return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
 
 
 _HTTP_CODES = {

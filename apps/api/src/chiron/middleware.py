@@ -8,10 +8,11 @@ import re
 import uuid
 
 import structlog
+from starlette.datastructures import Headers
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chiron.error_handlers import error_response
+from chiron.error_handlers import app_error_response
 from chiron.errors import (
     AppError,
     BodyTimeout,
@@ -177,5 +178,5 @@ def _text(value: bytes | None) -> str | None:
 
 
 async def _answer(exc: AppError, scope: Scope, receive: Receive, send: Send) -> None:
-    response = error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
+    response = app_error_response(exc, scope.get("path", ""), Headers(scope=scope))
     await response(scope, receive, send)

@@ -105,3 +105,59 @@ def test_sse_connections_read_the_hubs(observed: Installed) -> None:
     metrics.watch_hub(hub)  # type: ignore[arg-type]
     assert _value(observed.metrics, "chiron.sse.connections") - before == 2
     del hub
+
+
+async def test_protocol_doors_count_their_samples_like_the_json_door(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], observed: Installed
+) -> None:
+    from opentelemetry.proto.collector.metrics.v1.metrics_service_pb2 import (
+        ExportMetricsServiceRequest,
+    )
+    from opentelemetry.proto.common.v1.common_pb2 import AnyValue, KeyValue
+    from opentelemetry.proto.metrics.v1.metrics_pb2 import (
+        Gauge,
+        Metric,
+        NumberDataPoint,
+        ResourceMetrics,
+        ScopeMetrics,
+    )
+    from opentelemetry.proto.resource.v1.resource_pb2 import Resource
+
+    reader = observed.metrics
+    name, duration = "chiron.samples.ingested", "chiron.ingest.duration"
+    accepted, rejected = (
+        _value(reader, name, outcome="accepted"),
+        _value(reader, name, outcome="rejected"),
+    )
+    batches = _value(reader, duration, outcome="accepted")
+    token = auth_headers["Authorization"].removeprefix("Bearer ")
+    lp = await client.post(
+        "/api/v2/write", content="m,host=h a=1,b=2", headers={"Authorization": f"Token {token}"}
+    )
+    points = [NumberDataPoint(as_double=1.0)]
+    export = ExportMetricsServiceRequest(
+        resource_metrics=[
+            ResourceMetrics(
+                resource=Resource(
+                    attributes=[KeyValue(key="host.name", value=AnyValue(string_value="h"))]
+                ),
+                scope_metrics=[
+                    ScopeMetrics(
+                        metrics=[
+                            Metric(name="ok.metric", gauge=Gauge(data_points=points)),
+                            Metric(name="bad-name", gauge=Gauge(data_points=points)),
+                        ]
+                    )
+                ],
+            )
+        ]
+    )
+    otlp = await client.post(
+        "/v1/metrics",
+        content=export.SerializeToString(),
+        headers={**auth_headers, "Content-Type": "application/x-protobuf"},
+    )
+    assert (lp.status_code, otlp.status_code) == (204, 200)
+    assert _value(reader, name, outcome="accepted") - accepted == 3
+    assert _value(reader, name, outcome="rejected") - rejected == 1
+    assert _value(reader, duration, outcome="accepted") - batches == 2

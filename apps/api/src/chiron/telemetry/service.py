@@ -5,10 +5,10 @@ messages in the unit of work's outbox (sent after the commit)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -25,13 +25,31 @@ from chiron.telemetry.repository import (
     TelemetryRepository,
 )
 from chiron.telemetry.rollups import RESOLUTIONS
-from chiron.telemetry.schemas import IngestResult, MetricPayload, MetricState, SampleIn
+from chiron.telemetry.schemas import IngestResult, MetricPayload, MetricState
 from chiron.timeline import service as timeline
 from chiron.uow import UnitOfWork
 
 _LATEST = datetime.max.replace(tzinfo=UTC)
 _EARLIEST = datetime.min.replace(tzinfo=UTC)
 CADENCE_WEIGHT = 0.2  # smoothing of the seconds-between-reports estimate
+
+
+class SampleLike(Protocol):
+    """A validated sample as any front door hands it over: a `SampleIn` from the JSON door,
+    or a protocol door's lighter tuple checked against the same schema types."""
+
+    @property
+    def source(self) -> str: ...
+    @property
+    def metric(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def ts(self) -> datetime | None: ...
+    @property
+    def attrs(self) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +95,7 @@ def _severity(rule: tuple[Thresholds, object] | None, value: float) -> str:
     return "ok" if rule is None else metric_severity(rule[0], value)
 
 
-def columns(samples: list[SampleIn], now: datetime) -> SampleColumns:
+def columns(samples: Sequence[SampleLike], now: datetime) -> SampleColumns:
     """The batch column by column, in one pass: device times in UTC (naive ones are UTC),
     the receive time where a sample has none."""
     batch = SampleColumns([], [], [], [], [], [], now)
@@ -191,7 +209,7 @@ async def _fresh_sources(
 
 async def ingest(
     uow: UnitOfWork,
-    samples: list[SampleIn],
+    samples: Sequence[SampleLike],
     settings: Settings,
     *,
     idempotency_key: Idempotency | None = None,
@@ -229,7 +247,7 @@ async def ingest(
     return result
 
 
-def _checked(samples: list[SampleIn], settings: Settings, now: datetime) -> SampleColumns:
+def _checked(samples: Sequence[SampleLike], settings: Settings, now: datetime) -> SampleColumns:
     batch = columns(samples, now)
     check_clock(batch, settings)
     return batch
