@@ -76,6 +76,22 @@ class Settings(BaseSettings):
     future_tolerance_s: float = 300.0
     max_age_days: int = 365 * 5
     idempotency_ttl_s: int = 24 * 3600
+    # A source whose clock is off by more than this (median of receive time - device time
+    # over its recent samples) is marked on the dashboard and the timeline records it.
+    skew_warn_s: float = 5.0
+
+    # MQTT front door (docs/protocols/mqtt.md): unset, the service does not subscribe.
+    # mqtt://[user:password@]host[:1883] or mqtts://...:8883 (TLS).
+    mqtt_url: str | None = None
+    mqtt_topic_prefix: str = "chiron"
+    # Replicas in one group share the subscription ($share/<group>/...): each message is
+    # consumed by exactly one of them. Empty: a plain subscription (every replica consumes).
+    mqtt_share_group: str = "chiron"
+    # The persistent session's name: stable across restarts, different per replica.
+    # Default chiron-<hostname>.
+    mqtt_client_id: str | None = None
+    mqtt_session_expiry_s: int = 7 * 24 * 3600
+    mqtt_max_batch: int = 5_000  # samples of queued messages committed in one transaction
 
     # http
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
