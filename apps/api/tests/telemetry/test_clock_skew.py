@@ -53,7 +53,9 @@ async def test_a_source_two_hours_behind_is_skewed_and_the_timeline_says_so(
     assert "behind" in crossed["title"]
 
     # Still behind: no second event.
-    later = [sample(5.0, source="rover-1", metric="battery.voltage", ts=behind + timedelta(seconds=5))]
+    later = [
+        sample(5.0, source="rover-1", metric="battery.voltage", ts=behind + timedelta(seconds=5))
+    ]
     assert (await ingest(client, auth_headers, later)).status_code == 202
     assert len(await _clock_events(client, auth_headers)) == 1
 

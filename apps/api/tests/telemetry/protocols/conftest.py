@@ -43,7 +43,7 @@ def broker(tmp_path: Path) -> Iterator[str]:
     )
     log = tmp_path / "mosquitto.log"
     with log.open("wb") as err:
-        proc = subprocess.Popen([MOSQUITTO, "-c", str(conf)], stderr=err)  # noqa: S603
+        proc = subprocess.Popen([MOSQUITTO, "-c", str(conf)], stderr=err)
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -69,7 +69,9 @@ def replica(settings: Settings, broker: str, app: FastAPI) -> Replica:
     on the test's store (the `app` fixture has cleaned it and serves HTTP reads)."""
 
     @asynccontextmanager
-    async def run(client_id: str = "chiron-test-1", **overrides: object) -> AsyncIterator[MqttIngest]:
+    async def run(
+        client_id: str = "chiron-test-1", **overrides: object
+    ) -> AsyncIterator[MqttIngest]:
         configured = settings.model_copy(
             update={"mqtt_url": broker, "mqtt_client_id": client_id, **overrides}
         )
@@ -82,9 +84,9 @@ def replica(settings: Settings, broker: str, app: FastAPI) -> Replica:
     return run
 
 
-async def eventually(check: Callable[[], object], timeout: float = 30.0) -> None:
+async def eventually(check: Callable[[], object], within_s: float = 30.0) -> None:
     """Wait until `check()` (sync or async) is truthy; a deadline, not a timing assertion."""
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + within_s
     while True:
         result = check()
         if asyncio.iscoroutine(result):

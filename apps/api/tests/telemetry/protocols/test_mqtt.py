@@ -67,7 +67,10 @@ async def sample_count(db: Database) -> int:
 
 
 async def test_published_samples_are_what_summary_and_series_return(
-    replica: Replica, broker: str, db: Database, client: httpx.AsyncClient,
+    replica: Replica,
+    broker: str,
+    db: Database,
+    client: httpx.AsyncClient,
     auth_headers: dict[str, str],
 ) -> None:
     ts = (utcnow() - timedelta(seconds=20)).replace(microsecond=250_000)
@@ -149,12 +152,10 @@ async def test_messages_published_while_the_api_is_down_are_stored_once(
 ) -> None:
     async with replica("chiron-restart"):
         pass  # the persistent session now exists at the broker; the API stops
-    await paho_publish(
-        broker, [("chiron/rover-1/seq", str(i).encode()) for i in range(1000)]
-    )
+    await paho_publish(broker, [("chiron/rover-1/seq", str(i).encode()) for i in range(1000)])
     assert await sample_count(db) == 0
     async with replica("chiron-restart") as mqtt:
-        await eventually(lambda: mqtt.stats.stored == 1000, timeout=60)
+        await eventually(lambda: mqtt.stats.stored == 1000, within_s=60)
         assert mqtt.stats.batches < 1000  # queued messages are committed together
     values = await stored_values(db)
     assert len(values) == 1000
@@ -168,10 +169,12 @@ async def test_two_replicas_consume_each_message_once(
         await paho_publish(
             broker, [(f"chiron/rover-{i % 4}/seq", str(i).encode()) for i in range(400)]
         )
-        await eventually(lambda: a.stats.messages + b.stats.messages >= 400, timeout=60)
-        await eventually(lambda: a.stats.stored + b.stats.stored == 400, timeout=60)
+        await eventually(lambda: a.stats.messages + b.stats.messages >= 400, within_s=60)
+        await eventually(lambda: a.stats.stored + b.stats.stored == 400, within_s=60)
         assert a.stats.messages + b.stats.messages == 400
-        assert a.stats.stored > 0 and b.stats.stored > 0  # shared: both took a part
+        # Shared: both took a part.
+        assert a.stats.stored > 0
+        assert b.stats.stored > 0
     values = await stored_values(db)
     assert sorted(v for _, _, v in values) == [float(i) for i in range(400)]
 
@@ -187,3 +190,19 @@ def test_topic_levels_name_the_source_and_metric() -> None:
         except BadPayload:
             continue
         raise AssertionError(f"{topic} accepted")
+
+
+async def test_simulate_publishes_the_demo_fleet_over_mqtt(
+    replica: Replica, broker: str, db: Database
+) -> None:
+    from chiron.dev.simulate import run_fleet
+
+    async with replica() as mqtt:
+        stats = await run_fleet("", "", 2, 5.0, 1.5, 7, mqtt=broker)
+        assert stats.batches > 0
+        assert stats.errors == 0
+        await eventually(lambda: mqtt.stats.stored == stats.batches)
+        assert mqtt.stats.samples == stats.samples
+        assert mqtt.stats.rejected == 0
+    sources = {s for s, _, _ in await stored_values(db)}
+    assert len(sources) == 2

@@ -110,8 +110,9 @@ def parse_message(topic: str, payload: bytes, prefix: str = "chiron") -> list[Sa
         body = doc
     else:
         if len(rest) < 2:
-            raise BadPayload(f'{topic!r} carries {{"samples": [...]}}; publish a number to '
-                             f"{topic}/<metric>")
+            raise BadPayload(
+                f'{topic!r} carries {{"samples": [...]}}; publish a number to {topic}/<metric>'
+            )
         source, metric = "/".join(rest[:-1]), rest[-1]
         if isinstance(doc, dict):
             if "source" in doc or "metric" in doc:
@@ -174,6 +175,8 @@ class MqttIngest:
 
     async def start(self) -> None:
         """Connect in the background (a broker that is down delays MQTT, not the API)."""
+        for name in ("gmqtt", "chiron.mqtt.client"):  # per-packet INFO lines: too chatty
+            logging.getLogger(name).setLevel(logging.WARNING)
         client = Client(
             self.client_id,
             clean_session=False,
@@ -194,9 +197,9 @@ class MqttIngest:
             asyncio.create_task(self._consume(), name="mqtt-consume"),
         ]
 
-    async def wait_subscribed(self, timeout: float) -> bool:
+    async def wait_subscribed(self, within_s: float) -> bool:
         try:
-            await asyncio.wait_for(self._subscribed.wait(), timeout)
+            await asyncio.wait_for(self._subscribed.wait(), within_s)
         except TimeoutError:
             return False
         return True
