@@ -4,12 +4,13 @@ and replicas of the API subscribed to it."""
 from __future__ import annotations
 
 import asyncio
+import getpass
 import shutil
 import socket
 import subprocess
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,22 +29,24 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[str]:
-    """mqtt://127.0.0.1:<port> of a fresh Mosquitto (in-memory: it lives for one test)."""
+@contextmanager
+def run_broker(tmp_path: Path, conf_lines: str = "allow_anonymous true\n") -> Iterator[int]:
+    """A Mosquitto on a free port with these config lines; yields the port."""
     port = free_port()
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(
         f"listener {port} 127.0.0.1\n"
-        "allow_anonymous true\n"
         "persistence false\n"
         "max_queued_messages 100000\n"
         "log_dest stderr\n"
         "log_type error\n"
+        # Started as root, Mosquitto would switch to its own user, who cannot read the
+        # test's password and ACL files: stay who we are.
+        f"user {getpass.getuser()}\n" + conf_lines
     )
     log = tmp_path / "mosquitto.log"
     with log.open("wb") as err:
-        proc = subprocess.Popen([MOSQUITTO, "-c", str(conf)], stderr=err)
+        proc = subprocess.Popen([MOSQUITTO, "-c", str(conf)], stderr=err)  # noqa: S603
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -54,10 +57,17 @@ def broker(tmp_path: Path) -> Iterator[str]:
                 raise RuntimeError(f"mosquitto did not start: {log.read_text()}") from None
             time.sleep(0.05)
     try:
-        yield f"mqtt://127.0.0.1:{port}"
+        yield port
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[str]:
+    """mqtt://127.0.0.1:<port> of a fresh Mosquitto (in-memory: it lives for one test)."""
+    with run_broker(tmp_path) as port:
+        yield f"mqtt://127.0.0.1:{port}"
 
 
 Replica = Callable[..., AbstractAsyncContextManager[MqttIngest]]
