@@ -201,9 +201,7 @@ async def run_fleet(
     rng = random.Random(seed)  # noqa: S311 - simulation, not secrets
     console = Console(stderr=True)
     sender: httpx.AsyncClient | MqttSender = (
-        MqttSender(mqtt)
-        if mqtt
-        else httpx.AsyncClient(base_url=url, headers=headers, timeout=10.0)
+        MqttSender(mqtt) if mqtt else httpx.AsyncClient(base_url=url, headers=headers, timeout=10.0)
     )
     if mqtt:
         url = mqtt

@@ -29,8 +29,8 @@ def broker(tmp_path: Path) -> Iterator[str]:
     passwd = tmp_path / "passwd"
     for i, (user, password) in enumerate(USERS.items()):
         flags = ["-c"] if i == 0 else []
-        subprocess.run(  # noqa: S603
-            ["mosquitto_passwd", *flags, "-b", str(passwd), user, password],  # noqa: S607
+        subprocess.run(
+            ["mosquitto_passwd", *flags, "-b", str(passwd), user, password],
             check=True,
             timeout=10,
         )
