@@ -9,6 +9,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 import orjson
 import paho.mqtt.client as paho
 from sqlalchemy import select
@@ -206,3 +207,26 @@ async def test_simulate_publishes_the_demo_fleet_over_mqtt(
         assert mqtt.stats.rejected == 0
     sources = {s for s, _, _ in await stored_values(db)}
     assert len(sources) == 2
+
+
+async def test_a_message_is_acknowledged_only_after_its_commit(
+    replica: Replica, broker: str, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The store refuses the write: the message stays unacknowledged (no PUBACK), so the
+    broker delivers it again to the next run of the session, which stores it."""
+    from chiron.errors import StoreUnavailable
+    from chiron.telemetry.protocols import mqtt as door
+
+    async def store_down(*_: object, **__: object) -> None:
+        raise StoreUnavailable("the store is down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(door.service, "ingest", store_down)
+        async with replica("chiron-ack") as mqtt:
+            await mosquitto_pub(broker, "chiron/rover-1/battery.voltage", "27.5")
+            await eventually(lambda: mqtt.stats.retries >= 2)
+            assert mqtt.stats.stored == 0
+    assert await sample_count(db) == 0
+    async with replica("chiron-ack") as mqtt:
+        await eventually(lambda: mqtt.stats.stored == 1)
+    assert await stored_values(db) == [("rover-1", "battery.voltage", 27.5)]

@@ -170,6 +170,7 @@ class MqttIngest:
         self._client: Client | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._subscribed = asyncio.Event()
+        self._in_hand: list[_Pending] = []  # the batch being committed
 
     # lifecycle ---------------------------------------------------------------------------
 
@@ -219,9 +220,11 @@ class MqttIngest:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self._tasks = []
+        waiting, self._in_hand = self._in_hand, []
         while not self._queue.empty():
-            pending = self._queue.get_nowait()
-            pending.done.cancel()  # no PUBACK: redelivered to the session later
+            waiting.append(self._queue.get_nowait())
+        for pending in waiting:
+            pending.done.cancel()  # not committed: redelivered to the session later
 
     async def _connect(self, client: Client) -> None:
         delay = 0.5
@@ -278,7 +281,12 @@ class MqttIngest:
             return REJECTED
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._queue.put_nowait(_Pending(topic, samples, done))
-        return await done
+        try:
+            return await done
+        except asyncio.CancelledError:
+            # Only `stop()` cancels, after the disconnect: this answer reaches no broker,
+            # which still holds the message for the session's next run.
+            return int(PubRecReasonCode.UNSPECIFIED_ERROR)
 
     def _rejected(self, topic: str, reason: str) -> None:
         self.stats.rejected += 1
@@ -293,7 +301,9 @@ class MqttIngest:
                 nxt = self._queue.get_nowait()
                 batch.append(nxt)
                 size += len(nxt.samples)
+            self._in_hand = batch
             await self._commit(batch)
+            self._in_hand = []
 
     async def _commit(self, batch: list[_Pending]) -> None:
         samples = [s for p in batch for s in p.samples]
