@@ -9,9 +9,9 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
 import orjson
 import paho.mqtt.client as paho
+import pytest
 from sqlalchemy import select
 
 from chiron.db import Database
