@@ -105,6 +105,21 @@ class Settings(BaseSettings):
         """`sqlite…:///./var/chiron.db` means apps/api/var/chiron.db from anywhere."""
         return anchored_sqlite_url(value)
 
+    @field_validator("mqtt_url")
+    @classmethod
+    def _mqtt_url_shape(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in {"mqtt", "mqtts", "tcp", "ssl"} or not parts.hostname:
+            raise ConfigError(
+                "CHIRON_MQTT_URL must look like mqtt://[user:password@]host[:1883] "
+                "(or mqtts://host:8883 for TLS)"
+            )
+        return value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:

@@ -14,9 +14,11 @@ import paho.mqtt.client as paho
 import pytest
 from sqlalchemy import select
 
+from chiron.config import ConfigError, Settings
 from chiron.db import Database
 from chiron.kit.time import utcnow
 from chiron.models import TelemetrySample
+from chiron.state import AppState
 from chiron.telemetry.protocols.mqtt import BadPayload, parse_message
 from tests.fixtures.factories import store_counts
 from tests.telemetry.protocols.conftest import Replica, eventually
@@ -230,3 +232,38 @@ async def test_a_message_is_acknowledged_only_after_its_commit(
     async with replica("chiron-ack") as mqtt:
         await eventually(lambda: mqtt.stats.stored == 1)
     assert await stored_values(db) == [("rover-1", "battery.voltage", 27.5)]
+
+
+async def test_one_refused_message_costs_the_others_nothing(
+    settings: Settings, db: Database, state: AppState
+) -> None:
+    """Waiting messages are committed together; when the pipeline refuses the combined
+    batch (here: one message's device time is an hour ahead), each is retried alone."""
+    from chiron.telemetry.protocols.mqtt import ACCEPTED, REJECTED, MqttIngest, _Pending
+
+    door = MqttIngest(db, state.bus, settings.model_copy(update={"mqtt_url": "mqtt://x"}))
+    loop = asyncio.get_running_loop()
+    ahead = (utcnow() + timedelta(hours=1)).isoformat()
+    messages = [
+        ("chiron/rover-1/a", b"1"),
+        ("chiron/rover-1/a", orjson.dumps({"value": 2, "ts": ahead})),
+        ("chiron/rover-1/a", b"3"),
+    ]
+    batch = [_Pending(t, parse_message(t, p), loop.create_future()) for t, p in messages]
+    await door._commit(batch)
+    assert [p.done.result() for p in batch] == [ACCEPTED, REJECTED, ACCEPTED]
+    assert (door.stats.stored, door.stats.rejected) == (2, 1)
+    assert sorted(v for _, _, v in await stored_values(db)) == [1.0, 3.0]
+
+    # Without a refusal, the same three are one unit of work.
+    batch = [_Pending(t, parse_message(t, b"4"), loop.create_future()) for t, _ in messages]
+    before = door.stats.batches
+    await door._commit(batch)
+    assert door.stats.batches == before + 1
+    assert [p.done.result() for p in batch] == [ACCEPTED] * 3
+
+
+def test_a_malformed_broker_url_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigError, match="CHIRON_MQTT_URL"):
+        Settings(mqtt_url="http://broker:1883", _env_file=None)  # type: ignore[call-arg]
+    assert Settings(mqtt_url="", _env_file=None).mqtt_url is None  # type: ignore[call-arg]
