@@ -267,3 +267,21 @@ def test_a_malformed_broker_url_is_a_configuration_error() -> None:
     with pytest.raises(ConfigError, match="CHIRON_MQTT_URL"):
         Settings(mqtt_url="http://broker:1883", _env_file=None)  # type: ignore[call-arg]
     assert Settings(mqtt_url="", _env_file=None).mqtt_url is None  # type: ignore[call-arg]
+
+
+async def test_a_device_two_hours_behind_over_mqtt_is_reported_skewed(
+    replica: Replica, broker: str, client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    behind = (utcnow() - timedelta(hours=2)).isoformat()
+    async with replica() as mqtt:
+        await mosquitto_pub(
+            broker, "chiron/rover-9/core.temp", orjson.dumps({"value": 40, "ts": behind}).decode()
+        )
+        await eventually(lambda: mqtt.stats.stored == 1)
+    summary = (await client.get(SUMMARY, headers=auth_headers)).json()
+    (clock,) = summary["sources"]
+    assert clock["source"] == "rover-9"
+    assert clock["skewed"] is True
+    assert 7100 < clock["skew_s"] < 7300
+    page = (await client.get("/api/v1/dashboard/timeline", headers=auth_headers)).json()
+    assert [(e["kind"], e["source"]) for e in page["items"]] == [("clock_skew", "rover-9")]
