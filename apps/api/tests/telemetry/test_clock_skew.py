@@ -90,3 +90,15 @@ def test_skew_is_described_in_words() -> None:
     assert describe(7200.4) == "2 h 0 min behind"
     assert describe(-12.34) == "12.3 s ahead"
     assert describe(95) == "1 min 35 s behind"
+
+
+async def test_the_seeded_day_is_a_backfill_not_a_skewed_clock(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], db: Any, settings: Any
+) -> None:
+    from chiron.dev.seed import seed
+
+    await seed(db, settings=settings)
+    assert await _clock_events(client, auth_headers) == []
+    clocks = await _clocks(client, auth_headers)
+    assert clocks
+    assert not any(c["skewed"] for c in clocks.values())
