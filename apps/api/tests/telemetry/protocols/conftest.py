@@ -30,9 +30,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def run_broker(tmp_path: Path, conf_lines: str = "allow_anonymous true\n") -> Iterator[int]:
-    """A Mosquitto on a free port with these config lines; yields the port."""
-    port = free_port()
+def run_broker(
+    tmp_path: Path, conf_lines: str = "allow_anonymous true\n", port: int | None = None
+) -> Iterator[int]:
+    """A Mosquitto on `port` (default: a free one) with these config lines; yields the port."""
+    port = port or free_port()
     conf = tmp_path / "mosquitto.conf"
     conf.write_text(
         f"listener {port} 127.0.0.1\n"

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+from contextlib import ExitStack
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -285,3 +287,33 @@ async def test_a_device_two_hours_behind_over_mqtt_is_reported_skewed(
     assert 7100 < clock["skew_s"] < 7300
     page = (await client.get("/api/v1/dashboard/timeline", headers=auth_headers)).json()
     assert [(e["kind"], e["source"]) for e in page["items"]] == [("clock_skew", "rover-9")]
+
+
+async def test_the_subscriber_comes_back_after_the_broker_restarts(
+    settings: Settings, app: object, db: Database, tmp_path: Path
+) -> None:
+    """The broker dies and comes back empty (no persistence): the service reconnects on
+    its own and subscribes again; what is published after that is stored."""
+    from chiron.app import create_app
+    from tests.telemetry.protocols.conftest import free_port, run_broker
+
+    port = free_port()
+    url = f"mqtt://127.0.0.1:{port}"
+    configured = settings.model_copy(update={"mqtt_url": url, "mqtt_client_id": "chiron-rb"})
+    application = create_app(configured)
+    (tmp_path / "first").mkdir()
+    (tmp_path / "second").mkdir()
+    with ExitStack() as first:
+        first.enter_context(run_broker(tmp_path / "first", port=port))
+        async with application.router.lifespan_context(application):
+            mqtt = application.state.chiron.extras["mqtt"]  # type: ignore[attr-defined]
+            assert await mqtt.wait_subscribed(10)
+            await mosquitto_pub(url, "chiron/rover-1/seq", "1")
+            await eventually(lambda: mqtt.stats.stored == 1)
+            first.close()  # the broker goes away
+            await eventually(lambda: not mqtt.stats.connected)
+            with run_broker(tmp_path / "second", port=port):
+                await eventually(lambda: mqtt.stats.subscribed >= 2, within_s=60)
+                await mosquitto_pub(url, "chiron/rover-1/seq", "2")
+                await eventually(lambda: mqtt.stats.stored == 2)
+    assert sorted(v for _, _, v in await stored_values(db)) == [1.0, 2.0]

@@ -141,6 +141,7 @@ class MqttStats:
     rejected: int = 0
     batches: int = 0  # units of work committed
     retries: int = 0  # store outages waited out
+    subscribed: int = 0  # subscriptions granted (one per connect)
     connected: bool = False
 
 
@@ -261,6 +262,7 @@ class MqttIngest:
             client.subscribe(topic, qos=1)
 
     def _on_subscribe(self, client: Client, mid: int, qos: Any, properties: Any) -> None:
+        self.stats.subscribed += 1
         self._subscribed.set()
 
     def _on_disconnect(self, client: Client, packet: Any, exc: Exception | None = None) -> None:
