@@ -32,8 +32,8 @@ services: ## start PostgreSQL and Redis if they are down
 
 # `set -m` gives run.sh a process group of its own in the terminal's foreground: Ctrl-C
 # reaches it and what it started, not make, so a deliberate stop exits 0 (run.sh traps it).
-run: setup ## run Chiron: API + dashboard + a simulated fleet on the embedded defaults
-	@set -m; $(ROOT)/scripts/run.sh; exit $$?
+run: setup ## run Chiron: API + dashboard + a simulated fleet on the embedded defaults (MQTT=1: the fleet over MQTT)
+	@set -m; MQTT="$(MQTT)" $(ROOT)/scripts/run.sh; exit $$?
 
 api: setup-api ## run only the API (embedded defaults)
 	$(API) $(PY)/chiron serve --port 8000

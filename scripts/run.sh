@@ -2,6 +2,9 @@
 # `make run`: Chiron on the embedded defaults (SQLite + in-process stream), seeded, with
 # the dashboard and a simulated device fleet. Ctrl-C (or SIGTERM) stops everything and
 # exits 0: a deliberate stop is not a failure. A process that dies on its own exits 1.
+# MQTT=1 (`make run MQTT=1`): the fleet publishes over MQTT to the local Mosquitto
+# (CHIRON_MQTT_URL, default mqtt://127.0.0.1:1883; started here if nothing listens) and the
+# API subscribes to it, instead of the fleet posting over HTTP.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 API_PORT="${CHIRON_API_PORT:-8000}"
@@ -42,11 +45,30 @@ for port in "$API_PORT" "$WEB_PORT"; do
   fi
 done
 
+MQTT_URL=""
+if [ "${MQTT:-}" = "1" ]; then
+  MQTT_URL="${CHIRON_MQTT_URL:-mqtt://127.0.0.1:1883}"
+  hostport="${MQTT_URL#*://}"; hostport="${hostport##*@}"; hostport="${hostport%%/*}"
+  MQTT_HOST="${hostport%%:*}"; MQTT_PORT="${hostport##*:}"
+  [ "$MQTT_PORT" = "$hostport" ] && MQTT_PORT=1883
+  if ! (exec 3<>"/dev/tcp/$MQTT_HOST/$MQTT_PORT") 2>/dev/null; then
+    command -v mosquitto >/dev/null || {
+      echo "error: no MQTT broker at $MQTT_HOST:$MQTT_PORT and no mosquitto to start" >&2
+      exit 1
+    }
+    echo "==> Mosquitto on $MQTT_HOST:$MQTT_PORT (log: apps/api/var/logs/mosquitto.log)"
+    mosquitto -p "$MQTT_PORT" >"$LOGS/mosquitto.log" 2>&1 &
+    pids+=($!)
+    sleep 0.5
+  fi
+fi
+
 echo "==> building the dashboard (first run takes a minute)"
 (cd "$ROOT" && pnpm turbo run build --filter web --output-logs=errors-only)
 
 echo "==> API on http://127.0.0.1:$API_PORT (SQLite at apps/api/var/chiron.db, seeded on first run)"
-(cd "$ROOT/apps/api" && exec "$CHIRON" serve --port "$API_PORT") >"$LOGS/api.log" 2>&1 &
+(cd "$ROOT/apps/api" && CHIRON_MQTT_URL="$MQTT_URL" exec "$CHIRON" serve --port "$API_PORT") \
+  >"$LOGS/api.log" 2>&1 &
 pids+=($!)
 wait_for "http://127.0.0.1:$API_PORT/readyz" "the API" 60
 
@@ -57,9 +79,11 @@ if [ ! -s "$KEY_FILE" ]; then
   chmod 600 "$KEY_FILE"
 fi
 
-echo "==> device fleet: $SOURCES simulated sources at 1 Hz (log: apps/api/var/logs/simulate.log)"
+fleet_over=(--url "http://127.0.0.1:$API_PORT")
+[ -n "$MQTT_URL" ] && fleet_over=(--mqtt "$MQTT_URL")
+echo "==> device fleet: $SOURCES simulated sources at 1 Hz over ${MQTT_URL:-HTTP} (log: apps/api/var/logs/simulate.log)"
 (cd "$ROOT/apps/api" && CHIRON_TOKEN="$(cat "$KEY_FILE")" exec "$CHIRON" simulate \
-  --url "http://127.0.0.1:$API_PORT" --sources "$SOURCES") >"$LOGS/simulate.log" 2>&1 &
+  "${fleet_over[@]}" --sources "$SOURCES") >"$LOGS/simulate.log" 2>&1 &
 pids+=($!)
 
 echo "==> dashboard on http://127.0.0.1:$WEB_PORT"

@@ -258,6 +258,10 @@ createServer(async (req, res) => {
       generated_at: iso(now()), last_event_id: bus.at(-1)?.id ?? null, gates: gl,
       metrics: [...state.keys()].map(metricSummary),
       counts: { samples_total: 1_204_331, sources: 18, metrics: state.size, events_24h: timeline.length, gates: counts },
+      // One device with a clock two hours behind, so the skew badge shows (docs/clock-skew.md).
+      sources: [...new Set([...state.keys()].map((k) => k.split("|")[0]))].sort().map((source, i) =>
+        i === 1 ? { source, skew_s: 7212.4, skewed: true } : { source, skew_s: 0.04, skewed: false },
+      ),
     });
   }
   if (p === "/api/v1/dashboard/timeline") {

@@ -57,6 +57,7 @@ export function summary(over: Partial<Summary> = {}): Summary {
     gates: [gate()],
     metrics: [metric()],
     counts: { samples_total: 10, sources: 1, metrics: 1, events_24h: 1, gates: { go: 1, hold: 0, "no-go": 0, stale: 0, no_data: 0 } },
+    sources: [],
     ...over,
   };
 }

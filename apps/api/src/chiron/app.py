@@ -63,10 +63,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.stale_sweep_s > 0
             else None
         )
+        mqtt = None
+        if settings.mqtt_url:
+            from chiron.telemetry.protocols.mqtt import MqttIngest
+
+            mqtt = state.extras["mqtt"] = MqttIngest(db, bus, settings)
+            await mqtt.start()
         log.info("startup", env=settings.env.value, store=db.engine.dialect.name, bus=bus.name)
         try:
             yield
         finally:
+            if mqtt is not None:  # first: no message may arrive once the store is going
+                await mqtt.stop()
             if sweeper is not None:
                 await stop_tasks([sweeper])
             await workers.stop()

@@ -165,17 +165,25 @@ def simulate(
     seed: Annotated[
         int | None, typer.Option(help="Random seed for repeatable noise, spikes and dropouts")
     ] = None,
+    mqtt: Annotated[
+        str | None,
+        typer.Option(
+            help="Publish over MQTT to this broker (mqtt://host:1883) instead of HTTP; "
+            "the API must subscribe to it (CHIRON_MQTT_URL)",
+            metavar="URL",
+        ),
+    ] = None,
 ) -> None:
     """Run a simulated device fleet against a Chiron API (development tools)."""
     _require_dev("chiron simulate")
-    if not token:
+    if not token and not mqtt:
         fail(
             "pass --token (or set CHIRON_TOKEN) with an API key that has the "
             "ingest scope; create one with `chiron clients create NAME --scope ingest`"
         )
     from chiron.dev.simulate import simulate as run
 
-    code = run(url, token, sources, rate, duration, seed)
+    code = run(url, token, sources, rate, duration, seed, mqtt)
     if code:
         raise typer.Exit(code)
 

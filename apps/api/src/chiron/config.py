@@ -80,6 +80,22 @@ class Settings(BaseSettings):
     # attribute that name a sample's source (OTLP falls back to host.name, service.name).
     lp_source_tag: str = "host"
     otlp_source_attr: str = "service.instance.id"
+    # A source whose clock is off by more than this (median of receive time - device time
+    # over its recent samples) is marked on the dashboard and the timeline records it.
+    skew_warn_s: float = 5.0
+
+    # MQTT front door (docs/protocols/mqtt.md): unset, the service does not subscribe.
+    # mqtt://[user:password@]host[:1883] or mqtts://...:8883 (TLS).
+    mqtt_url: str | None = None
+    mqtt_topic_prefix: str = "chiron"
+    # Replicas in one group share the subscription ($share/<group>/...): each message is
+    # consumed by exactly one of them. Empty: a plain subscription (every replica consumes).
+    mqtt_share_group: str = "chiron"
+    # The persistent session's name: stable across restarts, different per replica.
+    # Default chiron-<hostname>.
+    mqtt_client_id: str | None = None
+    mqtt_session_expiry_s: int = 7 * 24 * 3600
+    mqtt_max_batch: int = 5_000  # samples of queued messages committed in one transaction
 
     # http
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -92,6 +108,21 @@ class Settings(BaseSettings):
     def _anchor_sqlite_path(cls, value: str) -> str:
         """`sqlite…:///./var/chiron.db` means apps/api/var/chiron.db from anywhere."""
         return anchored_sqlite_url(value)
+
+    @field_validator("mqtt_url")
+    @classmethod
+    def _mqtt_url_shape(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(value)
+        if parts.scheme not in {"mqtt", "mqtts", "tcp", "ssl"} or not parts.hostname:
+            raise ConfigError(
+                "CHIRON_MQTT_URL must look like mqtt://[user:password@]host[:1883] "
+                "(or mqtts://host:8883 for TLS)"
+            )
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -177,6 +177,9 @@ export class Stack {
       CHIRON_SEED_ON_START: "false",
       CHIRON_LOG_FORMAT: "console",
       CHIRON_STALE_SWEEP_S: "1",
+      // The specs ingest points a few minutes old (`buckets()`): a backfill, which the skew rule
+      // (docs/clock-skew.md) would read as clocks minutes behind and put on the timeline.
+      CHIRON_SKEW_WARN_S: "3600",
       OTEL_SDK_DISABLED: "true",
     };
     if (this.store === "sqlite") {

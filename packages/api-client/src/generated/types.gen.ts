@@ -614,6 +614,30 @@ export type SeriesPoint = {
 };
 
 /**
+ * SourceClock
+ *
+ * How far a source's clock is from the server's (docs/clock-skew.md).
+ */
+export type SourceClock = {
+    /**
+     * Skew S
+     *
+     * Median of receive time minus device time over the source's latest samples (one per metric): positive when the device's clock is behind
+     */
+    skew_s: number;
+    /**
+     * Skewed
+     *
+     * |skew_s| is over CHIRON_SKEW_WARN_S
+     */
+    skewed: boolean;
+    /**
+     * Source
+     */
+    source: string;
+};
+
+/**
  * SparkPoint
  */
 export type SparkPoint = {
@@ -694,6 +718,12 @@ export type Summary = {
      * Metrics
      */
     metrics: Array<MetricSummary>;
+    /**
+     * Sources
+     *
+     * Each source's clock skew, by source
+     */
+    sources: Array<SourceClock>;
 };
 
 /**

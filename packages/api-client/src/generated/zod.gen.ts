@@ -250,6 +250,17 @@ export const zSeries = z.object({
 });
 
 /**
+ * SourceClock
+ *
+ * How far a source's clock is from the server's (docs/clock-skew.md).
+ */
+export const zSourceClock = z.object({
+    skew_s: z.number(),
+    skewed: z.boolean(),
+    source: z.string()
+});
+
+/**
  * SparkPoint
  */
 export const zSparkPoint = z.object({
@@ -314,7 +325,8 @@ export const zSummary = z.object({
     gates: z.array(zGate),
     generated_at: z.iso.datetime({ offset: true }),
     last_event_id: z.nullable(z.string()),
-    metrics: z.array(zMetricSummary)
+    metrics: z.array(zMetricSummary),
+    sources: z.array(zSourceClock)
 });
 
 /**

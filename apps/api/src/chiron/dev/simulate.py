@@ -4,6 +4,7 @@ dropouts) that move gates between go, hold and no-go every few minutes."""
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import signal
 import sys
@@ -14,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import orjson
 from rich.console import Console
 from rich.live import Live
 from rich.table import Table
@@ -98,8 +100,50 @@ async def _push(client: httpx.AsyncClient, samples: list[dict[str, Any]], stats:
     stats.errors += 1
 
 
+class MqttSender:
+    """The fleet over MQTT: each report is one QoS 1 message on `<prefix>/<source>`
+    (payload `{"samples": [...]}`), as docs/protocols/mqtt.md describes."""
+
+    def __init__(self, url: str, prefix: str | None = None) -> None:
+        from chiron.telemetry.protocols.mqtt import BrokerAddress
+
+        self.address = BrokerAddress.parse(url)
+        # The API's own setting, so both ends agree on the topics.
+        prefix = prefix or os.environ.get("CHIRON_MQTT_TOPIC_PREFIX") or "chiron"
+        self.prefix = prefix.strip("/")
+        self.client: Any = None
+
+    async def __aenter__(self) -> MqttSender:
+        from gmqtt import Client
+        from gmqtt.mqtt.constants import MQTTv311
+
+        self.client = Client(f"chiron-simulate-{uuid.uuid4().hex[:8]}")
+        if self.address.username:
+            self.client.set_auth_credentials(self.address.username, self.address.password)
+        await self.client.connect(
+            self.address.host, self.address.port, ssl=self.address.tls, version=MQTTv311
+        )
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        if self.client is not None:
+            await self.client.disconnect()
+
+    async def push(self, samples: list[dict[str, Any]], stats: Stats) -> None:
+        source = samples[0]["source"]
+        body = {"samples": [{k: v for k, v in s.items() if k != "source"} for s in samples]}
+        try:
+            self.client.publish(f"{self.prefix}/{source}", orjson.dumps(body), qos=1)
+        except Exception as exc:  # noqa: BLE001 - counted; the broker may be back next tick
+            stats.errors += 1
+            stats.last_error = type(exc).__name__
+            return
+        stats.batches += 1
+        stats.samples += len(samples)
+
+
 async def _device(
-    client: httpx.AsyncClient,
+    client: httpx.AsyncClient | MqttSender,
     source: str,
     series: dict[str, SeriesSim],
     rate: float,
@@ -133,13 +177,22 @@ async def _device(
                     }
                     for metric, sim in series.items()
                 ]
-                await _push(client, samples, stats)
+                if isinstance(client, MqttSender):
+                    await client.push(samples, stats)
+                else:
+                    await _push(client, samples, stats)
         next_tick += period
         await asyncio.sleep(max(0.0, next_tick - time.monotonic()))
 
 
 async def run_fleet(
-    url: str, token: str, sources: int, rate: float, duration: float | None, seed: int | None
+    url: str,
+    token: str,
+    sources: int,
+    rate: float,
+    duration: float | None,
+    seed: int | None,
+    mqtt: str | None = None,
 ) -> Stats:
     stats = Stats()
     all_series = make_series(seed if seed is not None else random.randrange(1 << 30), sources)  # noqa: S311
@@ -147,7 +200,12 @@ async def run_fleet(
     headers = {"Authorization": f"Bearer {token}"}
     rng = random.Random(seed)  # noqa: S311 - simulation, not secrets
     console = Console(stderr=True)
-    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=10.0) as client:
+    sender: httpx.AsyncClient | MqttSender = (
+        MqttSender(mqtt) if mqtt else httpx.AsyncClient(base_url=url, headers=headers, timeout=10.0)
+    )
+    if mqtt:
+        url = mqtt
+    async with sender as client:
         devices = [
             asyncio.create_task(
                 _device(
@@ -195,9 +253,15 @@ async def run_fleet(
 
 
 def simulate(
-    url: str, token: str, sources: int, rate: float, duration: float | None, seed: int | None
+    url: str,
+    token: str,
+    sources: int,
+    rate: float,
+    duration: float | None,
+    seed: int | None,
+    mqtt: str | None = None,
 ) -> int:
     """Run the fleet until the duration is over or a signal stops it: the exit status."""
-    stats = asyncio.run(run_fleet(url, token, sources, rate, duration, seed))
+    stats = asyncio.run(run_fleet(url, token, sources, rate, duration, seed, mqtt))
     print(stats.line(), file=sys.stderr, flush=True)
     return 1 if stats.batches == 0 and stats.errors else 0

@@ -61,6 +61,11 @@ _gate_transitions = _meter.create_counter(
     unit="{transition}",
     description="Gate status changes, by the status entered",
 )
+_mqtt_messages = _meter.create_counter(
+    "chiron.mqtt.messages",
+    unit="{message}",
+    description="MQTT messages consumed, by outcome (accepted: committed; rejected: skipped)",
+)
 _hubs: weakref.WeakSet[Hub] = weakref.WeakSet()
 
 
@@ -87,6 +92,10 @@ def ingest_duration(seconds: float, outcome: str) -> None:
 
 def bus_publish_failed(bus: str) -> None:
     _publish_failures.add(1, {"bus": bus})
+
+
+def mqtt_messages(count: int, outcome: Literal["accepted", "rejected"]) -> None:
+    _mqtt_messages.add(count, {"outcome": outcome})
 
 
 def gate_transition(to_status: str) -> None:

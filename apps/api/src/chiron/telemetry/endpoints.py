@@ -116,7 +116,7 @@ async def get_summary(_: ReadPrincipal, db: DatabaseDep, state: StateDep) -> Sum
     this snapshot is current to (start the stream from `last_event_id`)."""
     # Read the bus position first: anything published later is replayed by the stream.
     last_event_id = await _bus_position(state)
-    return await reads.summary(db, utcnow(), last_event_id)
+    return await reads.summary(db, utcnow(), last_event_id, state.settings.skew_warn_s)
 
 
 async def _bus_position(state: Any) -> str | None:

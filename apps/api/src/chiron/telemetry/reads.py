@@ -15,6 +15,7 @@ from chiron.gates import service as gates
 from chiron.gates.repository import GateRepository
 from chiron.gates.rules import metric_severity
 from chiron.kit.time import as_utc
+from chiron.telemetry import clock
 from chiron.telemetry.repository import SeriesKey, TelemetryRepository
 from chiron.telemetry.rollups import plan
 from chiron.telemetry.schemas import (
@@ -36,7 +37,9 @@ async def _sparklines(db: Database, since: datetime) -> dict[SeriesKey, list[dic
         return await TelemetryRepository(session).recent_means(SPARK_RESOLUTION_S, since)
 
 
-async def summary(db: Database, now: datetime, last_event_id: str | None) -> Summary:
+async def summary(
+    db: Database, now: datetime, last_event_id: str | None, skew_warn_s: float = 5.0
+) -> Summary:
     """Everything the dashboard's first paint needs, without touching raw samples.
 
     The sparklines are the slowest read and depend on nothing else, so they are read on a
@@ -102,6 +105,7 @@ async def summary(db: Database, now: datetime, last_event_id: str | None) -> Sum
         gates=gate_models,
         metrics=metrics,
         counts=counts,
+        sources=clock.sources(latest, skew_warn_s),
     )
 
 

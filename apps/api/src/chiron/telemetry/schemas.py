@@ -124,12 +124,24 @@ class Counts(Schema):
     )
 
 
+class SourceClock(Schema):
+    """How far a source's clock is from the server's (docs/clock-skew.md)."""
+
+    source: str
+    skew_s: float = Field(
+        description="Median of receive time minus device time over the source's latest "
+        "samples (one per metric): positive when the device's clock is behind"
+    )
+    skewed: bool = Field(description="|skew_s| is over CHIRON_SKEW_WARN_S")
+
+
 class Summary(Schema):
     generated_at: datetime
     last_event_id: str | None = Field(description="Stream position this snapshot is current to")
     gates: list[Gate]
     metrics: list[MetricSummary]
     counts: Counts
+    sources: list[SourceClock] = Field(description="Each source's clock skew, by source")
 
 
 class SeriesPoint(TypedDict):

@@ -17,7 +17,7 @@ from chiron.errors import Conflict, InvalidInput
 from chiron.gates import service as gates
 from chiron.gates.rules import Thresholds, metric_severity
 from chiron.kit.time import clock_window, utcnow
-from chiron.telemetry import idempotency
+from chiron.telemetry import clock, idempotency
 from chiron.telemetry.repository import (
     LatestSeen,
     SampleColumns,
@@ -220,7 +220,7 @@ async def ingest(
     Every front door (JSON, line protocol, OTLP, MQTT) hands its batch here."""
     now = now or utcnow()
     if idempotency_key is None:
-        return await _store(uow, _checked(samples, settings, now), now)
+        return await _store(uow, _checked(samples, settings, now), now, settings.skew_warn_s)
     horizon = now - timedelta(seconds=settings.idempotency_ttl_s)
     claim = idempotency_key
     # A retry gets its first answer, even once its device times have aged past the window.
@@ -242,7 +242,7 @@ async def ingest(
                 code="idempotency_key_in_use",
             ) from None
         return replayed
-    result = await _store(uow, batch, now)
+    result = await _store(uow, batch, now, settings.skew_warn_s)
     await idempotency.store_answer(uow, claim.principal, claim.key, result)
     return result
 
@@ -253,7 +253,9 @@ def _checked(samples: Sequence[SampleLike], settings: Settings, now: datetime) -
     return batch
 
 
-async def _store(uow: UnitOfWork, batch: SampleColumns, now: datetime) -> IngestResult:
+async def _store(
+    uow: UnitOfWork, batch: SampleColumns, now: datetime, skew_warn_s: float
+) -> IngestResult:
     # Everything the transaction can know before it writes is worked out first: from the
     # insert (which locks the batch's rollup rows) to the commit, concurrent batches of the
     # same series wait.
@@ -276,6 +278,7 @@ async def _store(uow: UnitOfWork, batch: SampleColumns, now: datetime) -> Ingest
     message.rules = stepped.rules
     _fresh_metrics(uow, known, rows, stepped.rules)
     await _fresh_sources(uow, known, set(series), now)
+    await clock.record_crossings(uow, known, rows, skew_warn_s, now)
     return IngestResult(accepted=len(batch), duplicates=0, gate_transitions=stepped.transitions)
 
 

@@ -13,6 +13,7 @@ import { GatesBand } from "../gates/GatesBand";
 import { KeyMetrics } from "../metrics/KeyMetrics";
 import { metricTitle } from "../metrics/metric-titles";
 import { SignalsGrid } from "../metrics/SignalsGrid";
+import { skewedSources } from "../metrics/SkewBadge";
 import { useDashboardStream } from "../stream/useDashboardStream";
 import { useIngestMeter } from "../stream/useIngestMeter";
 import { TimelineBand } from "../timeline/TimelineBand";
@@ -63,13 +64,15 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
     const metrics = data?.metrics ?? [];
     const seen = new Map<string, number>();
     for (const m of metrics) seen.set(m.metric, (seen.get(m.metric) ?? 0) + 1);
+    const skewed = skewedSources(data?.sources);
     // The same metric from several devices: say which device each cell is.
     return metrics.map((m) => ({
       metric: m,
       title: (seen.get(m.metric) ?? 0) > 1 ? `${metricTitle(m.metric)} · ${m.source}` : metricTitle(m.metric),
       stale: m.stale,
+      skew: skewed.get(m.source),
     }));
-  }, [data?.metrics]);
+  }, [data?.metrics, data?.sources]);
 
   const worst = worstSeverity(gates.map((g) => g.view.severity));
   const worstIndex = gates.findIndex((g) => g.view.severity === worst);

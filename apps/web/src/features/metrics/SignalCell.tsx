@@ -1,19 +1,32 @@
 "use client";
 /** One metric in the signals grid: value + unit, sparkline with its range, threshold line when crossed. */
-import type { MetricSummary } from "@chiron/api-client";
+import type { MetricSummary, SourceClock } from "@chiron/api-client";
 import { levelColor, levelToSeverity, SeverityIcon, TelemetrySparkline } from "@chiron/ui";
 import { memo } from "react";
 import { ageShort } from "@/lib/format";
 import { useElementWidth } from "@/lib/use-element-width";
 import { metricFormatter } from "./metric-format";
 import styles from "./metrics.module.css";
+import { SkewBadge } from "./SkewBadge";
 
 type Point = { ts: string; value: number };
 const getX = (p: Point) => Date.parse(p.ts);
 const getY = (p: Point) => p.value;
 
 /** Memoised on its props: the stream replaces a metric object only when that series got samples. */
-export const SignalCell = memo(function SignalCell({ metric: m, title, stale, now }: { metric: MetricSummary; title: string; stale: boolean; now: number }) {
+export const SignalCell = memo(function SignalCell({
+  metric: m,
+  title,
+  stale,
+  now,
+  skew,
+}: {
+  metric: MetricSummary;
+  title: string;
+  stale: boolean;
+  now: number;
+  skew?: SourceClock | undefined;
+}) {
   const [ref, width] = useElementWidth<HTMLDivElement>(180);
   const fmt = metricFormatter(m.unit, m.value);
   const alert = !stale && m.severity !== "ok";
@@ -33,6 +46,7 @@ export const SignalCell = memo(function SignalCell({ metric: m, title, stale, no
               {lastSeen ? ageShort(now - lastSeen) : ""}
             </span>
           ) : null}
+          <SkewBadge clock={skew} />
         </h3>
         <p className={styles.signalValue} style={alert ? { color } : undefined}>
           <strong>{m.value === null ? "—" : fmt(m.value)}</strong>

@@ -1,11 +1,11 @@
 "use client";
 /** Every metric as a sparkline cell. */
-import type { MetricSummary } from "@chiron/api-client";
+import type { MetricSummary, SourceClock } from "@chiron/api-client";
 import { memo } from "react";
 import { SignalCell } from "./SignalCell";
 import styles from "./metrics.module.css";
 
-export type SignalItem = { metric: MetricSummary; title: string; stale: boolean };
+export type SignalItem = { metric: MetricSummary; title: string; stale: boolean; skew?: SourceClock };
 
 /** Memoised: a stream flush re-renders only the cells whose metric changed (see SignalCell). */
 export const SignalsGrid = memo(function SignalsGrid({ items, now, windowLabel }: { items: SignalItem[]; now: number; windowLabel: string }) {
@@ -22,7 +22,7 @@ export const SignalsGrid = memo(function SignalsGrid({ items, now, windowLabel }
       <div className={styles.signalsGrid}>
         {items.map((it) => (
           // `now` only matters to a stale cell (its age tag): a live cell is not redrawn by the clock.
-          <SignalCell key={`${it.metric.source}/${it.metric.metric}`} metric={it.metric} title={it.title} stale={it.stale} now={it.stale ? now : 0} />
+          <SignalCell key={`${it.metric.source}/${it.metric.metric}`} metric={it.metric} title={it.title} stale={it.stale} now={it.stale ? now : 0} skew={it.skew} />
         ))}
       </div>
     </section>

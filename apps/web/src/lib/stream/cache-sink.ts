@@ -5,6 +5,8 @@ import { queryKeys } from "../queries";
 import { createSampleBuffer, defaultTimers, type Timers } from "./sample-buffer";
 import { applyGate, applySamples, prependTimeline } from "./transforms";
 
+const CLOCK_EVENTS = new Set(["clock_skew", "clock_in_step"]);
+
 export function createCacheSink(qc: QueryClient, { windowMs = 250, timers = defaultTimers }: { windowMs?: number; timers?: Timers } = {}) {
   const samples = createSampleBuffer(
     (batch) => qc.setQueryData<Summary>(queryKeys.summary, (s) => (s ? applySamples(s, batch) : s)),
@@ -23,6 +25,8 @@ export function createCacheSink(qc: QueryClient, { windowMs = 250, timers = defa
         break;
       case "timeline":
         qc.setQueryData<TimelinePage>(queryKeys.timeline(null), (p) => (p ? prependTimeline(p, payload.event) : p));
+        // A source's clock crossed the skew line or came back: the summary's `sources` says how far.
+        if (CLOCK_EVENTS.has(payload.event.kind)) void qc.invalidateQueries({ queryKey: queryKeys.summary });
         break;
       case "resync":
         // Our cursor fell behind the bus: the snapshot is the truth again.
