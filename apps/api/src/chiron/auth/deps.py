@@ -2,8 +2,8 @@
 
 Credentials come from `Authorization: Bearer <api key | service token>` or, for browser
 reads (GET/HEAD, the stream included), the httpOnly `chiron_session` cookie. Never from a
-query string. Endpoints declare what they need with `IngestPrincipal`, `ReadPrincipal` or
-`AdminPrincipal` (`admin` implies every scope).
+query string. Endpoints declare what they need with `IngestPrincipal`, `ReadPrincipal`,
+`OperatePrincipal`, `DirectPrincipal` or `AdminPrincipal` (`admin` implies every scope).
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from chiron.deps import StateDep
 __all__ = [
     "SESSION_COOKIE",
     "AdminPrincipal",
+    "DirectPrincipal",
     "IngestPrincipal",
+    "OperatePrincipal",
     "Principal",
     "ReadPrincipal",
     "Scope",
@@ -121,5 +123,7 @@ def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
 
 IngestPrincipal = Annotated[Principal, Depends(require("ingest"))]
 ReadPrincipal = Annotated[Principal, Depends(require("read"))]
+OperatePrincipal = Annotated[Principal, Depends(require("operate"))]
+DirectPrincipal = Annotated[Principal, Depends(require("direct"))]
 AdminPrincipal = Annotated[Principal, Depends(require("admin"))]
 SessionPrincipal = Annotated[Principal, Depends(authenticate_session)]

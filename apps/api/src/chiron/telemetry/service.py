@@ -5,13 +5,14 @@ messages in the unit of work's outbox (sent after the commit)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import orjson
 
+from chiron.auth import binding
 from chiron.config import Settings
 from chiron.errors import Conflict, InvalidInput
 from chiron.gates import service as gates
@@ -196,10 +197,14 @@ async def ingest(
     *,
     idempotency_key: Idempotency | None = None,
     now: datetime | None = None,
+    allowed_sources: Sequence[str] | None = None,
 ) -> IngestResult:
     """Ingest one batch in the unit of work: all of it or nothing, a retried key once.
 
-    Every front door (JSON, line protocol, OTLP, MQTT) hands its batch here."""
+    Every front door (JSON, line protocol, OTLP, MQTT) hands its batch here, with the
+    principal's `sources` as `allowed_sources`: a source-bound key writing any other source
+    is refused before anything is stored (403 `source_not_allowed`)."""
+    binding.check(allowed_sources, {s.source for s in samples})
     now = now or utcnow()
     if idempotency_key is None:
         return await _store(uow, _checked(samples, settings, now), now)

@@ -8,6 +8,7 @@ import binascii
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from chiron.auth.principal import Actor
 from chiron.config import Settings
 from chiron.errors import InvalidInput
 from chiron.kit.time import as_utc, clock_window, utcnow
@@ -52,8 +53,10 @@ async def record(
     gate_slug: str | None = None,
     source: str | None = None,
     ts: datetime | None = None,
+    actor: Actor | None = None,
 ) -> TimelineEventOut:
-    """Add an event to the unit's transaction; the stream hears of it after the commit."""
+    """Add an event to the unit's transaction; the stream hears of it after the commit.
+    An operator action names its `actor` (kept in the event's attrs)."""
     event = TimelineEvent(
         ts=ts or utcnow(),
         kind=kind,
@@ -62,6 +65,7 @@ async def record(
         body=body,
         gate_slug=gate_slug,
         source=source,
+        attrs=None if actor is None else {"actor": actor.as_dict()},
     )
     await TimelineRepository(await uow.begin()).add(event)
     out = TimelineEventOut.model_validate(event)
