@@ -28,7 +28,7 @@ ROLE_SCOPES: dict[Role, tuple[Scope, ...]] = {
 }
 DEFAULT_ROLE: Role = "org:viewer"
 # A console position: FLIGHT, POWER, THERMAL, COMMS, GUIDANCE, ... (upper case, short).
-STATION_PATTERN = r"^[A-Z][A-Z0-9_-]{0,31}$"
+STATION_PATTERN = r"^[A-Za-z][A-Za-z0-9_-]{0,31}$"  # what is accepted; kept upper-cased
 _station = re.compile(STATION_PATTERN)
 
 

@@ -41,6 +41,6 @@ async def dev_jwks(state: StateDep) -> Jwks:
 )
 async def dev_assertion(body: DevAssertionRequest, state: StateDep) -> DevAssertion:
     assertion, expires_at = await _issuer(state).mint(
-        body.email, body.name, org_role=body.org_role, station=body.station
+        body.email, body.name, org_role=body.org_role, station=body.station and body.station.upper()
     )
     return DevAssertion(assertion=assertion, expires_at=expires_at)
