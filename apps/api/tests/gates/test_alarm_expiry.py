@@ -69,9 +69,7 @@ async def test_shelf_expires_once_across_two_replicas(
     later = due + timedelta(minutes=5)
     assert [await _sweep(s, later) for s in (state, replica)] == [(0, []), (0, [])]
 
-    (event,) = [
-        e for e in await timeline(client, auth_headers, "alarm") if "expired" in e["title"]
-    ]
+    (event,) = [e for e in await timeline(client, auth_headers, "alarm") if "expired" in e["title"]]
     after = await alarm(client, auth_headers)
     assert after["shelved_until"] is None
     if condition == "still_bad":

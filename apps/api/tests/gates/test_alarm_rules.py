@@ -34,7 +34,9 @@ def at(minutes: float) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def cond(status: str = "go", *, stale: bool = False, value: float = 70.0, t: float = 1) -> Condition:
+def cond(
+    status: str = "go", *, stale: bool = False, value: float = 70.0, t: float = 1
+) -> Condition:
     return Condition(status=status, stale=stale, value=value, at=at(t))  # type: ignore[arg-type]
 
 

@@ -156,7 +156,8 @@ async def test_shelve_needs_a_comment_and_a_bounded_duration(
         response = await client.post(url, json=body, headers=operator)
         assert response.status_code == 422, body
     settings.shelve_max_s = 120
-    assert (await client.post(url, json={"duration_s": 121, "comment": "x"}, headers=operator)).status_code == 422  # fmt: skip
+    too_long = await client.post(url, json={"duration_s": 121, "comment": "x"}, headers=operator)
+    assert too_long.status_code == 422
     shelved = await client.post(url, json={"duration_s": 120, "comment": "swap"}, headers=operator)
     assert shelved.status_code == 200, shelved.text
     body = shelved.json()["alarm"]
