@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -13,6 +15,7 @@ from fastapi import FastAPI
 from chiron.app import create_app
 from chiron.config import Settings
 from chiron.gates.alarms import expire_shelves
+from chiron.gates.repository import GateRepository
 from chiron.kit.time import utcnow
 from chiron.state import AppState
 from chiron.uow import UnitOfWork
@@ -25,6 +28,7 @@ async def replica(settings: Settings) -> AsyncIterator[AppState]:
     """A second API process on the same store (and, on Redis, the same bus)."""
     other: FastAPI = create_app(settings)
     async with other.router.lifespan_context(other):
+        other.state.chiron.extras["_app"] = other
         yield other.state.chiron
 
 
@@ -80,3 +84,44 @@ async def test_shelf_expires_once_across_two_replicas(
         assert after["state"] == "normal"
         assert event["title"] == "Thermal envelope: shelf expired; alarm back to normal"
     assert event["actor"] is None  # nobody did it: time did
+
+
+async def test_two_replicas_acknowledging_at_once_record_one_acknowledgement(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    settings: Settings,
+    replica: AppState,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await put_gate(client, auth_headers)
+    await ingest(client, auth_headers, temp([95.0]))
+    # Force the race: each request, once it has read the gate, waits (up to a second) for
+    # the other to have read it too. A read that takes the row lock never lets the other
+    # read before the commit; without it both read `unacked`.
+    arrived, both = [0], asyncio.Event()
+    by_slug = GateRepository.by_slug
+
+    async def racing_read(self: GateRepository, slug: str, *, lock: bool = False) -> Any:
+        gate = await by_slug(self, slug, lock=lock)
+        arrived[0] += 1
+        if arrived[0] >= 2:
+            both.set()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(1.0):
+                await both.wait()
+        return gate
+
+    monkeypatch.setattr(GateRepository, "by_slug", racing_read)
+    other_app = replica.extras.get("_app")
+    assert other_app is not None
+    transport = httpx.ASGITransport(app=other_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as other:
+        ada, grace = person(settings, name="Ada"), person(settings, name="Grace")
+        url = action("thermal", "acknowledge")
+        responses = await asyncio.gather(
+            *(c.post(url, json={}, headers=h) for c, h in [(client, ada), (other, grace)])
+        )
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    acks = await timeline(client, auth_headers, "alarm")
+    assert len(acks) == 1
+    assert (await alarm(client, auth_headers))["state"] == "acked"
