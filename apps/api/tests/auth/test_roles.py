@@ -126,3 +126,21 @@ async def test_scope_matrix(
     else:
         assert response.status_code == 403, response.text
         assert response.json()["error"]["code"] == "insufficient_scope"
+
+
+async def test_the_session_cookie_counts_for_operator_actions_sent_as_json(
+    client: httpx.AsyncClient, auth_headers: dict[str, str]
+) -> None:
+    await put_gate(client, auth_headers)
+    await ingest(client, auth_headers, [sample(95.0, source="core", metric="core.temp")])
+    await sign_in(client, org_role="org:operator", station="THERMAL")  # sets the cookie
+    url = "/api/v1/gates/thermal/alarm/acknowledge"
+    # A form or a text body (what a cross-site page can send without a preflight): refused.
+    for content in ("text/plain", "application/x-www-form-urlencoded"):
+        refused = await client.post(url, content=b"{}", headers={"content-type": content})
+        assert refused.status_code == 401, content
+    acked = await client.post(url, json={"comment": "seen"})
+    assert acked.status_code == 200, acked.text
+    assert acked.json()["alarm"]["acked_by"]["station"] == "THERMAL"
+    # Ingest and admin writes still need the bearer header.
+    assert (await client.post("/api/v1/dashboard/samples", json={"samples": []})).status_code == 401

@@ -112,18 +112,39 @@ async def authenticate_session(
     return await authenticator.authenticate(token, from_cookie=from_cookie)
 
 
-def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
+async def authenticate_operator(
+    request: Request, authenticator: AuthenticatorDep, _bearer: _Bearer, _cookie: _Cookie
+) -> Principal:
+    """For operator actions a person takes in the browser (acknowledge, shelve, ...): the
+    cookie counts on a JSON request. A cross-site page cannot send one with the cookie: the
+    SameSite=Lax cookie stays off cross-site POSTs, and a cross-origin JSON request needs a
+    CORS preflight that only `CHIRON_CORS_ORIGINS` pass. The same defence as `/auth/refresh`.
+    """
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    token, from_cookie = credential_from(request, cookie_allowed=media == "application/json")
+    return await authenticator.authenticate(token, from_cookie=from_cookie)
+
+
+def require(
+    scope: Scope, *, browser_action: bool = False
+) -> Callable[[Principal], Awaitable[Principal]]:
     async def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         if not principal.has_scope(scope):
             raise InsufficientScope(scope)
         return principal
 
-    return dependency
+    async def action(principal: Annotated[Principal, Depends(authenticate_operator)]) -> Principal:
+        if not principal.has_scope(scope):
+            raise InsufficientScope(scope)
+        return principal
+
+    return action if browser_action else dependency
 
 
 IngestPrincipal = Annotated[Principal, Depends(require("ingest"))]
 ReadPrincipal = Annotated[Principal, Depends(require("read"))]
-OperatePrincipal = Annotated[Principal, Depends(require("operate"))]
-DirectPrincipal = Annotated[Principal, Depends(require("direct"))]
+# Operator actions come from people in the browser: the session cookie counts (JSON only).
+OperatePrincipal = Annotated[Principal, Depends(require("operate", browser_action=True))]
+DirectPrincipal = Annotated[Principal, Depends(require("direct", browser_action=True))]
 AdminPrincipal = Annotated[Principal, Depends(require("admin"))]
 SessionPrincipal = Annotated[Principal, Depends(authenticate_session)]
