@@ -103,3 +103,28 @@ describe("applyAlarm", () => {
     expect(next.counts.alarms).toEqual({ normal: 0, unacked: 1, acked: 0, rtn_unacked: 0, shelved: 0 });
   });
 });
+
+describe("AlarmList", () => {
+  it("lists the active alarms, filters by state, and hides controls from a viewer", async () => {
+    const { AlarmList } = await import("./AlarmList");
+    const { fireEvent } = await import("@testing-library/react");
+    const shelved = alarm({ state: "shelved", actions: ["unshelve"], shelved_until: iso(T0 + 3600_000) });
+    const gates = [
+      gate({ slug: "a", title: "Alpha", alarm: raised }),
+      gate({ slug: "b", title: "Bravo", alarm: shelved }),
+      gate({ slug: "c", title: "Charlie" }),
+    ];
+    const qc = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+    qc.setQueryData(queryKeys.me, me(["read"]));
+    render(
+      <QueryClientProvider client={qc}>
+        <AlarmList gates={gates} />
+      </QueryClientProvider>,
+    );
+    const list = screen.getByRole("region", { name: /Alarms/ });
+    expect(screen.getAllByRole("listitem").map((li) => li.getAttribute("aria-label"))).toEqual(["Alpha: ALARM", "Bravo: SHELVED"]);
+    fireEvent.change(screen.getByLabelText("Show"), { target: { value: "shelved" } });
+    expect(screen.getAllByRole("listitem").map((li) => li.getAttribute("aria-label"))).toEqual(["Bravo: SHELVED"]);
+    expect(list.querySelectorAll("button")).toHaveLength(0);
+  });
+});

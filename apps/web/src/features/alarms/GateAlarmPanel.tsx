@@ -75,7 +75,7 @@ function ShelveForm({ gate, onDone }: { gate: Gate; onDone: () => void }) {
   );
 }
 
-function AlarmControls({ gate }: GateAlarmPanelProps) {
+export function AlarmControls({ gate }: GateAlarmPanelProps) {
   const action = useAlarmAction(gate.slug);
   const [shelving, setShelving] = useState(false);
   const allowed = gate.alarm.actions;
