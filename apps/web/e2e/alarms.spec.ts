@@ -27,6 +27,7 @@ test("an operator acknowledges, then shelves, from the card", async ({ page, chi
   await expect(alarm).toContainText("ALARM");
   await expect(alarm).toContainText(/peaked NO-GO 82\.4 °C at \d\d:\d\d/);
 
+  await page.screenshot({ path: test.info().outputPath("alarm-unacked.png") });
   await alarm.getByRole("button", { name: "Acknowledge" }).click();
   await expect(alarm).toHaveAttribute("data-alarm", "acked");
   await expect(alarm).toHaveAttribute("data-motion", "off");
