@@ -125,3 +125,35 @@ async def test_two_replicas_acknowledging_at_once_record_one_acknowledgement(
     acks = await timeline(client, auth_headers, "alarm")
     assert len(acks) == 1
     assert (await alarm(client, auth_headers))["state"] == "acked"
+
+
+async def test_the_periodic_sweep_ends_due_shelves(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    settings: Settings,
+    state: AppState,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`run_sweeper` (every process's background job) runs the expiry after the staleness
+    sweep: one pass of its loop, with the clock a minute on."""
+    from chiron.gates import alarms
+    from chiron.telemetry import staleness
+
+    await put_gate(client, auth_headers)
+    await ingest(client, auth_headers, temp([95.0]))
+    shelved = await client.post(
+        action("thermal", "shelve"),
+        json={"duration_s": 1, "comment": "flap"},
+        headers=person(settings),
+    )
+    assert shelved.status_code == 200
+    later = utcnow() + timedelta(minutes=1)
+    monkeypatch.setattr(alarms, "utcnow", lambda: later)
+
+    async def stop(_: float) -> None:
+        raise asyncio.CancelledError
+
+    monkeypatch.setattr(staleness.asyncio, "sleep", stop)
+    with pytest.raises(asyncio.CancelledError):
+        await staleness.run_sweeper(state.db, state.bus, 5.0)
+    assert (await alarm(client, auth_headers))["state"] == "unacked"
