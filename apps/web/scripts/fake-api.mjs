@@ -120,8 +120,11 @@ function gateView(g) {
   return { slug: g.slug, title: g.title, description: g.description, source: g.source, metric: g.metric, status: g.status,
     value: m.value, unit: m.unit, threshold, warn: g.warn, critical: g.critical, direction: g.direction,
     hysteresis: g.hysteresis, min_violations: g.min_violations,
-    position: g.position, since: g.since, updated_at: m.ts, last_seen_at: m.last_seen_at, stale: m.stale, no_data: false, stale_after_s: 30 };
+    position: g.position, since: g.since, updated_at: m.ts, last_seen_at: m.last_seen_at, stale: m.stale, no_data: false, stale_after_s: 30,
+    alarm: g.alarm ?? NORMAL_ALARM };
 }
+const NORMAL_ALARM = { state: "normal", latched_status: null, trigger: null, peak: null, since: null, acked_by: null, acked_at: null,
+  comment: null, shelved_until: null, shelved_by: null, actions: ["shelve"] };
 if (BAD) gates.get("telemetry-link").status = "go";
 for (const g of gates.values()) gateView(g);
 if (BAD) gates.get("propulsion-bus").since = iso(t0 - 3_000);
@@ -130,7 +133,7 @@ if (BAD) gates.get("propulsion-bus").since = iso(t0 - 3_000);
 let eventSeq = 0;
 const timeline = [];
 const addEvent = (ago, kind, severity, title, body, gate_slug = null, source = null, ts = now() - ago * 1000) => {
-  const e = { id: ++eventSeq, ts: iso(ts), kind, severity, title, body, gate_slug, source };
+  const e = { id: ++eventSeq, ts: iso(ts), kind, severity, title, body, gate_slug, source, actor: null };
   timeline.unshift(e);
   timeline.sort((a, b) => Date.parse(b.ts) - Date.parse(a.ts));
   return e;
@@ -249,7 +252,7 @@ createServer(async (req, res) => {
   if (!a) return err(res, 401, "unauthorized", "missing or invalid token");
   if (req.method === "POST" && p === "/auth/refresh") return json(res, 200, issue(res, a.subject, a.name));
   if (p === "/auth/me")
-    return json(res, 200, { subject: a.subject, name: a.name, scopes: ["read"], expires_at: iso(a.exp === Infinity ? now() + 12 * 60_000 + 41_000 : a.exp) });
+    return json(res, 200, { subject: a.subject, name: a.name, scopes: ["read"], role: "org:viewer", station: null, expires_at: iso(a.exp === Infinity ? now() + 12 * 60_000 + 41_000 : a.exp) });
   if (p === "/api/v1/dashboard/summary") {
     const gl = [...gates.values()].map(gateView);
     const counts = { go: 0, hold: 0, "no-go": 0, stale: 0, no_data: 0 };
@@ -257,7 +260,9 @@ createServer(async (req, res) => {
     return json(res, 200, {
       generated_at: iso(now()), last_event_id: bus.at(-1)?.id ?? null, gates: gl,
       metrics: [...state.keys()].map(metricSummary),
-      counts: { samples_total: 1_204_331, sources: 18, metrics: state.size, events_24h: timeline.length, gates: counts },
+      counts: { samples_total: 1_204_331, sources: 18, metrics: state.size, events_24h: timeline.length, gates: counts,
+        alarms: gl.reduce((n, g) => ({ ...n, [g.alarm.state]: n[g.alarm.state] + 1 }),
+          { normal: 0, unacked: 0, acked: 0, rtn_unacked: 0, shelved: 0 }) },
       // One device with a clock two hours behind, so the skew badge shows (docs/clock-skew.md).
       sources: [...new Set([...state.keys()].map((k) => k.split("|")[0]))].sort().map((source, i) =>
         i === 1 ? { source, skew_s: 7212.4, skewed: true } : { source, skew_s: 0.04, skewed: false },

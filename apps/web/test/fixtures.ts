@@ -1,8 +1,25 @@
 /** Small builders for summary / gate / timeline shapes (types generated from the OpenAPI document). */
-import type { Gate, MetricSummary, Summary, TimelineEventOut } from "@chiron/api-client";
+import type { AlarmOut, Gate, MetricSummary, Summary, TimelineEventOut } from "@chiron/api-client";
 
 export const T0 = Date.UTC(2025, 5, 1, 14, 0, 0);
 export const iso = (ms: number) => new Date(ms).toISOString();
+
+export function alarm(over: Partial<AlarmOut> = {}): AlarmOut {
+  return {
+    state: "normal",
+    latched_status: null,
+    trigger: null,
+    peak: null,
+    since: null,
+    acked_by: null,
+    acked_at: null,
+    comment: null,
+    shelved_until: null,
+    shelved_by: null,
+    actions: ["shelve"],
+    ...over,
+  };
+}
 
 export function gate(over: Partial<Gate> = {}): Gate {
   return {
@@ -27,6 +44,7 @@ export function gate(over: Partial<Gate> = {}): Gate {
     stale: false,
     no_data: false,
     stale_after_s: 30,
+    alarm: alarm(),
     ...over,
   };
 }
@@ -56,7 +74,8 @@ export function summary(over: Partial<Summary> = {}): Summary {
     last_event_id: "1000-0",
     gates: [gate()],
     metrics: [metric()],
-    counts: { samples_total: 10, sources: 1, metrics: 1, events_24h: 1, gates: { go: 1, hold: 0, "no-go": 0, stale: 0, no_data: 0 } },
+    counts: { samples_total: 10, sources: 1, metrics: 1, events_24h: 1, gates: { go: 1, hold: 0, "no-go": 0, stale: 0, no_data: 0 },
+      alarms: { normal: 1, unacked: 0, acked: 0, rtn_unacked: 0, shelved: 0 } },
     sources: [],
     ...over,
   };
@@ -72,6 +91,7 @@ export function event(over: Partial<TimelineEventOut> = {}): TimelineEventOut {
     body: "71.8 °C > 70.0",
     gate_slug: "thermal",
     source: "rover-07",
+    actor: null,
     ...over,
   };
 }

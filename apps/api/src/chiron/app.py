@@ -145,6 +145,7 @@ def _dev_tools(settings: Settings) -> ModuleType | None:
 
 def _include_routers(app: FastAPI) -> None:
     from chiron.auth.endpoints import router as auth_router
+    from chiron.gates.endpoints import alarms_router
     from chiron.gates.endpoints import router as gates_router
     from chiron.live.endpoints import router as stream_router
     from chiron.telemetry.endpoints import router as telemetry_router
@@ -155,6 +156,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(auth_router)
     app.include_router(telemetry_router)
     app.include_router(gates_router)
+    app.include_router(alarms_router)
     app.include_router(timeline_router)
     app.include_router(stream_router)
     for protocol_router in protocol_routers:

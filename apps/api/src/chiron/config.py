@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     stream_client_max_bytes: int = 8 * 1024 * 1024
     heartbeat_s: float = 15.0
     stale_sweep_s: float = 5.0
+    # The longest an operator may shelve an alarm (8 h); expiry is checked by the sweep.
+    shelve_max_s: float = Field(8 * 3600.0, gt=0)
 
     # auth
     secret_key: str = DEV_SECRET_KEY

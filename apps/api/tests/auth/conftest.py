@@ -9,7 +9,14 @@ import pytest
 from fastapi import APIRouter, FastAPI
 
 from chiron.auth import keys, service, tokens
-from chiron.auth.deps import AdminPrincipal, IngestPrincipal, Principal, ReadPrincipal
+from chiron.auth.deps import (
+    AdminPrincipal,
+    DirectPrincipal,
+    IngestPrincipal,
+    OperatePrincipal,
+    Principal,
+    ReadPrincipal,
+)
 from chiron.config import Settings
 from chiron.db import Database
 from chiron.kit.time import utcnow
@@ -34,6 +41,16 @@ async def probe_ingest(principal: IngestPrincipal) -> dict[str, object]:
 
 @probe.get("/read")
 async def probe_read(principal: ReadPrincipal) -> dict[str, object]:
+    return _who(principal)
+
+
+@probe.post("/operate")
+async def probe_operate(principal: OperatePrincipal) -> dict[str, object]:
+    return _who(principal)
+
+
+@probe.post("/direct")
+async def probe_direct(principal: DirectPrincipal) -> dict[str, object]:
     return _who(principal)
 
 
@@ -65,7 +82,13 @@ CREDENTIAL_STATES: dict[str, tuple[int, str | None]] = {
     "valid": (200, None),
     "valid_service_token": (200, None),
 }
-SCOPES_LACKING = {"ingest": ["read"], "read": ["ingest"], "admin": ["ingest", "read"]}
+SCOPES_LACKING = {
+    "ingest": ["read"],
+    "read": ["ingest"],
+    "operate": ["ingest", "read"],
+    "direct": ["read", "operate"],
+    "admin": ["ingest", "read", "operate", "direct"],
+}
 
 Credentials = Callable[[str, str], Awaitable[dict[str, str]]]
 

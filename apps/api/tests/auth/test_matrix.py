@@ -14,6 +14,8 @@ from tests.auth.helpers import is_registered
 PROBES = {
     "ingest": ("POST", "/_probe/ingest"),
     "read": ("GET", "/_probe/read"),
+    "operate": ("POST", "/_probe/operate"),
+    "direct": ("POST", "/_probe/direct"),
     "admin": ("PUT", "/_probe/admin"),
 }
 
@@ -35,6 +37,10 @@ REAL_ROUTES: list[tuple[str, str, Any, str]] = [
     ("GET", "/api/v1/dashboard/stream", None, "read"),
     ("GET", "/api/v1/gates", None, "read"),
     ("PUT", "/api/v1/gates/battery", GATE, "admin"),
+    ("GET", "/api/v1/alarms", None, "read"),
+    ("POST", "/api/v1/gates/battery/alarm/acknowledge", {}, "operate"),
+    ("POST", "/api/v1/gates/battery/alarm/shelve", {"duration_s": 60, "comment": "x"}, "operate"),
+    ("POST", "/api/v1/gates/battery/alarm/unshelve", {}, "operate"),
 ]
 FAILURE_STATES = [s for s, (status, _) in CREDENTIAL_STATES.items() if status != 200]
 

@@ -22,7 +22,8 @@ async def test_exchange_returns_a_service_token_and_sets_the_cookie(
     body = response.json()
     assert set(body) == {"access_token", "token_type", "expires_at", "scopes", "subject"}
     assert body["token_type"] == "bearer"
-    assert body["scopes"] == ["read"]
+    # The development issuer signs people in as operators unless told otherwise.
+    assert body["scopes"] == ["operate", "read"]
     assert body["subject"].startswith("user_")
     expires_at = datetime.fromisoformat(body["expires_at"])
     remaining = (expires_at - datetime.now(UTC)).total_seconds()
@@ -93,9 +94,11 @@ async def test_me_describes_the_caller(client: httpx.AsyncClient, make_token: Ma
         response = await client.get("/auth/me", headers=headers)
         assert response.status_code == 200
         body = response.json()
-        assert set(body) == {"subject", "name", "scopes", "expires_at"}
+        assert set(body) == {"subject", "name", "scopes", "expires_at", "role", "station"}
         assert body["name"] == "Ada"
-        assert body["scopes"] == ["read"]
+        assert body["scopes"] == ["operate", "read"]
+        assert body["role"] == "org:operator"
+        assert body["station"] is None
     key = await make_token(["ingest"], name="rover-7")
     body = (await client.get("/auth/me", headers={"Authorization": f"Bearer {key}"})).json()
     assert body["name"] == "rover-7"

@@ -179,8 +179,9 @@ async def test_a_silent_source_turns_its_gate_stale_then_fresh(
         return sorted(m.type for m in uow.sent)
 
     assert await swept() == []  # fresh: nothing to do
-    # gate stale + gate event + source silent
+    # gate stale + gate event + source silent, and the silence raises the gate's alarm
     assert await swept(utcnow() + timedelta(minutes=3)) == [
+        "alarm",
         "gate",
         "metric",
         "timeline",

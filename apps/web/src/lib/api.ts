@@ -11,6 +11,7 @@ import { safeValidate } from "./validate";
 // The operations the browser calls. A lazily loaded module keeps all its exports, so list only
 // those; server-only calls (healthReady) are imported where they are used (server-api.ts).
 export { authDevAssertion, authLogout, authMe, authRefresh, authToken, dashboardGetSeries, dashboardGetSummary, timelineList } from "@chiron/api-client/sdk";
+export { alarmsAcknowledge, alarmsShelve, alarmsUnshelve } from "@chiron/api-client/sdk";
 export { safeValidate } from "./validate";
 export type { Client };
 

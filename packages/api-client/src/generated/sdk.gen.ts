@@ -4,8 +4,8 @@ import * as z from 'zod/mini';
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AuthDevAssertionData, AuthDevAssertionErrors, AuthDevAssertionResponses, AuthDevJwksData, AuthDevJwksResponses, AuthLogoutData, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, DashboardGetSeriesData, DashboardGetSeriesErrors, DashboardGetSeriesResponses, DashboardGetSummaryData, DashboardGetSummaryErrors, DashboardGetSummaryResponses, DashboardIngestSamplesData, DashboardIngestSamplesErrors, DashboardIngestSamplesResponses, GatesListData, GatesListErrors, GatesListResponses, GatesUpsertData, GatesUpsertErrors, GatesUpsertResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, TimelineCreateData, TimelineCreateErrors, TimelineCreateResponses, TimelineListData, TimelineListErrors, TimelineListResponses } from './types.gen';
-import { zAuthDevAssertionBody, zAuthDevAssertionResponse, zAuthDevJwksResponse, zAuthLogoutResponse, zAuthMeResponse, zAuthRefreshResponse, zAuthTokenBody, zAuthTokenResponse, zDashboardGetSeriesQuery, zDashboardGetSeriesResponse, zDashboardGetSummaryResponse, zDashboardIngestSamplesBody, zDashboardIngestSamplesHeaders, zDashboardIngestSamplesResponse, zGatesListQuery, zGatesListResponse, zGatesUpsertBody, zGatesUpsertPath, zGatesUpsertResponse, zHealthLiveResponse, zHealthReadyResponse, zStreamEventsQuery, zStreamEventsResponse, zTimelineCreateBody, zTimelineCreateResponse, zTimelineListQuery, zTimelineListResponse } from './zod.gen';
+import type { AlarmsAcknowledgeData, AlarmsAcknowledgeErrors, AlarmsAcknowledgeResponses, AlarmsListData, AlarmsListErrors, AlarmsListResponses, AlarmsShelveData, AlarmsShelveErrors, AlarmsShelveResponses, AlarmsUnshelveData, AlarmsUnshelveErrors, AlarmsUnshelveResponses, AuthDevAssertionData, AuthDevAssertionErrors, AuthDevAssertionResponses, AuthDevJwksData, AuthDevJwksResponses, AuthLogoutData, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, DashboardGetSeriesData, DashboardGetSeriesErrors, DashboardGetSeriesResponses, DashboardGetSummaryData, DashboardGetSummaryErrors, DashboardGetSummaryResponses, DashboardIngestSamplesData, DashboardIngestSamplesErrors, DashboardIngestSamplesResponses, GatesListData, GatesListErrors, GatesListResponses, GatesUpsertData, GatesUpsertErrors, GatesUpsertResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, TimelineCreateData, TimelineCreateErrors, TimelineCreateResponses, TimelineListData, TimelineListErrors, TimelineListResponses } from './types.gen';
+import { zAlarmsAcknowledgeBody, zAlarmsAcknowledgePath, zAlarmsAcknowledgeResponse, zAlarmsListQuery, zAlarmsListResponse, zAlarmsShelveBody, zAlarmsShelvePath, zAlarmsShelveResponse, zAlarmsUnshelveBody, zAlarmsUnshelvePath, zAlarmsUnshelveResponse, zAuthDevAssertionBody, zAuthDevAssertionResponse, zAuthDevJwksResponse, zAuthLogoutResponse, zAuthMeResponse, zAuthRefreshResponse, zAuthTokenBody, zAuthTokenResponse, zDashboardGetSeriesQuery, zDashboardGetSeriesResponse, zDashboardGetSummaryResponse, zDashboardIngestSamplesBody, zDashboardIngestSamplesHeaders, zDashboardIngestSamplesResponse, zGatesListResponse, zGatesUpsertBody, zGatesUpsertPath, zGatesUpsertResponse, zHealthLiveResponse, zHealthReadyResponse, zStreamEventsQuery, zStreamEventsResponse, zTimelineCreateBody, zTimelineCreateResponse, zTimelineListQuery, zTimelineListResponse } from './zod.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -20,6 +20,27 @@ export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends 
      */
     meta?: Record<string, unknown>;
 };
+
+/**
+ * List Alarms
+ *
+ * Every gate's alarm in band order, with counts per state.
+ */
+export const alarmsList = <ThrowOnError extends boolean = false>(options?: Options<AlarmsListData, ThrowOnError>) => (options?.client ?? client).get<AlarmsListResponses, AlarmsListErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: z.optional(z.never()),
+        path: z.optional(z.never()),
+        query: z.optional(zAlarmsListQuery)
+    }).parseAsync(data),
+    responseValidator: async (data) => await zAlarmsListResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/alarms',
+    ...options
+});
 
 /**
  * Ingest a batch of samples
@@ -74,7 +95,8 @@ export const dashboardGetSeries = <ThrowOnError extends boolean = false>(options
  * Live dashboard events (SSE), resumable
  *
  * Server-Sent Events. Each event has `id:` (the bus position, `<ms>-<seq>`), `event:` (`samples`,
- * `gate`, `metric`, `timeline` or `resync`) and `data:` (a JSON `TelemetryPayload`, schema below).
+ * `gate`, `alarm`, `metric`, `timeline` or `resync`) and `data:` (a JSON `TelemetryPayload`,
+ * schema below).
  *
  * Resume with the `Last-Event-ID` header (what EventSource sends on reconnect) or
  * `?last_event_id=`: everything after that id still held by the bus is replayed, then the stream
@@ -123,9 +145,7 @@ export const dashboardGetSummary = <ThrowOnError extends boolean = false>(option
 /**
  * List Timeline
  *
- * Newest first; pass `next_cursor` back as `before` for the next page. Every filter
- * given must hold. As CSV (`format=csv` or `Accept: text/csv`): every matching event,
- * streamed, from `before` on (`limit` does not apply).
+ * Newest first; pass `next_cursor` back as `before` for the next page.
  */
 export const timelineList = <ThrowOnError extends boolean = false>(options?: Options<TimelineListData, ThrowOnError>) => (options?.client ?? client).get<TimelineListResponses, TimelineListErrors, ThrowOnError>({
     requestValidator: async (data) => await z.object({
@@ -145,15 +165,12 @@ export const timelineList = <ThrowOnError extends boolean = false>(options?: Opt
 
 /**
  * List Gates
- *
- * Every gate now, or as of `at` (looking back: the status its last transition by then
- * set, stale if it had gone quiet; the definitions are today's).
  */
 export const gatesList = <ThrowOnError extends boolean = false>(options?: Options<GatesListData, ThrowOnError>) => (options?.client ?? client).get<GatesListResponses, GatesListErrors, ThrowOnError>({
     requestValidator: async (data) => await z.object({
         body: z.optional(z.never()),
         path: z.optional(z.never()),
-        query: z.optional(zGatesListQuery)
+        query: z.optional(z.never())
     }).parseAsync(data),
     responseValidator: async (data) => await zGatesListResponse.parseAsync(data),
     security: [{ scheme: 'bearer', type: 'http' }, {
@@ -191,9 +208,87 @@ export const gatesUpsert = <ThrowOnError extends boolean = false>(options: Optio
 });
 
 /**
+ * Acknowledge Alarm
+ *
+ * Acknowledge an unacknowledged alarm (`unacked` -> `acked`, `rtn_unacked` -> `normal`);
+ * releases the latched peak.
+ */
+export const alarmsAcknowledge = <ThrowOnError extends boolean = false>(options: Options<AlarmsAcknowledgeData, ThrowOnError>) => (options.client ?? client).post<AlarmsAcknowledgeResponses, AlarmsAcknowledgeErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: zAlarmsAcknowledgeBody,
+        path: zAlarmsAcknowledgePath,
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zAlarmsAcknowledgeResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/gates/{slug}/alarm/acknowledge',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Shelve Alarm
+ *
+ * Suppress the alarm for `duration_s` (at most CHIRON_SHELVE_MAX_S); it comes back by
+ * itself when the time is up, raised at once if the gate is still not GO.
+ */
+export const alarmsShelve = <ThrowOnError extends boolean = false>(options: Options<AlarmsShelveData, ThrowOnError>) => (options.client ?? client).post<AlarmsShelveResponses, AlarmsShelveErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: zAlarmsShelveBody,
+        path: zAlarmsShelvePath,
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zAlarmsShelveResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/gates/{slug}/alarm/shelve',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Unshelve Alarm
+ *
+ * End a shelf early.
+ */
+export const alarmsUnshelve = <ThrowOnError extends boolean = false>(options: Options<AlarmsUnshelveData, ThrowOnError>) => (options.client ?? client).post<AlarmsUnshelveResponses, AlarmsUnshelveErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: zAlarmsUnshelveBody,
+        path: zAlarmsUnshelvePath,
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zAlarmsUnshelveResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/gates/{slug}/alarm/unshelve',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
  * Create Event
  *
- * Record a deploy, an incident or a note (scope `ingest`; `admin` implies it).
+ * Record a deploy, an incident or a note (scope `ingest`; `admin` implies it). A
+ * source-bound key must name one of its sources (403 `source_not_allowed`).
  */
 export const timelineCreate = <ThrowOnError extends boolean = false>(options: Options<TimelineCreateData, ThrowOnError>) => (options.client ?? client).post<TimelineCreateResponses, TimelineCreateErrors, ThrowOnError>({
     requestValidator: async (data) => await z.object({

@@ -5,9 +5,168 @@ export type ClientOptions = {
 };
 
 /**
+ * Actor
+ *
+ * Who did something: taken from the credential, never from a request body.
+ */
+export type Actor = {
+    /**
+     * Name
+     */
+    name: string | null;
+    /**
+     * Role
+     */
+    role: string | null;
+    /**
+     * Station
+     */
+    station: string | null;
+    /**
+     * Subject
+     */
+    subject: string;
+};
+
+/**
+ * AlarmAcknowledge
+ */
+export type AlarmAcknowledge = {
+    /**
+     * Comment
+     */
+    comment?: string | null;
+};
+
+/**
+ * AlarmList
+ */
+export type AlarmList = {
+    /**
+     * Counts
+     */
+    counts: {
+        [key: string]: number;
+    };
+    /**
+     * Items
+     */
+    items: Array<GateAlarm>;
+};
+
+/**
+ * AlarmOut
+ *
+ * A gate's alarm (Yamcs / ISA-18.2 lifecycle; docs/alarms.md).
+ */
+export type AlarmOut = {
+    /**
+     * Acked At
+     */
+    acked_at: string | null;
+    acked_by: Actor | null;
+    /**
+     * Actions
+     *
+     * What an operator may do to it now
+     */
+    actions: Array<'acknowledge' | 'shelve' | 'unshelve'>;
+    /**
+     * Comment
+     *
+     * The latest operator action's comment
+     */
+    comment: string | null;
+    /**
+     * Latched Status
+     *
+     * The worst status since the alarm was raised, until acknowledged
+     */
+    latched_status: 'go' | 'hold' | 'no-go' | null;
+    peak: Peak | null;
+    shelved_by: Actor | null;
+    /**
+     * Shelved Until
+     */
+    shelved_until: string | null;
+    /**
+     * Since
+     *
+     * When it entered its state
+     */
+    since: string | null;
+    /**
+     * State
+     */
+    state: 'normal' | 'unacked' | 'acked' | 'rtn_unacked' | 'shelved';
+    /**
+     * Trigger
+     *
+     * What raised it: a status or staleness
+     */
+    trigger: 'status' | 'stale' | null;
+};
+
+/**
+ * AlarmPayload
+ *
+ * An alarm changed: raised, latched a new peak, acknowledged, shelved, expired.
+ */
+export type AlarmPayload = {
+    /**
+     * Action
+     *
+     * The operator action (or the shelf's expiry) that changed it
+     */
+    action: 'acknowledge' | 'shelve' | 'unshelve' | 'expire' | null;
+    actor: Actor | null;
+    alarm: GateAlarm;
+    /**
+     * Type
+     */
+    type: 'alarm';
+};
+
+/**
+ * AlarmShelve
+ */
+export type AlarmShelve = {
+    /**
+     * Comment
+     *
+     * Required
+     */
+    comment: string;
+    /**
+     * Duration S
+     *
+     * Seconds; at most CHIRON_SHELVE_MAX_S (default 8 h)
+     */
+    duration_s: number;
+};
+
+/**
+ * AlarmUnshelve
+ */
+export type AlarmUnshelve = {
+    /**
+     * Comment
+     */
+    comment?: string | null;
+};
+
+/**
  * Counts
  */
 export type Counts = {
+    /**
+     * Alarms
+     *
+     * Gates' alarms by state
+     */
+    alarms: {
+        [key: string]: number;
+    };
     /**
      * Events 24H
      */
@@ -60,6 +219,18 @@ export type DevAssertionRequest = {
      * Name
      */
     name?: string | null;
+    /**
+     * Org Role
+     *
+     * Clerk-style role: viewer .. admin
+     */
+    org_role?: 'org:viewer' | 'org:operator' | 'org:director' | 'org:admin';
+    /**
+     * Station
+     *
+     * Console position, e.g. FLIGHT, THERMAL
+     */
+    station?: string | null;
 };
 
 /**
@@ -97,6 +268,7 @@ export type ErrorResponse = {
  * Gate
  */
 export type Gate = {
+    alarm: AlarmOut;
     /**
      * Critical
      */
@@ -191,6 +363,49 @@ export type Gate = {
      * Warn
      */
     warn: number;
+};
+
+/**
+ * GateAlarm
+ *
+ * A gate's alarm with what it is about.
+ */
+export type GateAlarm = {
+    alarm: AlarmOut;
+    /**
+     * Gate
+     *
+     * The gate's slug
+     */
+    gate: string;
+    /**
+     * Metric
+     */
+    metric: string;
+    /**
+     * Source
+     */
+    source: string;
+    /**
+     * Stale
+     */
+    stale: boolean;
+    /**
+     * Status
+     */
+    status: 'go' | 'hold' | 'no-go';
+    /**
+     * Title
+     */
+    title: string;
+    /**
+     * Unit
+     */
+    unit: string | null;
+    /**
+     * Value
+     */
+    value: number | null;
 };
 
 /**
@@ -363,9 +578,21 @@ export type Me = {
      */
     name: string | null;
     /**
+     * Role
+     *
+     * The sign-in's Clerk-style `org_role` (`org:operator`, ...)
+     */
+    role: string | null;
+    /**
      * Scopes
      */
     scopes: Array<string>;
+    /**
+     * Station
+     *
+     * Console position, e.g. FLIGHT or THERMAL
+     */
+    station: string | null;
     /**
      * Subject
      */
@@ -467,6 +694,34 @@ export type MetricSummary = {
      * Warn
      */
     warn: number | null;
+};
+
+/**
+ * Peak
+ */
+export type Peak = {
+    /**
+     * At
+     *
+     * When the peak was reached (device time)
+     */
+    at: string;
+    /**
+     * Status
+     *
+     * The worst status latched
+     */
+    status: 'go' | 'hold' | 'no-go';
+    /**
+     * Unit
+     */
+    unit: string | null;
+    /**
+     * Value
+     *
+     * The most extreme value of that status
+     */
+    value: number | null;
 };
 
 /**
@@ -736,6 +991,8 @@ export type TelemetryPayload = ({
 } & SamplesPayload) | ({
     type: 'gate';
 } & GatePayload) | ({
+    type: 'alarm';
+} & AlarmPayload) | ({
     type: 'metric';
 } & MetricPayload) | ({
     type: 'timeline';
@@ -781,6 +1038,10 @@ export type TimelineEventCreate = {
  * TimelineEventOut
  */
 export type TimelineEventOut = {
+    /**
+     * Who did it, for operator actions (from the credential)
+     */
+    actor: Actor | null;
     /**
      * Body
      */
@@ -880,6 +1141,50 @@ export type TokenResponse = {
     token_type: 'bearer';
 };
 
+export type AlarmsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * State
+         *
+         * Only alarms in these states (repeat for several); default: all
+         */
+        state?: Array<'normal' | 'unacked' | 'acked' | 'rtn_unacked' | 'shelved'> | null;
+    };
+    url: '/api/v1/alarms';
+};
+
+export type AlarmsListErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type AlarmsListError = AlarmsListErrors[keyof AlarmsListErrors];
+
+export type AlarmsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: AlarmList;
+};
+
+export type AlarmsListResponse = AlarmsListResponses[keyof AlarmsListResponses];
+
 export type DashboardIngestSamplesData = {
     body: SampleBatch;
     headers?: {
@@ -901,7 +1206,7 @@ export type DashboardIngestSamplesErrors = {
      */
     401: ErrorResponse;
     /**
-     * The credential lacks the required scope
+     * The credential lacks the scope, or is bound to other sources (`source_not_allowed`: nothing was stored)
      */
     403: ErrorResponse;
     /**
@@ -1044,7 +1349,7 @@ export type StreamEventsResponses = {
      */
     200: {
         data: string;
-        event?: 'samples' | 'gate' | 'metric' | 'timeline' | 'resync';
+        event?: 'samples' | 'gate' | 'alarm' | 'metric' | 'timeline' | 'resync';
         /**
          * Bus position; resume with Last-Event-ID
          */
@@ -1275,6 +1580,156 @@ export type GatesUpsertResponses = {
 };
 
 export type GatesUpsertResponse = GatesUpsertResponses[keyof GatesUpsertResponses];
+
+export type AlarmsAcknowledgeData = {
+    body: AlarmAcknowledge;
+    path: {
+        /**
+         * Slug
+         */
+        slug: string;
+    };
+    query?: never;
+    url: '/api/v1/gates/{slug}/alarm/acknowledge';
+};
+
+export type AlarmsAcknowledgeErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * No such gate
+     */
+    404: ErrorResponse;
+    /**
+     * `invalid_transition`: the action does not apply to the alarm's state
+     */
+    409: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type AlarmsAcknowledgeError = AlarmsAcknowledgeErrors[keyof AlarmsAcknowledgeErrors];
+
+export type AlarmsAcknowledgeResponses = {
+    /**
+     * Successful Response
+     */
+    200: GateAlarm;
+};
+
+export type AlarmsAcknowledgeResponse = AlarmsAcknowledgeResponses[keyof AlarmsAcknowledgeResponses];
+
+export type AlarmsShelveData = {
+    body: AlarmShelve;
+    path: {
+        /**
+         * Slug
+         */
+        slug: string;
+    };
+    query?: never;
+    url: '/api/v1/gates/{slug}/alarm/shelve';
+};
+
+export type AlarmsShelveErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * No such gate
+     */
+    404: ErrorResponse;
+    /**
+     * `invalid_transition`: the action does not apply to the alarm's state
+     */
+    409: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type AlarmsShelveError = AlarmsShelveErrors[keyof AlarmsShelveErrors];
+
+export type AlarmsShelveResponses = {
+    /**
+     * Successful Response
+     */
+    200: GateAlarm;
+};
+
+export type AlarmsShelveResponse = AlarmsShelveResponses[keyof AlarmsShelveResponses];
+
+export type AlarmsUnshelveData = {
+    body: AlarmUnshelve;
+    path: {
+        /**
+         * Slug
+         */
+        slug: string;
+    };
+    query?: never;
+    url: '/api/v1/gates/{slug}/alarm/unshelve';
+};
+
+export type AlarmsUnshelveErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * No such gate
+     */
+    404: ErrorResponse;
+    /**
+     * `invalid_transition`: the action does not apply to the alarm's state
+     */
+    409: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type AlarmsUnshelveError = AlarmsUnshelveErrors[keyof AlarmsUnshelveErrors];
+
+export type AlarmsUnshelveResponses = {
+    /**
+     * Successful Response
+     */
+    200: GateAlarm;
+};
+
+export type AlarmsUnshelveResponse = AlarmsUnshelveResponses[keyof AlarmsUnshelveResponses];
 
 export type TimelineCreateData = {
     body: TimelineEventCreate;

@@ -3,9 +3,44 @@
 import * as z from 'zod/mini';
 
 /**
+ * Actor
+ *
+ * Who did something: taken from the credential, never from a request body.
+ */
+export const zActor = z.object({
+    name: z.nullable(z.string()),
+    role: z.nullable(z.string()),
+    station: z.nullable(z.string()),
+    subject: z.string()
+});
+
+/**
+ * AlarmAcknowledge
+ */
+export const zAlarmAcknowledge = z.object({
+    comment: z.nullish(z.string().check(z.maxLength(2000), z.regex(/^[^\x00]*$/)))
+});
+
+/**
+ * AlarmShelve
+ */
+export const zAlarmShelve = z.object({
+    comment: z.string().check(z.minLength(1), z.maxLength(2000), z.regex(/^[^\x00]*$/)),
+    duration_s: z.int().check(z.gte(1))
+});
+
+/**
+ * AlarmUnshelve
+ */
+export const zAlarmUnshelve = z.object({
+    comment: z.nullish(z.string().check(z.maxLength(2000), z.regex(/^[^\x00]*$/)))
+});
+
+/**
  * Counts
  */
 export const zCounts = z.object({
+    alarms: z.record(z.string(), z.int()),
     events_24h: z.int(),
     gates: z.record(z.string(), z.int()),
     metrics: z.int(),
@@ -26,7 +61,14 @@ export const zDevAssertion = z.object({
  */
 export const zDevAssertionRequest = z.object({
     email: z.string().check(z.minLength(3), z.maxLength(254), z.regex(/^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+$/)),
-    name: z.nullish(z.string().check(z.maxLength(128), z.regex(/^[^\x00-\x1f\x7f]*$/)))
+    name: z.nullish(z.string().check(z.maxLength(128), z.regex(/^[^\x00-\x1f\x7f]*$/))),
+    org_role: z.optional(z.enum([
+        'org:viewer',
+        'org:operator',
+        'org:director',
+        'org:admin'
+    ])),
+    station: z.nullish(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/)))
 });
 
 /**
@@ -46,53 +88,6 @@ export const zErrorBody = z.object({
  */
 export const zErrorResponse = z.object({
     error: zErrorBody
-});
-
-/**
- * Gate
- */
-export const zGate = z.object({
-    critical: z.number(),
-    description: z.string(),
-    direction: z.enum(['above', 'below']),
-    hysteresis: z.number(),
-    last_seen_at: z.nullable(z.iso.datetime({ offset: true })),
-    metric: z.string(),
-    min_violations: z.int(),
-    no_data: z.boolean(),
-    position: z.int(),
-    since: z.iso.datetime({ offset: true }),
-    slug: z.string(),
-    source: z.string(),
-    stale: z.boolean(),
-    stale_after_s: z.number(),
-    status: z.enum([
-        'go',
-        'hold',
-        'no-go'
-    ]),
-    threshold: z.nullable(z.number()),
-    title: z.string(),
-    unit: z.nullable(z.string()),
-    updated_at: z.iso.datetime({ offset: true }),
-    value: z.nullable(z.number()),
-    warn: z.number()
-});
-
-/**
- * GateList
- */
-export const zGateList = z.object({
-    at: z.nullable(z.iso.datetime({ offset: true })),
-    items: z.array(zGate)
-});
-
-/**
- * GatePayload
- */
-export const zGatePayload = z.object({
-    gate: zGate,
-    type: z._default(z.literal('gate'), 'gate')
 });
 
 /**
@@ -162,7 +157,9 @@ export const zJwks = z.object({
 export const zMe = z.object({
     expires_at: z.nullable(z.iso.datetime({ offset: true })),
     name: z.nullable(z.string()),
+    role: z.nullable(z.string()),
     scopes: z.array(z.string()),
+    station: z.nullable(z.string()),
     subject: z.string()
 });
 
@@ -185,6 +182,148 @@ export const zMetricState = z.object({
 export const zMetricPayload = z.object({
     metric: zMetricState,
     type: z._default(z.literal('metric'), 'metric')
+});
+
+/**
+ * Peak
+ */
+export const zPeak = z.object({
+    at: z.iso.datetime({ offset: true }),
+    status: z.enum([
+        'go',
+        'hold',
+        'no-go'
+    ]),
+    unit: z.nullable(z.string()),
+    value: z.nullable(z.number())
+});
+
+/**
+ * AlarmOut
+ *
+ * A gate's alarm (Yamcs / ISA-18.2 lifecycle; docs/alarms.md).
+ */
+export const zAlarmOut = z.object({
+    acked_at: z.nullable(z.iso.datetime({ offset: true })),
+    acked_by: z.nullable(zActor),
+    actions: z.array(z.enum([
+        'acknowledge',
+        'shelve',
+        'unshelve'
+    ])),
+    comment: z.nullable(z.string()),
+    latched_status: z.nullable(z.enum([
+        'go',
+        'hold',
+        'no-go'
+    ])),
+    peak: z.nullable(zPeak),
+    shelved_by: z.nullable(zActor),
+    shelved_until: z.nullable(z.iso.datetime({ offset: true })),
+    since: z.nullable(z.iso.datetime({ offset: true })),
+    state: z.enum([
+        'normal',
+        'unacked',
+        'acked',
+        'rtn_unacked',
+        'shelved'
+    ]),
+    trigger: z.nullable(z.enum(['status', 'stale']))
+});
+
+/**
+ * Gate
+ */
+export const zGate = z.object({
+    alarm: zAlarmOut,
+    critical: z.number(),
+    description: z.string(),
+    direction: z.enum(['above', 'below']),
+    hysteresis: z.number(),
+    last_seen_at: z.nullable(z.iso.datetime({ offset: true })),
+    metric: z.string(),
+    min_violations: z.int(),
+    no_data: z.boolean(),
+    position: z.int(),
+    since: z.iso.datetime({ offset: true }),
+    slug: z.string(),
+    source: z.string(),
+    stale: z.boolean(),
+    stale_after_s: z.number(),
+    status: z.enum([
+        'go',
+        'hold',
+        'no-go'
+    ]),
+    threshold: z.nullable(z.number()),
+    title: z.string(),
+    unit: z.nullable(z.string()),
+    updated_at: z.iso.datetime({ offset: true }),
+    value: z.nullable(z.number()),
+    warn: z.number()
+});
+
+/**
+ * GateAlarm
+ *
+ * A gate's alarm with what it is about.
+ */
+export const zGateAlarm = z.object({
+    alarm: zAlarmOut,
+    gate: z.string(),
+    metric: z.string(),
+    source: z.string(),
+    stale: z.boolean(),
+    status: z.enum([
+        'go',
+        'hold',
+        'no-go'
+    ]),
+    title: z.string(),
+    unit: z.nullable(z.string()),
+    value: z.nullable(z.number())
+});
+
+/**
+ * AlarmList
+ */
+export const zAlarmList = z.object({
+    counts: z.record(z.string(), z.int()),
+    items: z.array(zGateAlarm)
+});
+
+/**
+ * AlarmPayload
+ *
+ * An alarm changed: raised, latched a new peak, acknowledged, shelved, expired.
+ */
+export const zAlarmPayload = z.object({
+    action: z.nullable(z.union([
+        z.enum([
+            'acknowledge',
+            'shelve',
+            'unshelve'
+        ]),
+        z.literal('expire')
+    ])),
+    actor: z.nullable(zActor),
+    alarm: zGateAlarm,
+    type: z._default(z.literal('alarm'), 'alarm')
+});
+
+/**
+ * GateList
+ */
+export const zGateList = z.object({
+    items: z.array(zGate)
+});
+
+/**
+ * GatePayload
+ */
+export const zGatePayload = z.object({
+    gate: zGate,
+    type: z._default(z.literal('gate'), 'gate')
 });
 
 /**
@@ -247,17 +386,6 @@ export const zSeries = z.object({
     points: z.array(zSeriesPoint),
     source: z.string(),
     unit: z.nullable(z.string())
-});
-
-/**
- * SourceClock
- *
- * How far a source's clock is from the server's (docs/clock-skew.md).
- */
-export const zSourceClock = z.object({
-    skew_s: z.number(),
-    skewed: z.boolean(),
-    source: z.string()
 });
 
 /**
@@ -325,8 +453,7 @@ export const zSummary = z.object({
     gates: z.array(zGate),
     generated_at: z.iso.datetime({ offset: true }),
     last_event_id: z.nullable(z.string()),
-    metrics: z.array(zMetricSummary),
-    sources: z.array(zSourceClock)
+    metrics: z.array(zMetricSummary)
 });
 
 /**
@@ -350,6 +477,7 @@ export const zTimelineEventCreate = z.object({
  * TimelineEventOut
  */
 export const zTimelineEventOut = z.object({
+    actor: z.nullable(zActor),
     body: z.string(),
     gate_slug: z.nullable(z.string()),
     id: z.int(),
@@ -393,6 +521,9 @@ export const zTelemetryPayload = z.union([
         type: z.literal('gate')
     }), zGatePayload),
     z.intersection(z.object({
+        type: z.literal('alarm')
+    }), zAlarmPayload),
+    z.intersection(z.object({
         type: z.literal('metric')
     }), zMetricPayload),
     z.intersection(z.object({
@@ -421,6 +552,21 @@ export const zTokenResponse = z.object({
     token_type: z._default(z.literal('bearer'), 'bearer')
 });
 
+export const zAlarmsListQuery = z.object({
+    state: z.nullish(z.array(z.enum([
+        'normal',
+        'unacked',
+        'acked',
+        'rtn_unacked',
+        'shelved'
+    ])))
+});
+
+/**
+ * Successful Response
+ */
+export const zAlarmsListResponse = zAlarmList;
+
 export const zDashboardIngestSamplesBody = zSampleBatch;
 
 export const zDashboardIngestSamplesHeaders = z.object({
@@ -437,12 +583,11 @@ export const zDashboardGetSeriesQuery = z.object({
     metric: z.string().check(z.maxLength(128), z.regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/)),
     from: z.nullish(z.iso.datetime({ offset: true })),
     to: z.nullish(z.iso.datetime({ offset: true })),
-    points: z._default(z.optional(z.int().check(z.gte(1), z.lte(2000))), 500),
-    format: z.nullish(z.enum(['json', 'csv']))
+    points: z._default(z.optional(z.int().check(z.gte(1), z.lte(2000))), 500)
 });
 
 /**
- * The buckets as JSON, or as CSV (`format=csv` or `Accept: text/csv`)
+ * Successful Response
  */
 export const zDashboardGetSeriesResponse = zSeries;
 
@@ -460,6 +605,7 @@ export const zStreamEventsResponse = z.object({
     event: z.optional(z.enum([
         'samples',
         'gate',
+        'alarm',
         'metric',
         'timeline',
         'resync'
@@ -475,29 +621,13 @@ export const zDashboardGetSummaryResponse = zSummary;
 
 export const zTimelineListQuery = z.object({
     limit: z._default(z.optional(z.int().check(z.gte(1), z.lte(200))), 50),
-    before: z.nullish(z.string().check(z.maxLength(200))),
-    from: z.nullish(z.iso.datetime({ offset: true })),
-    to: z.nullish(z.iso.datetime({ offset: true })),
-    kind: z.nullish(z.array(z.string())),
-    severity: z.nullish(z.array(z.enum([
-        'info',
-        'warning',
-        'critical'
-    ]))),
-    gate: z.nullish(z.string().check(z.maxLength(64))),
-    source: z.nullish(z.string().check(z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,127}$/))),
-    q: z.nullish(z.string().check(z.maxLength(200))),
-    format: z.nullish(z.enum(['json', 'csv']))
+    before: z.nullish(z.string().check(z.maxLength(200)))
 });
 
 /**
- * The page as JSON, or every matching event as CSV (newest first)
+ * Successful Response
  */
 export const zTimelineListResponse = zTimelinePage;
-
-export const zGatesListQuery = z.object({
-    at: z.nullish(z.iso.datetime({ offset: true }))
-});
 
 /**
  * Successful Response
@@ -514,6 +644,39 @@ export const zGatesUpsertPath = z.object({
  * Successful Response
  */
 export const zGatesUpsertResponse = zGate;
+
+export const zAlarmsAcknowledgeBody = zAlarmAcknowledge;
+
+export const zAlarmsAcknowledgePath = z.object({
+    slug: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z0-9][a-z0-9-]*$/))
+});
+
+/**
+ * Successful Response
+ */
+export const zAlarmsAcknowledgeResponse = zGateAlarm;
+
+export const zAlarmsShelveBody = zAlarmShelve;
+
+export const zAlarmsShelvePath = z.object({
+    slug: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z0-9][a-z0-9-]*$/))
+});
+
+/**
+ * Successful Response
+ */
+export const zAlarmsShelveResponse = zGateAlarm;
+
+export const zAlarmsUnshelveBody = zAlarmUnshelve;
+
+export const zAlarmsUnshelvePath = z.object({
+    slug: z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[a-z0-9][a-z0-9-]*$/))
+});
+
+/**
+ * Successful Response
+ */
+export const zAlarmsUnshelveResponse = zGateAlarm;
 
 export const zTimelineCreateBody = zTimelineEventCreate;
 

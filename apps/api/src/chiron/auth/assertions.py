@@ -14,6 +14,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from chiron.auth.errors import CredentialRejected, IdentityProviderUnavailable
+from chiron.auth.principal import Role, role_of, station_of
 from chiron.config import Environment, Settings
 
 ALGORITHM = "RS256"
@@ -28,6 +29,8 @@ class Identity:
     subject: str
     email: str | None
     name: str | None
+    role: Role = "org:viewer"
+    station: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +98,16 @@ class AssertionVerifier:
             raise CredentialRejected("The assertion's subject is empty or too long")
         email = claims.get("email")
         name = claims.get("name")
+        try:
+            station = station_of(claims.get("station"))
+        except ValueError as exc:
+            raise CredentialRejected(f"The assertion's station claim is not valid: {exc}") from None
         return Identity(
             subject=subject,
             email=str(email) if email else None,
             name=str(name) if name else (str(email) if email else None),
+            role=role_of(_org_role(claims)),
+            station=station,
         )
 
     async def _trust(
@@ -131,6 +140,17 @@ class AssertionVerifier:
         if header.get("kid") != trusted.kid:
             raise CredentialRejected("The assertion was signed with an unknown key")
         return trusted.public_key, trusted.issuer, trusted.audience
+
+
+def _org_role(claims: dict[str, Any]) -> object:
+    """Clerk's session token v1 carries `org_role` (`org:admin`); v2 carries `o.rol`
+    (`admin`), without the prefix."""
+    if "org_role" in claims:
+        return claims["org_role"]
+    org = claims.get("o")
+    if isinstance(org, dict) and isinstance(org.get("rol"), str):
+        return "org:" + org["rol"]
+    return None
 
 
 def _meant_for(claims: dict[str, Any], audience: str) -> bool:

@@ -40,6 +40,7 @@ class KeyRecord:
     scopes: frozenset[str]
     expires_at: datetime | None
     revoked_at: datetime | None
+    sources: tuple[str, ...] | None = None
 
     @classmethod
     def of(cls, client: ApiClient) -> KeyRecord:
@@ -50,6 +51,7 @@ class KeyRecord:
             scopes=frozenset(client.scopes),
             expires_at=client.expires_at,
             revoked_at=client.revoked_at,
+            sources=None if client.sources is None else tuple(client.sources),
         )
 
 
@@ -131,6 +133,8 @@ class Authenticator:
             name=claims.name,
             expires_at=claims.expires_at,
             auth_time=claims.auth_time,
+            role=claims.role,
+            station=claims.station,
         )
 
     async def api_key(self, token: str) -> Principal:
@@ -172,6 +176,7 @@ class Authenticator:
             key_id=record.key_id,
             name=record.name,
             expires_at=record.expires_at,
+            sources=record.sources,
         )
 
     async def _load(self, key_id: str) -> KeyRecord | None:

@@ -29,6 +29,8 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 class ScopeChoice(StrEnum):
     ingest = "ingest"
     read = "read"
+    operate = "operate"
+    direct = "direct"
     admin = "admin"
 
 
@@ -69,6 +71,10 @@ def _run(work: Callable[[UnitOfWork, Settings], Awaitable[T]]) -> T:
         raise typer.Exit(1) from None
 
 
+def _bound(sources: list[str] | None) -> str:
+    return "any" if sources is None else " ".join(sources)
+
+
 def _when(value: datetime | None) -> str:
     return "-" if value is None else value.strftime("%Y-%m-%d %H:%MZ")
 
@@ -78,10 +84,20 @@ def create(
     name: Annotated[str, typer.Argument(help="Who will hold the key, e.g. rover-7")],
     scope: Annotated[
         list[ScopeChoice],
-        typer.Option("--scope", "-s", help="Repeat for several: ingest, read, admin"),
+        typer.Option(
+            "--scope", "-s", help="Repeat for several: ingest, read, operate, direct, admin"
+        ),
     ],
     expires_in: Annotated[
         str | None, typer.Option("--expires-in", help="Lifetime, e.g. 90s, 15m, 12h, 30d")
+    ] = None,
+    source: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--source",
+            help="Bind the key to sources (repeat; shell-style patterns such as 'relay-*'): "
+            "it may then write samples and timeline events for matching sources only",
+        ),
     ] = None,
 ) -> None:
     """Create an API client and print its key, once."""
@@ -89,14 +105,23 @@ def create(
 
     lifetime = parse_duration(expires_in) if expires_in else None
 
-    async def work(uow: UnitOfWork, settings: Settings) -> tuple[str, str, str, str]:
+    async def work(uow: UnitOfWork, settings: Settings) -> tuple[str, str, str, str, str]:
         client, token = await service.create_api_client(
-            uow, settings, name, [s.value for s in scope], lifetime
+            uow, settings, name, [s.value for s in scope], lifetime, sources=source or None
         )
-        return client.key_id, ",".join(client.scopes), _when(client.expires_at), token
+        return (
+            client.key_id,
+            ",".join(client.scopes),
+            _when(client.expires_at),
+            _bound(client.sources),
+            token,
+        )
 
-    key_id, scopes, expires, token = _run(work)
-    typer.echo(f"Created API client {name!r}: key id {key_id}, scopes {scopes}, expires {expires}")
+    key_id, scopes, expires, sources, token = _run(work)
+    typer.echo(
+        f"Created API client {name!r}: key id {key_id}, scopes {scopes}, sources {sources}, "
+        f"expires {expires}"
+    )
     typer.echo("")
     typer.echo(token)
     typer.echo("")
@@ -126,6 +151,7 @@ def list_clients() -> None:
                     c.key_id,
                     c.name,
                     ",".join(c.scopes),
+                    _bound(c.sources),
                     _when(c.created_at),
                     _when(c.last_used_at),
                     _when(c.expires_at) + (" (expired)" if expired else ""),
@@ -136,11 +162,15 @@ def list_clients() -> None:
 
     rows = _run(work)
     table = Table(title="API clients")
-    for column in ("key id", "name", "scopes", "created", "last used", "expires", "revoked"):
+    columns = ("key id", "name", "scopes", "sources", "created", "last used", "expires", "revoked")
+    for column in columns:
         table.add_column(column, no_wrap=column in ("key id", "scopes"))
     for row in rows:
         table.add_row(*row)
-    Console().print(table if rows else "No API clients yet: chiron clients create NAME --scope …")
+    console = Console()
+    if not console.is_terminal:  # piped or captured: no terminal to fit, keep every cell whole
+        console = Console(width=200)
+    console.print(table if rows else "No API clients yet: chiron clients create NAME --scope …")
 
 
 @clients_app.command("revoke")

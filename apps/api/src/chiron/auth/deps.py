@@ -2,8 +2,8 @@
 
 Credentials come from `Authorization: Bearer <api key | service token>` or, for browser
 reads (GET/HEAD, the stream included), the httpOnly `chiron_session` cookie. Never from a
-query string. Endpoints declare what they need with `IngestPrincipal`, `ReadPrincipal` or
-`AdminPrincipal` (`admin` implies every scope).
+query string. Endpoints declare what they need with `IngestPrincipal`, `ReadPrincipal`,
+`OperatePrincipal`, `DirectPrincipal` or `AdminPrincipal` (`admin` implies every scope).
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from chiron.deps import StateDep
 __all__ = [
     "SESSION_COOKIE",
     "AdminPrincipal",
+    "DirectPrincipal",
     "IngestPrincipal",
+    "OperatePrincipal",
     "Principal",
     "ReadPrincipal",
     "Scope",
@@ -110,16 +112,39 @@ async def authenticate_session(
     return await authenticator.authenticate(token, from_cookie=from_cookie)
 
 
-def require(scope: Scope) -> Callable[[Principal], Awaitable[Principal]]:
+async def authenticate_operator(
+    request: Request, authenticator: AuthenticatorDep, _bearer: _Bearer, _cookie: _Cookie
+) -> Principal:
+    """For operator actions a person takes in the browser (acknowledge, shelve, ...): the
+    cookie counts on a JSON request. A cross-site page cannot send one with the cookie: the
+    SameSite=Lax cookie stays off cross-site POSTs, and a cross-origin JSON request needs a
+    CORS preflight that only `CHIRON_CORS_ORIGINS` pass. The same defence as `/auth/refresh`.
+    """
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    token, from_cookie = credential_from(request, cookie_allowed=media == "application/json")
+    return await authenticator.authenticate(token, from_cookie=from_cookie)
+
+
+def require(
+    scope: Scope, *, browser_action: bool = False
+) -> Callable[[Principal], Awaitable[Principal]]:
     async def dependency(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
         if not principal.has_scope(scope):
             raise InsufficientScope(scope)
         return principal
 
-    return dependency
+    async def action(principal: Annotated[Principal, Depends(authenticate_operator)]) -> Principal:
+        if not principal.has_scope(scope):
+            raise InsufficientScope(scope)
+        return principal
+
+    return action if browser_action else dependency
 
 
 IngestPrincipal = Annotated[Principal, Depends(require("ingest"))]
 ReadPrincipal = Annotated[Principal, Depends(require("read"))]
+# Operator actions come from people in the browser: the session cookie counts (JSON only).
+OperatePrincipal = Annotated[Principal, Depends(require("operate", browser_action=True))]
+DirectPrincipal = Annotated[Principal, Depends(require("direct", browser_action=True))]
 AdminPrincipal = Annotated[Principal, Depends(require("admin"))]
 SessionPrincipal = Annotated[Principal, Depends(authenticate_session)]

@@ -19,6 +19,7 @@ from chiron.auth.deps import (
     SessionPrincipal,
 )
 from chiron.auth.errors import CredentialRejected
+from chiron.auth.principal import ROLE_SCOPES
 from chiron.auth.schemas import Me, TokenRequest, TokenResponse
 from chiron.config import Settings
 from chiron.deps import SettingsDep
@@ -27,7 +28,6 @@ from chiron.kit.time import utcnow
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
-DASHBOARD_SCOPES = ("read",)
 # Refresh keeps a browser session alive, but never past this long after the sign-in.
 SESSION_MAX_AGE = timedelta(hours=12)
 
@@ -43,6 +43,9 @@ def _issue(
     scopes: tuple[str, ...] | frozenset[str],
     name: str | None,
     auth_time: datetime,
+    *,
+    role: str | None,
+    station: str | None,
 ) -> TokenResponse:
     ttl = timedelta(seconds=settings.service_token_ttl_s)
     remaining = auth_time + SESSION_MAX_AGE - utcnow()
@@ -51,7 +54,14 @@ def _issue(
             "The session is too old to refresh; sign in again", code="expired_token"
         )
     token, claims = tokens.issue(
-        settings, subject, tuple(scopes), name=name, auth_time=auth_time, ttl=min(ttl, remaining)
+        settings,
+        subject,
+        tuple(scopes),
+        name=name,
+        auth_time=auth_time,
+        ttl=min(ttl, remaining),
+        role=role,
+        station=station,
     )
     response.set_cookie(
         SESSION_COOKIE,
@@ -85,7 +95,16 @@ async def exchange_token(
     verifier: AssertionVerifierDep,
 ) -> TokenResponse:
     identity = await verifier.verify(body.assertion)
-    return _issue(response, settings, identity.subject, DASHBOARD_SCOPES, identity.name, utcnow())
+    return _issue(
+        response,
+        settings,
+        identity.subject,
+        ROLE_SCOPES[identity.role],
+        identity.name,
+        utcnow(),
+        role=identity.role,
+        station=identity.station,
+    )
 
 
 @router.post(
@@ -102,7 +121,14 @@ async def refresh(
         raise CredentialRejected("Only service tokens can be refreshed")
     auth_time = principal.auth_time or utcnow()
     return _issue(
-        response, settings, principal.subject, principal.scopes, principal.name, auth_time
+        response,
+        settings,
+        principal.subject,
+        principal.scopes,
+        principal.name,
+        auth_time,
+        role=principal.role,
+        station=principal.station,
     )
 
 
@@ -137,4 +163,6 @@ def _me(principal: Principal) -> Me:
         name=principal.name,
         scopes=sorted(principal.scopes),
         expires_at=principal.expires_at,
+        role=principal.role,
+        station=principal.station,
     )

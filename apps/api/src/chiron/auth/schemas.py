@@ -29,3 +29,16 @@ class Me(Schema):
     name: str | None
     scopes: list[str]
     expires_at: datetime | None
+    role: str | None = Field(
+        None, description="The sign-in's Clerk-style `org_role` (`org:operator`, ...)"
+    )
+    station: str | None = Field(None, description="Console position, e.g. FLIGHT or THERMAL")
+
+
+class Actor(Schema):
+    """Who did something: taken from the credential, never from a request body."""
+
+    subject: str
+    name: str | None = None
+    role: str | None = None
+    station: str | None = None

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from chiron.auth import keys, repository
+from chiron.auth import binding, keys, repository
 from chiron.auth.principal import SCOPES
 from chiron.config import Settings
 from chiron.errors import InvalidInput, NotFound
@@ -34,14 +34,18 @@ async def create_api_client(
     name: str,
     scopes: list[str],
     expires_in: timedelta | None = None,
+    *,
+    sources: list[str] | None = None,
 ) -> tuple[ApiClient, str]:
-    """Store a new client and return it with its plaintext key, which is never stored."""
+    """Store a new client and return it with its plaintext key, which is never stored.
+    `sources` binds it to those source patterns (None: any source)."""
     name = name.strip()
     if not name or len(name) > 128:
         raise InvalidInput("A client name must be 1 to 128 characters")
     if expires_in is not None and expires_in <= timedelta(0):
         raise InvalidInput("expires_in must be positive")
     normalized = normalize_scopes(scopes)
+    patterns = None if sources is None else binding.normalize_patterns(sources)
     now = utcnow()
     # A 71-bit random key id: a collision would fail the unique constraint, never alias a key.
     key_id, secret = keys.generate_key_id(), keys.generate_secret()
@@ -52,6 +56,7 @@ async def create_api_client(
         secret_hash=secret_hash,
         pepper_version=pepper_version,
         scopes=normalized,
+        sources=patterns,
         created_at=now,
         expires_at=None if expires_in is None else now + expires_in,
     )

@@ -54,6 +54,9 @@ class ServiceToken:
     name: str | None = None
     # When the user originally signed in: refresh never extends a session past a maximum age.
     auth_time: datetime | None = None
+    # The sign-in's Clerk-style `org_role` and console position (DESIGN, "People, ...").
+    role: str | None = None
+    station: str | None = None
     # The signing key's id (from the JWT header, not a claim).
     kid: str = field(default="", metadata={"header": True})
 
@@ -139,6 +142,8 @@ def issue(
     name: str | None = None,
     auth_time: datetime | None = None,
     ttl: timedelta | None = None,
+    role: str | None = None,
+    station: str | None = None,
 ) -> tuple[str, ServiceToken]:
     key = signing_key(settings.secret_key)
     now = utcnow().replace(microsecond=0)
@@ -149,6 +154,8 @@ def issue(
         expires_at=now + (ttl or timedelta(seconds=settings.service_token_ttl_s)),
         name=name or None,
         auth_time=None if auth_time is None else auth_time.replace(microsecond=0),
+        role=role or None,
+        station=station or None,
         kid=key_id(key),
     )
     text = jwt.encode(token.claims(), key, algorithm=ALGORITHM, headers={"kid": token.kid})

@@ -40,5 +40,7 @@ async def dev_jwks(state: StateDep) -> Jwks:
     summary="Mint a Clerk-shaped JWT for a user (development mock issuer; absent in production)",
 )
 async def dev_assertion(body: DevAssertionRequest, state: StateDep) -> DevAssertion:
-    assertion, expires_at = await _issuer(state).mint(body.email, body.name)
+    assertion, expires_at = await _issuer(state).mint(
+        body.email, body.name, org_role=body.org_role, station=body.station and body.station.upper()
+    )
     return DevAssertion(assertion=assertion, expires_at=expires_at)

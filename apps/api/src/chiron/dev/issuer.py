@@ -120,7 +120,14 @@ class DevIssuer:
         jwk.update(kid=key_id(key.public_key()), use="sig", alg="RS256")
         return {"keys": [jwk]}
 
-    async def mint(self, email: str, name: str | None = None) -> tuple[str, datetime]:
+    async def mint(
+        self,
+        email: str,
+        name: str | None = None,
+        *,
+        org_role: str | None = None,
+        station: str | None = None,
+    ) -> tuple[str, datetime]:
         """A Clerk-shaped session JWT for `email`: sub is a stable `user_…` id."""
         key = await self.private_key()
         now = utcnow()
@@ -138,6 +145,10 @@ class DevIssuer:
         }
         if name:
             claims["name"] = name
+        if org_role:
+            claims["org_role"] = org_role
+        if station:
+            claims["station"] = station
         headers = {"kid": key_id(key.public_key())}
         token = jwt.encode(claims, key, algorithm="RS256", headers=headers)
         return token, expires_at

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from chiron.auth.principal import STATION_PATTERN, Role
 from chiron.kit.schema import InputSchema, Schema
 
 # An email-ish string, checked loosely: the mock issuer is for development only.
@@ -20,6 +21,11 @@ Email = Annotated[
 class DevAssertionRequest(InputSchema):
     email: Email
     name: str | None = Field(None, max_length=128, pattern=r"^[^\x00-\x1f\x7f]*$")
+    # An operator by default in development: the dashboard's controls are there to try.
+    org_role: Role = Field("org:operator", description="Clerk-style role: viewer .. admin")
+    station: str | None = Field(
+        None, pattern=STATION_PATTERN, description="Console position, e.g. FLIGHT, THERMAL"
+    )
 
 
 class DevAssertion(Schema):

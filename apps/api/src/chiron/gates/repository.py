@@ -44,14 +44,29 @@ class GateRow:
     updated_at: datetime
     last_seen_at: datetime | None
     stale: bool
+    alarm_state: str
+    alarm_trigger: str | None
+    alarm_latched: str | None
+    alarm_peak_value: float | None
+    alarm_peak_at: datetime | None
+    alarm_since: datetime | None
+    alarm_acked_by: dict[str, Any] | None
+    alarm_acked_at: datetime | None
+    alarm_comment: str | None
+    alarm_shelved_until: datetime | None
+    alarm_shelved_by: dict[str, Any] | None
 
     @classmethod
     def from_store(cls, row: Sequence[Any]) -> GateRow:
         gate = cls(**dict(zip(COLUMNS, row, strict=True)))
-        gate.since = from_store(gate.since)
-        gate.updated_at = from_store(gate.updated_at)
-        if gate.last_seen_at is not None:
-            gate.last_seen_at = from_store(gate.last_seen_at)
+        for name in _TIMES:
+            value = getattr(gate, name)
+            if value is not None:
+                setattr(gate, name, from_store(value))
+        for name in _JSONS:
+            value = getattr(gate, name)
+            if isinstance(value, str | bytes):  # both drivers hand JSON over as text
+                setattr(gate, name, orjson.loads(value))
         gate.stale = bool(gate.stale)
         return gate
 
@@ -62,13 +77,23 @@ class GateRow:
 
 COLUMNS = tuple(f.name for f in fields(GateRow))
 # What stepping a gate changes (everything else is the gate's definition).
+ALARM = (
+    "alarm_state", "alarm_trigger", "alarm_latched", "alarm_peak_value", "alarm_peak_at",
+    "alarm_since", "alarm_acked_by", "alarm_acked_at", "alarm_comment", "alarm_shelved_until",
+    "alarm_shelved_by",
+)  # fmt: skip
 STATE = (
     "status", "value", "unit", "threshold", "violations", "since", "updated_at",
-    "last_seen_at", "stale",
+    "last_seen_at", "stale", *ALARM,
 )  # fmt: skip
 _PG_TYPES = {"status": "text", "value": "float8", "unit": "text", "threshold": "float8",
              "violations": "int", "since": "timestamptz", "updated_at": "timestamptz",
-             "last_seen_at": "timestamptz", "stale": "bool"}  # fmt: skip
+             "last_seen_at": "timestamptz", "stale": "bool",
+             "alarm_state": "text", "alarm_trigger": "text", "alarm_latched": "text",
+             "alarm_peak_value": "float8", "alarm_peak_at": "timestamptz",
+             "alarm_since": "timestamptz", "alarm_acked_by": "jsonb",
+             "alarm_acked_at": "timestamptz", "alarm_comment": "text",
+             "alarm_shelved_until": "timestamptz", "alarm_shelved_by": "jsonb"}  # fmt: skip
 _SELECT = ", ".join(f"g.{c}" for c in COLUMNS)
 # One lock order everywhere (slug): no deadlocks.
 _PG_WATCHING = f"""
@@ -92,7 +117,11 @@ WHERE g.id = r.id
 _SQLITE_SAVE_STATE = f"""
 UPDATE hero_gates SET {", ".join(f"{c} = ?" for c in STATE)} WHERE id = ?
 """  # noqa: S608 - column names from GateRow, never input
-_TIMES = frozenset({"since", "updated_at", "last_seen_at"})
+_TIMES = frozenset(
+    {"since", "updated_at", "last_seen_at", "alarm_peak_at", "alarm_since", "alarm_acked_at",
+     "alarm_shelved_until"}
+)  # fmt: skip
+_JSONS = frozenset({"alarm_acked_by", "alarm_shelved_by"})
 
 
 class GateRepository(Repository):
@@ -170,8 +199,53 @@ class GateRepository(Repository):
         await self.session.refresh(gate)
         return True
 
+    async def set_alarm(self, gate: HeroGate, expected: str, values: dict[str, Any]) -> bool:
+        """Write the alarm only if it is still in the `expected` state (another replica may
+        have acted between the read and this write); refresh `gate` from the row."""
+        won = await self.session.execute(
+            update(HeroGate)
+            .where(HeroGate.id == gate.id, HeroGate.alarm_state == expected)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        await self.session.refresh(gate)
+        return bool(won.rowcount)  # type: ignore[attr-defined]
+
+    async def claim_due_shelf(self, now: datetime) -> HeroGate | None:
+        """Claim one shelved alarm whose time is up: the conditional UPDATE ... RETURNING
+        clears its `shelved_until`, so a replica racing for the same row (blocked on its
+        lock, then re-checking the condition) gets nothing. The alarm stays `shelved` for
+        the caller to resume."""
+        due = (
+            select(HeroGate.id)
+            .where(HeroGate.alarm_state == "shelved", HeroGate.alarm_shelved_until <= now)
+            .order_by(HeroGate.alarm_shelved_until, HeroGate.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        claimed = await self.session.execute(
+            update(HeroGate)
+            .where(
+                HeroGate.id == due,
+                HeroGate.alarm_state == "shelved",
+                HeroGate.alarm_shelved_until <= now,
+            )
+            .values(alarm_shelved_until=None)
+            .returning(HeroGate.id)
+            .execution_options(synchronize_session=False)
+        )
+        gate_id = claimed.scalar_one_or_none()
+        if gate_id is None:
+            return None
+        gate = await self.session.get(HeroGate, gate_id, populate_existing=True)
+        return gate
+
 
 def _sqlite_param(column: str, value: Any) -> Any:
-    if column in _TIMES and value is not None:
+    if value is None:
+        return None
+    if column in _TIMES:
         return sqlite_text(value)
+    if column in _JSONS:
+        return orjson.dumps(value).decode()
     return value

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from chiron.gates import alarms
 from chiron.gates.repository import GateRepository, GateRow
 from chiron.gates.rules import GateState, GateStatus, Thresholds, severity_of_status, step
 from chiron.gates.schemas import Gate, GatePayload, GateTransition, GateUpsert
@@ -73,7 +74,7 @@ def thresholds(gate: AnyGate) -> Thresholds:
     )
 
 
-_DERIVED = frozenset({"stale_after_s", "stale", "no_data"})
+_DERIVED = frozenset({"stale_after_s", "stale", "no_data", "alarm"})
 
 
 def to_schema(gate: AnyGate, latest: Cadenced | None = None, now: datetime | None = None) -> Gate:
@@ -91,6 +92,7 @@ def to_schema(gate: AnyGate, latest: Cadenced | None = None, now: datetime | Non
             "stale_after_s": limit,
             "stale": stale,
             "no_data": no_data,
+            "alarm": alarms.schema(gate),
         }
     )
 
@@ -129,10 +131,16 @@ def _fmt(value: float | None, unit: str | None) -> str:
 
 
 async def _transition(
-    uow: UnitOfWork, gate: AnyGate, new_status: GateStatus, ts: datetime, changes: GateChanges
+    uow: UnitOfWork,
+    gate: AnyGate,
+    new_status: GateStatus,
+    ts: datetime,
+    changes: GateChanges,
+    alarm: alarms.Tracker,
 ) -> None:
     old = gate.status
     gate.status = new_status
+    alarm.status_changed(old, alarms.condition(gate, ts, stale=False))
     gate.since = ts
     gate.threshold = thresholds(gate).threshold_for(new_status)
     metrics.gate_transition(new_status)
@@ -204,11 +212,14 @@ async def apply_samples(
         stepped.append(gate)
         rules = thresholds(gate)
         state = GateState(gate.status, gate.violations)
+        alarm = alarms.Tracker(gate)
         for ts, value, unit in points:
             gate.value, gate.unit = value, unit or gate.unit
             new = step(rules, state, value)
             if new.status != state.status:
-                await _transition(uow, gate, new.status, ts, changes)
+                await _transition(uow, gate, new.status, ts, changes, alarm)
+            else:
+                alarm.reading(alarms.condition(gate, ts, stale=False))
             state = new
         gate.violations = state.violations
         gate.threshold = rules.threshold_for(gate.status)
@@ -227,6 +238,9 @@ async def apply_samples(
                 source=gate.source,
                 ts=now,
             )
+            alarm.fresh(alarms.condition(gate, now, stale=False))
+        if alarm.done(uow):
+            changes.gates[gate.slug] = gate
     await repo.save_state(stepped)
     _announce(uow, changes, known)
     # Band order (position, slug), as the summary reads them.
@@ -247,20 +261,28 @@ async def upsert(uow: UnitOfWork, slug: str, data: GateUpsert) -> tuple[Gate, bo
     created = gate is None
     if gate is None:
         gate = HeroGate(
-            slug=slug, status="go", violations=0, since=now, updated_at=now, stale=False
+            slug=slug,
+            status="go",
+            violations=0,
+            since=now,
+            updated_at=now,
+            stale=False,
+            alarm_state="normal",
         )
         repo.add(gate)
     for name, value in data.model_dump().items():
         setattr(gate, name, value)
     gate.updated_at = now
     changes = GateChanges()
+    alarm = alarms.Tracker(gate)
     if latest is not None:
         gate.value, gate.unit = latest.value, latest.unit
         gate.last_seen_at = as_utc(latest.last_seen_at)
         # New thresholds apply to the current value directly: an edit is not a flap.
         wanted = thresholds(gate).classify(latest.value)
         if wanted != gate.status:
-            await _transition(uow, gate, wanted, now, changes)
+            await _transition(uow, gate, wanted, now, changes, alarm)
+    alarm.done(uow)
     gate.violations = 0
     gate.threshold = thresholds(gate).threshold_for(gate.status) if latest else None
     await repo.flush()
@@ -279,6 +301,10 @@ async def mark_stale(
     quiet = (now - as_utc(heard or gate.since)).total_seconds()
     if not await repo.mark_stale(gate, now):
         return False  # another replica got there first
+    # A silent input is an alarm.
+    alarm = alarms.Tracker(gate)
+    alarm.went_stale(alarms.condition(gate, now, stale=True))
+    alarm.done(uow)
     body = (
         f"No {gate.metric} from {gate.source} for {age(quiet)}; last status {gate.status.upper()}"
         if heard is not None

@@ -10,7 +10,7 @@ from pydantic import Field, RootModel
 from chiron.auth.deps import ReadPrincipal
 from chiron.deps import StateDep
 from chiron.errors import ERROR_RESPONSES, InvalidInput
-from chiron.gates.schemas import GatePayload
+from chiron.gates.schemas import AlarmPayload, GatePayload
 from chiron.live.sse import EventStreamResponse
 from chiron.stream.bus import valid_id
 from chiron.stream.messages import ResyncPayload
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/v1/dashboard", tags=["stream"])
 
 # The one place that knows every domain's stream payload: each domain owns its own model.
 AnyPayload = Annotated[
-    SamplesPayload | GatePayload | MetricPayload | TimelinePayload | ResyncPayload,
+    SamplesPayload | GatePayload | AlarmPayload | MetricPayload | TimelinePayload | ResyncPayload,
     Field(discriminator="type"),
 ]
 
@@ -33,7 +33,8 @@ class TelemetryPayload(RootModel[AnyPayload]):
 
 STREAM_DESCRIPTION = """\
 Server-Sent Events. Each event has `id:` (the bus position, `<ms>-<seq>`), `event:` (`samples`,
-`gate`, `metric`, `timeline` or `resync`) and `data:` (a JSON `TelemetryPayload`, schema below).
+`gate`, `alarm`, `metric`, `timeline` or `resync`) and `data:` (a JSON `TelemetryPayload`,
+schema below).
 
 Resume with the `Last-Event-ID` header (what EventSource sends on reconnect) or
 `?last_event_id=`: everything after that id still held by the bus is replayed, then the stream
@@ -61,7 +62,10 @@ _SSE_EVENT = {
     "required": ["data"],
     "properties": {
         "id": {"type": "string", "description": "Bus position; resume with Last-Event-ID"},
-        "event": {"type": "string", "enum": ["samples", "gate", "metric", "timeline", "resync"]},
+        "event": {
+            "type": "string",
+            "enum": ["samples", "gate", "alarm", "metric", "timeline", "resync"],
+        },
         "data": {
             "type": "string",
             "contentMediaType": "application/json",

@@ -24,3 +24,6 @@ class ApiClient(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Shell-style source patterns a device key may write (samples and timeline events);
+    # None: any source.
+    sources: Mapped[list[str] | None] = mapped_column(JsonType)

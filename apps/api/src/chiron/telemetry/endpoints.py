@@ -36,6 +36,11 @@ _INGEST_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorResponse, "description": "Idempotency-Key reused with another body"},
     413: {"model": ErrorResponse, "description": "Body larger than the limit"},
     415: {"model": ErrorResponse, "description": "Body is not application/json"},
+    403: {
+        "model": ErrorResponse,
+        "description": "The credential lacks the scope, or is bound to other sources "
+        "(`source_not_allowed`: nothing was stored)",
+    },
 }
 
 
@@ -98,7 +103,9 @@ async def ingest_samples(
         if idempotency_key is not None
         else None
     )
-    result = await service.ingest(uow, batch.samples, settings, idempotency_key=claim)
+    result = await service.ingest(
+        uow, batch.samples, settings, idempotency_key=claim, allowed_sources=principal.sources
+    )
     published = await uow.commit()
     if published is not None:
         result.last_event_id = published

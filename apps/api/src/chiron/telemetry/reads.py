@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from chiron.db import Database
 from chiron.errors import InvalidInput
 from chiron.gates import service as gates
+from chiron.gates.alarms import counts as alarm_counts
 from chiron.gates.repository import GateRepository
 from chiron.gates.rules import metric_severity
 from chiron.kit.time import as_utc
@@ -98,6 +99,7 @@ async def summary(
         metrics=len(latest),
         events_24h=events_24h,
         gates=standing,
+        alarms=alarm_counts(gate_rows),
     )
     return Summary(
         generated_at=now,

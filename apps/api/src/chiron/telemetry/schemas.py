@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from typing_extensions import TypedDict
 
+from chiron.gates.alarm_rules import AlarmState
 from chiron.gates.rules import MetricSeverity
 from chiron.gates.schemas import Direction, Gate, GateTransition
 from chiron.kit.schema import (
@@ -122,6 +123,7 @@ class Counts(Schema):
         description="Gates by standing: go / hold / no-go count only gates whose input is "
         "fresh; stale and no_data are counted apart"
     )
+    alarms: dict[AlarmState, int] = Field(description="Gates' alarms by state")
 
 
 class SourceClock(Schema):

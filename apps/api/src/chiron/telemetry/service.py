@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 import orjson
 
+from chiron.auth import binding
 from chiron.config import Settings
 from chiron.errors import Conflict, InvalidInput
 from chiron.gates import service as gates
@@ -214,10 +215,14 @@ async def ingest(
     *,
     idempotency_key: Idempotency | None = None,
     now: datetime | None = None,
+    allowed_sources: Sequence[str] | None = None,
 ) -> IngestResult:
     """Ingest one batch in the unit of work: all of it or nothing, a retried key once.
 
-    Every front door (JSON, line protocol, OTLP, MQTT) hands its batch here."""
+    Every front door (JSON, line protocol, OTLP, MQTT) hands its batch here, with the
+    principal's `sources` as `allowed_sources`: a source-bound key writing any other source
+    is refused before anything is stored (403 `source_not_allowed`)."""
+    binding.check(allowed_sources, {s.source for s in samples})
     now = now or utcnow()
     if idempotency_key is None:
         return await _store(uow, _checked(samples, settings, now), now, settings.skew_warn_s)

@@ -1,6 +1,7 @@
 """The staleness sweep: a silent device is the most dangerous thing to hide.
 
-Every few seconds each process marks gates and metrics whose input has been quiet past
+Every few seconds each process ends the alarm shelves that are due (exactly once across
+replicas, `gates.alarms.expire_shelves`) and marks gates and metrics whose input has been quiet past
 their `stale_after` as stale, records it on the timeline and announces it on the stream.
 The conditional UPDATE lets exactly one replica win each change.
 """
@@ -14,6 +15,7 @@ from datetime import datetime
 import structlog
 
 from chiron.db import Database
+from chiron.gates import alarms
 from chiron.gates import service as gates
 from chiron.gates.repository import GateRepository
 from chiron.kit.tasks import cancel_requested
@@ -75,10 +77,13 @@ async def sweep(uow: UnitOfWork, now: datetime | None = None) -> int:
 
 
 async def run_sweeper(db: Database, bus: Bus, interval_s: float) -> None:
+    """Staleness, then shelved alarms that are due (each in a unit of work of its own)."""
     while True:
         try:
             async with UnitOfWork(db, bus) as uow:
                 await sweep(uow)
+            async with UnitOfWork(db, bus) as uow:
+                await alarms.expire_shelves(uow)
         except asyncio.CancelledError:
             raise
         except Exception as exc:

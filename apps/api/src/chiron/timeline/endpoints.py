@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import StreamingResponse
 
+from chiron.auth import binding
 from chiron.auth.deps import IngestPrincipal, ReadPrincipal
 from chiron.deps import DatabaseDep, ExportFormatDep, SettingsDep, UnitOfWorkDep
 from chiron.errors import ERROR_RESPONSES, InvalidInput
@@ -122,7 +123,12 @@ async def list_timeline(
     responses=ERROR_RESPONSES,
 )
 async def create_event(
-    data: TimelineEventCreate, _: IngestPrincipal, uow: UnitOfWorkDep, settings: SettingsDep
+    data: TimelineEventCreate,
+    principal: IngestPrincipal,
+    uow: UnitOfWorkDep,
+    settings: SettingsDep,
 ) -> TimelineEventOut:
-    """Record a deploy, an incident or a note (scope `ingest`; `admin` implies it)."""
+    """Record a deploy, an incident or a note (scope `ingest`; `admin` implies it). A
+    source-bound key must name one of its sources (403 `source_not_allowed`)."""
+    binding.check(principal.sources, [data.source])
     return await service.create(uow, data, settings)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from chiron.auth.schemas import Actor
 from chiron.kit.schema import UTC_DATETIME, InputSchema, Schema, SourceId, Text
 from chiron.stream.messages import Payload
 from chiron.vocabulary import EventSeverity
@@ -25,6 +26,23 @@ class TimelineEventOut(Schema):
     body: str
     gate_slug: str | None = None
     source: str | None = None
+    actor: Actor | None = Field(
+        None, description="Who did it, for operator actions (from the credential)"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _actor_from_attrs(cls, data: Any) -> Any:
+        """A stored event keeps its actor in `attrs`."""
+        if isinstance(data, dict) or not hasattr(data, "attrs"):
+            return data
+        fields = {name: getattr(data, name) for name in _STORED}
+        attrs = data.attrs or {}
+        fields["actor"] = attrs.get("actor") if isinstance(attrs, dict) else None
+        return fields
+
+
+_STORED = ("id", "ts", "kind", "severity", "title", "body", "gate_slug", "source")
 
 
 class TimelineEventCreate(InputSchema):

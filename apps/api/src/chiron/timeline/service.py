@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from chiron.auth.principal import Actor
 from chiron.config import Settings
 from chiron.errors import InvalidInput
 from chiron.kit.time import as_utc, clock_window, utcnow
@@ -55,9 +56,13 @@ async def record(
     source: str | None = None,
     ts: datetime | None = None,
     attrs: dict[str, Any] | None = None,
+    actor: Actor | None = None,
 ) -> TimelineEventOut:
     """Add an event to the unit's transaction; the stream hears of it after the commit.
-    `attrs`: machine-readable facts kept with it (e.g. a gate transition's new status)."""
+    `attrs`: machine-readable facts kept with it (e.g. a gate transition's new status); an
+    operator action names its `actor` (kept in the attrs too)."""
+    if actor is not None:
+        attrs = {**(attrs or {}), "actor": actor.as_dict()}
     event = TimelineEvent(
         ts=ts or utcnow(),
         kind=kind,

@@ -9,6 +9,7 @@ import { isUnauthorized } from "@/lib/http";
 import { summaryQuery, timelineQuery } from "@/lib/queries";
 import { useNow } from "@/lib/use-now";
 import { gateView } from "../gates/gate-view";
+import { AlarmList } from "../alarms/AlarmList";
 import { GatesBand } from "../gates/GatesBand";
 import { KeyMetrics } from "../metrics/KeyMetrics";
 import { metricTitle } from "../metrics/metric-titles";
@@ -96,6 +97,7 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
         ) : (
           <main className={styles.main}>
             <GatesBand gates={gates} metrics={data.metrics} now={now} />
+            <AlarmList gates={data.gates} />
             <div className={styles.metricsRow}>
               <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />
               <SignalsGrid items={signals} now={now} windowLabel="last 15 min" />

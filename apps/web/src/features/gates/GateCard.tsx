@@ -4,6 +4,7 @@ import type { Gate } from "@chiron/api-client";
 import { SeverityIcon, severityTokens, thresholdBands, useFrameTween, useMotionEnabled } from "@chiron/ui";
 import { useRef, type CSSProperties } from "react";
 import { ago, ageLong, ageShort, hhmm, hhmmss } from "@/lib/format";
+import { GateAlarmPanel } from "../alarms/GateAlarmPanel";
 import { gaugeRange } from "../metrics/metric-format";
 import type { GateView } from "./gate-view";
 import styles from "./gates.module.css";
@@ -79,6 +80,7 @@ export function GateCard({ gate, view, now, sparkline }: GateCardProps) {
         </span>
       </p>
       <ThresholdBar gate={gate} sparkline={sparkline} />
+      <GateAlarmPanel gate={gate} />
       <footer className={styles.foot}>
         <span>{stale ? "no samples" : gate.since ? `since ${hhmm(Date.parse(gate.since))}` : ""}</span>
         <span>{lastSeen === null ? "—" : stale ? ageLong(now - lastSeen) : ago(now - lastSeen)}</span>

@@ -8,7 +8,7 @@ import { HttpError } from "@/lib/http";
 import { useNow } from "@/lib/use-now";
 import { Brand } from "../dashboard/Brand";
 import { Dial } from "./Dial";
-import { checkDevSignIn, useDevSignIn } from "./useDevSignIn";
+import { DEV_ROLES, DEV_STATIONS, checkDevSignIn, useDevSignIn, type DevRole } from "./useDevSignIn";
 import styles from "./login.module.css";
 
 export type LoginScreenProps = {
@@ -26,6 +26,8 @@ export function LoginScreen({ site, fleet, version, ssoUrl, ready, serverNow }: 
   const ids = useId();
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
+  const [role, setRole] = useState<DevRole>("org:operator");
+  const [station, setStation] = useState<string>("FLIGHT");
   const [devOpen, setDevOpen] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const signIn = useDevSignIn(() => {
@@ -36,7 +38,7 @@ export function LoginScreen({ site, fleet, version, ssoUrl, ready, serverNow }: 
   const submitDev = async (e: FormEvent) => {
     e.preventDefault();
     setFormError(null);
-    const checked = await checkDevSignIn(email, name);
+    const checked = await checkDevSignIn(email, name, role, station);
     if (!checked.ok) {
       setFormError(checked.error);
       return;
@@ -146,6 +148,26 @@ export function LoginScreen({ site, fleet, version, ssoUrl, ready, serverNow }: 
                     value={name}
                     onChange={(e) => setName(e.target.value)}
                   />
+                  <label className={styles.label} htmlFor={`${ids}-role`}>
+                    Role
+                  </label>
+                  <select id={`${ids}-role`} className={styles.input} value={role} onChange={(e) => setRole(e.target.value as DevRole)}>
+                    {DEV_ROLES.map((r) => (
+                      <option key={r.value} value={r.value}>
+                        {r.label}
+                      </option>
+                    ))}
+                  </select>
+                  <label className={styles.label} htmlFor={`${ids}-station`}>
+                    Station
+                  </label>
+                  <select id={`${ids}-station`} className={styles.input} value={station} onChange={(e) => setStation(e.target.value)}>
+                    {DEV_STATIONS.map((s) => (
+                      <option key={s} value={s}>
+                        {s}
+                      </option>
+                    ))}
+                  </select>
                   <button type="submit" className={styles.secondary} disabled={signIn.isPending}>
                     {signIn.isPending ? "Signing in…" : "Sign in with development issuer"}
                   </button>

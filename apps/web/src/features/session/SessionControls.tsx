@@ -79,15 +79,27 @@ export function AnimationsToggle() {
   );
 }
 
+const ROLE_WORD: Record<string, string> = {
+  "org:viewer": "viewer",
+  "org:operator": "operator",
+  "org:director": "director",
+  "org:admin": "admin",
+};
+
 export function OperatorChip({ me, signOut }: Pick<Session, "me" | "signOut">) {
   const name = me?.name ?? me?.subject ?? "operator";
+  const role = me?.role ? (ROLE_WORD[me.role] ?? me.role) : me?.subject.startsWith("client:") ? "api key" : "ops";
   return (
     <div className={styles.chip}>
       <span className={styles.avatar} aria-hidden>
         {initials(name)}
       </span>
       <span className={styles.who} title={me?.subject}>
-        <span className={styles.role}>ops ·</span> <strong>{name}</strong>
+        <span className={styles.role} data-testid="operator-station">
+          {me?.station ? `${me.station} · ` : ""}
+          {role} ·
+        </span>{" "}
+        <strong>{name}</strong>
       </span>
       <button type="button" className={styles.signOut} onClick={() => signOut.mutate()} disabled={signOut.isPending}>
         Sign out

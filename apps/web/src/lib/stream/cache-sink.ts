@@ -3,6 +3,7 @@ import type { Summary, TelemetryPayload, TimelinePage } from "@chiron/api-client
 import type { QueryClient } from "@tanstack/react-query";
 import { queryKeys } from "../queries";
 import { createSampleBuffer, defaultTimers, type Timers } from "./sample-buffer";
+import { applyAlarm } from "./alarm-transforms";
 import { applyGate, applySamples, prependTimeline } from "./transforms";
 
 const CLOCK_EVENTS = new Set(["clock_skew", "clock_in_step"]);
@@ -22,6 +23,9 @@ export function createCacheSink(qc: QueryClient, { windowMs = 250, timers = defa
       case "gate":
         samples.flushNow();
         qc.setQueryData<Summary>(queryKeys.summary, (s) => (s ? applyGate(s, payload.gate) : s));
+        break;
+      case "alarm":
+        qc.setQueryData<Summary>(queryKeys.summary, (s) => (s ? applyAlarm(s, payload.alarm) : s));
         break;
       case "timeline":
         qc.setQueryData<TimelinePage>(queryKeys.timeline(null), (p) => (p ? prependTimeline(p, payload.event) : p));

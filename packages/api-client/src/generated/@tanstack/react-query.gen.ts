@@ -3,28 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { authDevAssertion, authDevJwks, authLogout, authMe, authRefresh, authToken, dashboardGetSeries, dashboardGetSummary, dashboardIngestSamples, gatesList, gatesUpsert, healthLive, healthReady, type Options, timelineCreate, timelineList } from '../sdk.gen';
-import type { AuthDevAssertionData, AuthDevAssertionError, AuthDevAssertionResponse, AuthDevJwksData, AuthDevJwksResponse, AuthLogoutData, AuthLogoutResponse, AuthMeData, AuthMeError, AuthMeResponse, AuthRefreshData, AuthRefreshError, AuthRefreshResponse, AuthTokenData, AuthTokenError, AuthTokenResponse, DashboardGetSeriesData, DashboardGetSeriesError, DashboardGetSeriesResponse, DashboardGetSummaryData, DashboardGetSummaryError, DashboardGetSummaryResponse, DashboardIngestSamplesData, DashboardIngestSamplesError, DashboardIngestSamplesResponse, GatesListData, GatesListError, GatesListResponse, GatesUpsertData, GatesUpsertError, GatesUpsertResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, HealthReadyError, HealthReadyResponse, TimelineCreateData, TimelineCreateError, TimelineCreateResponse, TimelineListData, TimelineListError, TimelineListResponse } from '../types.gen';
-
-/**
- * Ingest a batch of samples
- *
- * Store 1 to 5,000 samples in one transaction (all or nothing), step the gates, and
- * publish to the live stream once committed.
- */
-export const dashboardIngestSamplesMutation = (options?: Partial<Options<DashboardIngestSamplesData>>): UseMutationOptions<DashboardIngestSamplesResponse, DashboardIngestSamplesError, Options<DashboardIngestSamplesData>> => {
-    const mutationOptions: UseMutationOptions<DashboardIngestSamplesResponse, DashboardIngestSamplesError, Options<DashboardIngestSamplesData>> = {
-        mutationFn: async (fnOptions) => {
-            const { data } = await dashboardIngestSamples({
-                ...options,
-                ...fnOptions,
-                throwOnError: true
-            });
-            return data;
-        }
-    };
-    return mutationOptions;
-};
+import { alarmsAcknowledge, alarmsList, alarmsShelve, alarmsUnshelve, authDevAssertion, authDevJwks, authLogout, authMe, authRefresh, authToken, dashboardGetSeries, dashboardGetSummary, dashboardIngestSamples, gatesList, gatesUpsert, healthLive, healthReady, type Options, timelineCreate, timelineList } from '../sdk.gen';
+import type { AlarmsAcknowledgeData, AlarmsAcknowledgeError, AlarmsAcknowledgeResponse, AlarmsListData, AlarmsListError, AlarmsListResponse, AlarmsShelveData, AlarmsShelveError, AlarmsShelveResponse, AlarmsUnshelveData, AlarmsUnshelveError, AlarmsUnshelveResponse, AuthDevAssertionData, AuthDevAssertionError, AuthDevAssertionResponse, AuthDevJwksData, AuthDevJwksResponse, AuthLogoutData, AuthLogoutResponse, AuthMeData, AuthMeError, AuthMeResponse, AuthRefreshData, AuthRefreshError, AuthRefreshResponse, AuthTokenData, AuthTokenError, AuthTokenResponse, DashboardGetSeriesData, DashboardGetSeriesError, DashboardGetSeriesResponse, DashboardGetSummaryData, DashboardGetSummaryError, DashboardGetSummaryResponse, DashboardIngestSamplesData, DashboardIngestSamplesError, DashboardIngestSamplesResponse, GatesListData, GatesListError, GatesListResponse, GatesUpsertData, GatesUpsertError, GatesUpsertResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, HealthReadyError, HealthReadyResponse, TimelineCreateData, TimelineCreateError, TimelineCreateResponse, TimelineListData, TimelineListError, TimelineListResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -57,6 +37,46 @@ const createQueryKey = <TOptions extends Options>(id: string, options?: TOptions
         params.query = options.query;
     }
     return [params];
+};
+
+export const alarmsListQueryKey = (options?: Options<AlarmsListData>) => createQueryKey('alarmsList', options);
+
+/**
+ * List Alarms
+ *
+ * Every gate's alarm in band order, with counts per state.
+ */
+export const alarmsListOptions = (options?: Options<AlarmsListData>) => queryOptions<AlarmsListResponse, AlarmsListError, AlarmsListResponse, ReturnType<typeof alarmsListQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await alarmsList({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: alarmsListQueryKey(options)
+});
+
+/**
+ * Ingest a batch of samples
+ *
+ * Store 1 to 5,000 samples in one transaction (all or nothing), step the gates, and
+ * publish to the live stream once committed.
+ */
+export const dashboardIngestSamplesMutation = (options?: Partial<Options<DashboardIngestSamplesData>>): UseMutationOptions<DashboardIngestSamplesResponse, DashboardIngestSamplesError, Options<DashboardIngestSamplesData>> => {
+    const mutationOptions: UseMutationOptions<DashboardIngestSamplesResponse, DashboardIngestSamplesError, Options<DashboardIngestSamplesData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await dashboardIngestSamples({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
 };
 
 export const dashboardGetSeriesQueryKey = (options: Options<DashboardGetSeriesData>) => createQueryKey('dashboardGetSeries', options);
@@ -224,9 +244,69 @@ export const gatesUpsertMutation = (options?: Partial<Options<GatesUpsertData>>)
 };
 
 /**
+ * Acknowledge Alarm
+ *
+ * Acknowledge an unacknowledged alarm (`unacked` -> `acked`, `rtn_unacked` -> `normal`);
+ * releases the latched peak.
+ */
+export const alarmsAcknowledgeMutation = (options?: Partial<Options<AlarmsAcknowledgeData>>): UseMutationOptions<AlarmsAcknowledgeResponse, AlarmsAcknowledgeError, Options<AlarmsAcknowledgeData>> => {
+    const mutationOptions: UseMutationOptions<AlarmsAcknowledgeResponse, AlarmsAcknowledgeError, Options<AlarmsAcknowledgeData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await alarmsAcknowledge({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Shelve Alarm
+ *
+ * Suppress the alarm for `duration_s` (at most CHIRON_SHELVE_MAX_S); it comes back by
+ * itself when the time is up, raised at once if the gate is still not GO.
+ */
+export const alarmsShelveMutation = (options?: Partial<Options<AlarmsShelveData>>): UseMutationOptions<AlarmsShelveResponse, AlarmsShelveError, Options<AlarmsShelveData>> => {
+    const mutationOptions: UseMutationOptions<AlarmsShelveResponse, AlarmsShelveError, Options<AlarmsShelveData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await alarmsShelve({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Unshelve Alarm
+ *
+ * End a shelf early.
+ */
+export const alarmsUnshelveMutation = (options?: Partial<Options<AlarmsUnshelveData>>): UseMutationOptions<AlarmsUnshelveResponse, AlarmsUnshelveError, Options<AlarmsUnshelveData>> => {
+    const mutationOptions: UseMutationOptions<AlarmsUnshelveResponse, AlarmsUnshelveError, Options<AlarmsUnshelveData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await alarmsUnshelve({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
  * Create Event
  *
- * Record a deploy, an incident or a note (scope `ingest`; `admin` implies it).
+ * Record a deploy, an incident or a note (scope `ingest`; `admin` implies it). A
+ * source-bound key must name one of its sources (403 `source_not_allowed`).
  */
 export const timelineCreateMutation = (options?: Partial<Options<TimelineCreateData>>): UseMutationOptions<TimelineCreateResponse, TimelineCreateError, Options<TimelineCreateData>> => {
     const mutationOptions: UseMutationOptions<TimelineCreateResponse, TimelineCreateError, Options<TimelineCreateData>> = {
