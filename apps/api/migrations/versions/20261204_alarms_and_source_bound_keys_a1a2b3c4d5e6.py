@@ -1,7 +1,7 @@
 """alarms on gates, source-bound API keys
 
 Revision ID: a1a2b3c4d5e6
-Revises: 5c2d7e9a4b18
+Revises: 7a1e3c5d9b20
 Create Date: 2026-12-04 06:00:00.000000
 
 Every gate gets an alarm (state, latched peak, the operators' latest actions); an API key
@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision: str = "a1a2b3c4d5e6"
-down_revision: str | Sequence[str] | None = "5c2d7e9a4b18"
+down_revision: str | Sequence[str] | None = "7a1e3c5d9b20"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
