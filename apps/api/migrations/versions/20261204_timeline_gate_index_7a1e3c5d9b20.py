@@ -21,9 +21,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    op.create_index(
-        "ix_timeline_events_gate_ts_id", "timeline_events", ["gate_slug", "ts", "id"]
-    )
+    op.create_index("ix_timeline_events_gate_ts_id", "timeline_events", ["gate_slug", "ts", "id"])
 
 
 def downgrade() -> None:
