@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
 import type { AlarmsAcknowledgeData, AlarmsAcknowledgeErrors, AlarmsAcknowledgeResponses, AlarmsListData, AlarmsListErrors, AlarmsListResponses, AlarmsShelveData, AlarmsShelveErrors, AlarmsShelveResponses, AlarmsUnshelveData, AlarmsUnshelveErrors, AlarmsUnshelveResponses, AuthDevAssertionData, AuthDevAssertionErrors, AuthDevAssertionResponses, AuthDevJwksData, AuthDevJwksResponses, AuthLogoutData, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, DashboardGetSeriesData, DashboardGetSeriesErrors, DashboardGetSeriesResponses, DashboardGetSummaryData, DashboardGetSummaryErrors, DashboardGetSummaryResponses, DashboardIngestSamplesData, DashboardIngestSamplesErrors, DashboardIngestSamplesResponses, GatesListData, GatesListErrors, GatesListResponses, GatesUpsertData, GatesUpsertErrors, GatesUpsertResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, TimelineCreateData, TimelineCreateErrors, TimelineCreateResponses, TimelineListData, TimelineListErrors, TimelineListResponses } from './types.gen';
-import { zAlarmsAcknowledgeBody, zAlarmsAcknowledgePath, zAlarmsAcknowledgeResponse, zAlarmsListQuery, zAlarmsListResponse, zAlarmsShelveBody, zAlarmsShelvePath, zAlarmsShelveResponse, zAlarmsUnshelveBody, zAlarmsUnshelvePath, zAlarmsUnshelveResponse, zAuthDevAssertionBody, zAuthDevAssertionResponse, zAuthDevJwksResponse, zAuthLogoutResponse, zAuthMeResponse, zAuthRefreshResponse, zAuthTokenBody, zAuthTokenResponse, zDashboardGetSeriesQuery, zDashboardGetSeriesResponse, zDashboardGetSummaryResponse, zDashboardIngestSamplesBody, zDashboardIngestSamplesHeaders, zDashboardIngestSamplesResponse, zGatesListResponse, zGatesUpsertBody, zGatesUpsertPath, zGatesUpsertResponse, zHealthLiveResponse, zHealthReadyResponse, zStreamEventsQuery, zStreamEventsResponse, zTimelineCreateBody, zTimelineCreateResponse, zTimelineListQuery, zTimelineListResponse } from './zod.gen';
+import { zAlarmsAcknowledgeBody, zAlarmsAcknowledgePath, zAlarmsAcknowledgeResponse, zAlarmsListQuery, zAlarmsListResponse, zAlarmsShelveBody, zAlarmsShelvePath, zAlarmsShelveResponse, zAlarmsUnshelveBody, zAlarmsUnshelvePath, zAlarmsUnshelveResponse, zAuthDevAssertionBody, zAuthDevAssertionResponse, zAuthDevJwksResponse, zAuthLogoutResponse, zAuthMeResponse, zAuthRefreshResponse, zAuthTokenBody, zAuthTokenResponse, zDashboardGetSeriesQuery, zDashboardGetSeriesResponse, zDashboardGetSummaryResponse, zDashboardIngestSamplesBody, zDashboardIngestSamplesHeaders, zDashboardIngestSamplesResponse, zGatesListQuery, zGatesListResponse, zGatesUpsertBody, zGatesUpsertPath, zGatesUpsertResponse, zHealthLiveResponse, zHealthReadyResponse, zStreamEventsQuery, zStreamEventsResponse, zTimelineCreateBody, zTimelineCreateResponse, zTimelineListQuery, zTimelineListResponse } from './zod.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -145,7 +145,9 @@ export const dashboardGetSummary = <ThrowOnError extends boolean = false>(option
 /**
  * List Timeline
  *
- * Newest first; pass `next_cursor` back as `before` for the next page.
+ * Newest first; pass `next_cursor` back as `before` for the next page. Every filter
+ * given must hold. As CSV (`format=csv` or `Accept: text/csv`): every matching event,
+ * streamed, from `before` on (`limit` does not apply).
  */
 export const timelineList = <ThrowOnError extends boolean = false>(options?: Options<TimelineListData, ThrowOnError>) => (options?.client ?? client).get<TimelineListResponses, TimelineListErrors, ThrowOnError>({
     requestValidator: async (data) => await z.object({
@@ -165,12 +167,15 @@ export const timelineList = <ThrowOnError extends boolean = false>(options?: Opt
 
 /**
  * List Gates
+ *
+ * Every gate now, or as of `at` (looking back: the status its last transition by then
+ * set, stale if it had gone quiet; the definitions are today's).
  */
 export const gatesList = <ThrowOnError extends boolean = false>(options?: Options<GatesListData, ThrowOnError>) => (options?.client ?? client).get<GatesListResponses, GatesListErrors, ThrowOnError>({
     requestValidator: async (data) => await z.object({
         body: z.optional(z.never()),
         path: z.optional(z.never()),
-        query: z.optional(z.never())
+        query: z.optional(zGatesListQuery)
     }).parseAsync(data),
     responseValidator: async (data) => await zGatesListResponse.parseAsync(data),
     security: [{ scheme: 'bearer', type: 'http' }, {

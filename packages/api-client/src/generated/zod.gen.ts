@@ -315,6 +315,7 @@ export const zAlarmPayload = z.object({
  * GateList
  */
 export const zGateList = z.object({
+    at: z.nullable(z.iso.datetime({ offset: true })),
     items: z.array(zGate)
 });
 
@@ -389,6 +390,17 @@ export const zSeries = z.object({
 });
 
 /**
+ * SourceClock
+ *
+ * How far a source's clock is from the server's (docs/clock-skew.md).
+ */
+export const zSourceClock = z.object({
+    skew_s: z.number(),
+    skewed: z.boolean(),
+    source: z.string()
+});
+
+/**
  * SparkPoint
  */
 export const zSparkPoint = z.object({
@@ -453,7 +465,8 @@ export const zSummary = z.object({
     gates: z.array(zGate),
     generated_at: z.iso.datetime({ offset: true }),
     last_event_id: z.nullable(z.string()),
-    metrics: z.array(zMetricSummary)
+    metrics: z.array(zMetricSummary),
+    sources: z.array(zSourceClock)
 });
 
 /**
@@ -583,11 +596,12 @@ export const zDashboardGetSeriesQuery = z.object({
     metric: z.string().check(z.maxLength(128), z.regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$/)),
     from: z.nullish(z.iso.datetime({ offset: true })),
     to: z.nullish(z.iso.datetime({ offset: true })),
-    points: z._default(z.optional(z.int().check(z.gte(1), z.lte(2000))), 500)
+    points: z._default(z.optional(z.int().check(z.gte(1), z.lte(2000))), 500),
+    format: z.nullish(z.enum(['json', 'csv']))
 });
 
 /**
- * Successful Response
+ * The buckets as JSON, or as CSV (`format=csv` or `Accept: text/csv`)
  */
 export const zDashboardGetSeriesResponse = zSeries;
 
@@ -621,13 +635,29 @@ export const zDashboardGetSummaryResponse = zSummary;
 
 export const zTimelineListQuery = z.object({
     limit: z._default(z.optional(z.int().check(z.gte(1), z.lte(200))), 50),
-    before: z.nullish(z.string().check(z.maxLength(200)))
+    before: z.nullish(z.string().check(z.maxLength(200))),
+    from: z.nullish(z.iso.datetime({ offset: true })),
+    to: z.nullish(z.iso.datetime({ offset: true })),
+    kind: z.nullish(z.array(z.string())),
+    severity: z.nullish(z.array(z.enum([
+        'info',
+        'warning',
+        'critical'
+    ]))),
+    gate: z.nullish(z.string().check(z.maxLength(64))),
+    source: z.nullish(z.string().check(z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,127}$/))),
+    q: z.nullish(z.string().check(z.maxLength(200))),
+    format: z.nullish(z.enum(['json', 'csv']))
 });
 
 /**
- * Successful Response
+ * The page as JSON, or every matching event as CSV (newest first)
  */
 export const zTimelineListResponse = zTimelinePage;
+
+export const zGatesListQuery = z.object({
+    at: z.nullish(z.iso.datetime({ offset: true }))
+});
 
 /**
  * Successful Response
