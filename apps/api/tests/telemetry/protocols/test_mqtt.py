@@ -317,3 +317,23 @@ async def test_the_subscriber_comes_back_after_the_broker_restarts(
                 await mosquitto_pub(url, "chiron/rover-1/seq", "2")
                 await eventually(lambda: mqtt.stats.stored == 2)
     assert sorted(v for _, _, v in await stored_values(db)) == [1.0, 2.0]
+
+
+async def test_a_broker_down_at_startup_delays_mqtt_not_the_api(
+    settings: Settings, app: object, db: Database, tmp_path: Path
+) -> None:
+    from chiron.app import create_app
+    from tests.telemetry.protocols.conftest import free_port, run_broker
+
+    port = free_port()
+    url = f"mqtt://127.0.0.1:{port}"
+    configured = settings.model_copy(update={"mqtt_url": url, "mqtt_client_id": "chiron-late"})
+    application = create_app(configured)
+    async with application.router.lifespan_context(application):  # starts: no broker yet
+        mqtt = application.state.chiron.extras["mqtt"]  # type: ignore[attr-defined]
+        assert not mqtt.stats.connected
+        with run_broker(tmp_path, port=port):
+            assert await mqtt.wait_subscribed(60)
+            await mosquitto_pub(url, "chiron/rover-1/seq", "7")
+            await eventually(lambda: mqtt.stats.stored == 1)
+    assert await stored_values(db) == [("rover-1", "seq", 7.0)]
