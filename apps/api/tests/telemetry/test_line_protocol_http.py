@@ -169,7 +169,8 @@ async def test_v1_write_takes_basic_auth_with_the_key_as_password_and_precision(
     body = f"cpu,host=probe-7,cpu=cpu0 usage_idle=97.5,usage_user=2.5 {stamp}\n"
     response = await client.post(
         V1,
-        params={"db": "telegraf", "precision": "s"},
+        # What InfluxDB 1.x clients (Telegraf's outputs.influxdb) put in the query string.
+        params={"db": "telegraf", "rp": "autogen", "consistency": "any", "precision": "s"},
         content=body,
         headers={"Authorization": f"Basic {basic}"},
     )
@@ -188,7 +189,7 @@ async def test_a_gzip_body_and_token_or_bearer_schemes_are_accepted(
     for scheme, value in (("Token", 1.0), ("Bearer", 2.0)):
         response = await client.post(
             V2,
-            params={"org": "o", "bucket": "b"},
+            params={"org": "o", "orgID": "0123456789abcdef", "bucket": "b"},
             content=gzip.compress(f"m,host=h v={value}".encode()),
             headers={"Authorization": f"{scheme} {token}", "Content-Encoding": "gzip"},
         )

@@ -270,6 +270,7 @@ async def write_v2(
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
     org: Annotated[str | None, Query(max_length=256)] = None,
+    org_id: Annotated[str | None, Query(alias="orgID", max_length=256)] = None,
     bucket: Annotated[str | None, Query(max_length=256)] = None,
     precision: Annotated[str, Query(max_length=8)] = "ns",
 ) -> Response:
@@ -292,10 +293,16 @@ async def write_v1(
     settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
     db: Annotated[str | None, Query(max_length=256)] = None,
+    rp: Annotated[str | None, Query(max_length=256)] = None,
+    consistency: Annotated[str | None, Query(max_length=16)] = None,
     precision: Annotated[str, Query(max_length=8)] = "ns",
+    # Declared so they are recognised, and refused: a credential in the query string is a 401.
+    u: Annotated[str | None, Query(max_length=256)] = None,
+    p: Annotated[str | None, Query(max_length=1024)] = None,
 ) -> Response:
     """InfluxDB 1.x write (Telegraf `outputs.influxdb`): HTTP Basic with the key as the
-    password, or `Authorization: Token <key>`. `db` and `rp` are accepted and not used."""
+    password, or `Authorization: Token <key>`. `db`, `rp` and `consistency` (what InfluxDB
+    1.x clients send) are accepted and not used."""
     principal = await _ingest_principal(request, authenticator, basic=True)
     if precision not in line.PRECISIONS:
         raise BadRequest(f"invalid precision {precision[:8]!r}: use n, u, ms, s, m or h")
