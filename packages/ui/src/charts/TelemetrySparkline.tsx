@@ -1,7 +1,9 @@
 "use client";
 /**
  * TelemetrySparkline: a metric's recent history as a line over a soft gradient
- * area, with the last value marked. New points morph the path in place.
+ * area, with the last value marked. New points morph the path in place. With `getMin` / `getMax`
+ * (bucketed data) it also draws each bucket's min–max envelope behind the line, so a spike inside
+ * a bucket is never averaged away.
  *
  * The morph runs on the shared frame clock (`motion/frame-clock.ts`, 20 frames/s, one frame for
  * every animation on the page) and writes the path and marker attributes directly, without a
@@ -23,8 +25,14 @@ export type TelemetrySparklineProps<Datum> = Omit<SVGProps<SVGSVGElement>, "chil
   data: readonly Datum[];
   /** Time of a point, in epoch milliseconds. */
   getX: (d: Datum) => number;
-  /** Value of a point. */
+  /** Value of a point (for a bucket, its mean or last reading). */
   getY: (d: Datum) => number;
+  /** Lowest reading in a point's bucket: draws the min–max envelope (with `getMax`). */
+  getMin?: (d: Datum) => number;
+  /** Highest reading in a point's bucket. */
+  getMax?: (d: Datum) => number;
+  /** The latest reading, stated in the text alternative (default: the last point's value). */
+  latest?: number | null;
   /** Width in px. */
   width: number;
   /** Height in px. */
@@ -49,6 +57,9 @@ export function TelemetrySparkline<Datum>({
   data,
   getX,
   getY,
+  getMin,
+  getMax,
+  latest = null,
   width,
   height,
   label,
@@ -72,8 +83,12 @@ export function TelemetrySparkline<Datum>({
     return scaleLinear({ domain: [min, max === min ? min + 1 : max], range: [padding, width - padding] });
   }, [data, getX, width, padding]);
 
+  const lo = useMemo(() => (getMin ? data.map(getMin) : null), [data, getMin]);
+  const hi = useMemo(() => (getMax ? data.map(getMax) : null), [data, getMax]);
   const yScale = useMemo(() => {
     const ys = data.map(getY);
+    if (lo) ys.push(...lo);
+    if (hi) ys.push(...hi);
     if (threshold !== null && Number.isFinite(threshold)) ys.push(threshold);
     let min = ys.length ? Math.min(...ys) : 0;
     let max = ys.length ? Math.max(...ys) : 1;
@@ -83,20 +98,27 @@ export function TelemetrySparkline<Datum>({
     }
     const pad = (max - min) * 0.08;
     return scaleLinear({ domain: [min - pad, max + pad], range: [height - padding, padding] });
-  }, [data, getY, threshold, height, padding]);
+  }, [data, getY, lo, hi, threshold, height, padding]);
 
   const points = useMemo(
-    () => data.map((d): Point => ({ key: getX(d), x: xScale(getX(d)), y: yScale(getY(d)) })),
-    [data, getX, getY, xScale, yScale],
+    () =>
+      data.map((d, i): Point => {
+        const y = yScale(getY(d));
+        return { key: getX(d), x: xScale(getX(d)), y, lo: lo ? yScale(lo[i]!) : y, hi: hi ? yScale(hi[i]!) : y };
+      }),
+    [data, getX, getY, lo, hi, xScale, yScale],
   );
+  const enveloped = lo !== null && hi !== null;
   const shapes = useMemo(() => sparkShapes(height), [height]);
   const linePath = useMemo(() => shapes.line(points), [shapes, points]);
   const areaPath = useMemo(() => shapes.area(points), [shapes, points]);
+  const envelopePath = useMemo(() => (enveloped ? shapes.envelope(points) : ""), [enveloped, shapes, points]);
   const last = points[points.length - 1] ?? null;
 
   // The morph: path and marker written on the frame clock, no React render per frame.
   const lineRef = useRef<SVGPathElement>(null);
   const areaRef = useRef<SVGPathElement>(null);
+  const envelopeRef = useRef<SVGPathElement>(null);
   const markerRef = useRef<SVGGElement>(null);
   useFrameMorph(
     points,
@@ -106,20 +128,24 @@ export function TelemetrySparkline<Datum>({
       if (pts.length > 1) {
         lineRef.current?.setAttribute("d", shapes.line(pts));
         areaRef.current?.setAttribute("d", shapes.area(pts));
+        envelopeRef.current?.setAttribute("d", shapes.envelope(pts));
       }
       if (end) markerRef.current?.setAttribute("transform", `translate(${end.x}, ${end.y})`);
     },
     MORPH,
   );
 
+  // The text alternative states what the cell shows: the latest reading, and the window's lowest
+  // and highest readings (the envelope's, when there is one), never a mean standing in for them.
   const summary = useMemo(() => {
     if (!data.length) return `${label}: no data yet.`;
     const ys = data.map(getY);
     const fmt = (v: number) => withUnit(formatValue(v), unit);
-    return `${label}: latest ${fmt(ys[ys.length - 1]!)}; range ${fmt(Math.min(...ys))} to ${fmt(
-      Math.max(...ys),
-    )} over ${data.length} points${stale ? "; source is stale" : ""}.`;
-  }, [data, getY, label, unit, formatValue, stale]);
+    const now = latest ?? ys[ys.length - 1]!;
+    const min = Math.min(...(lo ?? ys), now);
+    const max = Math.max(...(hi ?? ys), now);
+    return `${label}: latest ${fmt(now)}; window min ${fmt(min)}, max ${fmt(max)}, over ${data.length} points${stale ? "; source is stale" : ""}.`;
+  }, [data, getY, lo, hi, latest, label, unit, formatValue, stale]);
 
   const marker = (
     <>
@@ -172,6 +198,9 @@ export function TelemetrySparkline<Datum>({
         {data.length > 1 ? (
           <>
             <path ref={areaRef} d={areaPath} {...areaProps} />
+            {enveloped ? (
+              <path ref={envelopeRef} d={envelopePath} className="chiron-sparkline__envelope" fill={stroke} fillOpacity={0.3} stroke={stroke} strokeOpacity={0.45} strokeWidth={0.8} />
+            ) : null}
             <path ref={lineRef} d={linePath} {...lineProps} />
           </>
         ) : null}
@@ -186,16 +215,20 @@ export function TelemetrySparkline<Datum>({
   );
 }
 
-type Point = { key: number; x: number; y: number };
+/** A drawn point: x, y of the value, and y of its bucket's min (`lo`) and max (`hi`). */
+type Point = { key: number; x: number; y: number; lo: number; hi: number };
 
 function sparkShapes(height: number) {
   const x = (p: Point) => p.x;
   const y = (p: Point) => p.y;
   const l = line<Point>({ x, y, curve: curveMonotoneX });
   const a = area<Point>({ x, y0: height, y1: y, curve: curveMonotoneX });
+  // Straight segments: a smoothed envelope would round a one-bucket spike off.
+  const e = area<Point>({ x, y0: (p) => p.lo, y1: (p) => p.hi });
   return {
     line: (pts: readonly Point[]) => l(pts as Point[]) ?? "",
     area: (pts: readonly Point[]) => a(pts as Point[]) ?? "",
+    envelope: (pts: readonly Point[]) => e(pts as Point[]) ?? "",
   };
 }
 
@@ -212,17 +245,18 @@ export function morphStart(from: readonly Point[], to: readonly Point[]): Point[
     const was = before.get(p.key);
     if (was) {
       anchor = was;
-      return { key: p.key, x: was.x, y: was.y };
+      return { key: p.key, x: was.x, y: was.y, lo: was.lo, hi: was.hi };
     }
     const base = anchor ?? from.find((q) => q.key > p.key) ?? from[0]!;
-    return { key: p.key, x: base.x, y: base.y };
+    return { key: p.key, x: base.x, y: base.y, lo: base.lo, hi: base.hi };
   });
 }
 
 function lerpPoints(from: readonly Point[], to: readonly Point[], t: number): readonly Point[] {
   return to.map((p, i) => {
     const f = from[i]!;
-    return { key: p.key, x: f.x + (p.x - f.x) * t, y: f.y + (p.y - f.y) * t };
+    const mix = (a: number, b: number) => a + (b - a) * t;
+    return { key: p.key, x: mix(f.x, p.x), y: mix(f.y, p.y), lo: mix(f.lo, p.lo), hi: mix(f.hi, p.hi) };
   });
 }
 

@@ -4,6 +4,10 @@
  * the newest one springs in and arrives as an expanding pulse (a few rings on the shared frame
  * clock, then a static ring). An optional density trace (e.g. ingest rate) runs along the
  * bottom lane.
+ *
+ * Markers never overlap: events of one lane closer than CLUSTER_PX are drawn as one marker (the
+ * newest one's glyph) with a count, and every marker or cluster is a focusable button in an HTML
+ * layer over the chart; hovering or focusing it expands the cluster into its list of events.
  */
 import { curveMonotoneX } from "@visx/curve";
 import { area, line } from "@visx/shape";
@@ -56,6 +60,57 @@ export type TimelinePulseOverlayProps<Datum> = Omit<SVGProps<SVGSVGElement>, "ch
 
 const GUTTER = 64;
 const AXIS = 24;
+/** Two markers of one lane closer than this (px) would overlap: they are drawn as one cluster. */
+export const CLUSTER_PX = 24;
+
+export type Cluster<Datum> = { key: string; lane: string; x: number; events: Datum[] };
+
+/**
+ * Groups each lane's events into clusters no two of which are closer than `minGap` px: walking
+ * left to right, an event joins the current cluster while it is within `minGap` of the cluster's
+ * first event. A cluster sits at its newest event and is keyed by it. Events newest first inside.
+ */
+export function clusterEvents<Datum>(
+  events: readonly Datum[],
+  { x, lane, time, key, minGap = CLUSTER_PX }: { x: (d: Datum) => number; lane: (d: Datum) => string; time: (d: Datum) => number; key: (d: Datum) => string; minGap?: number },
+): Cluster<Datum>[] {
+  const byLane = new Map<string, Datum[]>();
+  for (const e of events) {
+    const l = lane(e);
+    const list = byLane.get(l);
+    if (list) list.push(e);
+    else byLane.set(l, [e]);
+  }
+  const out: Cluster<Datum>[] = [];
+  for (const [l, list] of byLane) {
+    const sorted = [...list].sort((a, b) => x(a) - x(b));
+    let group: Datum[] = [];
+    let start = -Infinity;
+    const close = () => {
+      if (!group.length) return;
+      const inside = [...group].sort((a, b) => time(b) - time(a));
+      out.push({ key: key(inside[0]!), lane: l, x: x(inside[0]!), events: inside });
+    };
+    for (const e of sorted) {
+      if (x(e) - start >= minGap) {
+        close();
+        group = [];
+        start = x(e);
+      }
+      group.push(e);
+    }
+    close();
+  }
+  // Markers of neighbouring clusters may still be closer than minGap (a cluster sits at its
+  // newest event): push each right of the previous one, within the lane.
+  out.sort((a, b) => (a.lane === b.lane ? a.x - b.x : a.lane < b.lane ? -1 : 1));
+  for (let i = 1; i < out.length; i++) {
+    const prev = out[i - 1]!;
+    const cur = out[i]!;
+    if (prev.lane === cur.lane && cur.x - prev.x < minGap) cur.x = prev.x + minGap;
+  }
+  return out;
+}
 
 /** The ring left around the newest event once its pulse is over (and with motion off). */
 const STATIC_RING = { r: 18, opacity: 0.45 };
@@ -185,6 +240,16 @@ export function TimelinePulseOverlay<Datum>({
     () => events.filter((e) => getTime(e) >= from && getTime(e) <= to && laneY.has(getLane(e))),
     [events, getTime, getLane, from, to, laneY],
   );
+  const clusters = useMemo(
+    () =>
+      clusterEvents(visible, {
+        x: (e) => xScale(new Date(getTime(e))),
+        lane: getLane,
+        time: getTime,
+        key: getKey,
+      }),
+    [visible, xScale, getTime, getLane, getKey],
+  );
   const newest = useMemo(() => {
     if (newestKey !== undefined) return newestKey;
     let best: Datum | undefined;
@@ -213,7 +278,7 @@ export function TimelinePulseOverlay<Datum>({
   const sorted = useMemo(() => [...visible].sort((a, b) => getTime(b) - getTime(a)), [visible, getTime]);
 
   return (
-    <>
+    <div className="chiron-timeline-wrap" style={{ position: "relative", width, height }}>
       <svg
         width={width}
         height={height}
@@ -263,18 +328,19 @@ export function TimelinePulseOverlay<Datum>({
             <path d={densityPaths.line} fill="none" stroke={inkColor} strokeOpacity={0.55} strokeWidth={1.2} />
           </>
         ) : null}
-        {visible.map((e) => {
-          const key = getKey(e);
-          const x = xScale(new Date(getTime(e)));
-          const y = laneY.get(getLane(e)) ?? 0;
+        {clusters.map((c) => {
+          const e = c.events[0]!;
+          const key = c.key;
+          const y = laneY.get(c.lane) ?? 0;
           const color = getColor(e);
-          const isNewest = key === newest;
+          const isNewest = c.events.some((d) => getKey(d) === newest);
           const marker = renderMarker ? renderMarker(e) : <circle r={6} fill="#0a0e17" stroke={color} strokeWidth={1.8} />;
+          const n = c.events.length;
           return (
-            <g key={key} transform={`translate(${x}, ${y})`} data-event={key} data-newest={isNewest || undefined}>
+            <g key={key} transform={`translate(${c.x}, ${y})`} data-event={key} data-count={n} data-newest={isNewest || undefined}>
               {isNewest ? (
                 motionOn ? (
-                  <ArrivalPulse key={key} color={color} />
+                  <ArrivalPulse key={newest} color={color} />
                 ) : (
                   <circle className="chiron-timeline__pulse" r={STATIC_RING.r} fill="none" stroke={color} strokeOpacity={STATIC_RING.opacity} />
                 )
@@ -282,14 +348,50 @@ export function TimelinePulseOverlay<Datum>({
               {isNewest ? <circle r={16} fill={color} fillOpacity={0.14} /> : null}
               {isNewest && motionOn ? (
                 // Only the newest marker springs in; the others are plain SVG.
-                <SpringIn key={key}>{marker}</SpringIn>
+                <SpringIn key={newest}>{marker}</SpringIn>
               ) : (
                 <g>{marker}</g>
               )}
+              {n > 1 ? (
+                <g className="chiron-timeline__count" transform="translate(9, -9)">
+                  <circle r={7.5} fill="#edf1f7" stroke="#0a0e17" strokeWidth={1.5} />
+                  <text textAnchor="middle" y={3.5} fontSize={10} fontWeight={700} fill="#0a0e17">
+                    {n > 99 ? "99+" : n}
+                  </text>
+                </g>
+              ) : null}
             </g>
           );
         })}
       </svg>
+      <div className="chiron-timeline__hits">
+        {clusters.map((c) => {
+          const y = laneY.get(c.lane) ?? 0;
+          const n = c.events.length;
+          const said = c.events.map((e) => `${formatTime(getTime(e))} ${getTitle(e)}`);
+          return (
+            <button
+              key={c.key}
+              type="button"
+              className="chiron-timeline__hit"
+              data-event={c.key}
+              data-count={n}
+              style={{ left: c.x, top: y }}
+              aria-label={n > 1 ? `${n} events in ${c.lane}: ${said.join("; ")}` : `${c.lane}: ${said[0]}`}
+            >
+              <span className="chiron-timeline__pop" data-align={c.x > width * 0.6 ? "end" : "start"} aria-hidden>
+                {n > 1 ? <strong>{n} events</strong> : null}
+                {c.events.slice(0, 8).map((e) => (
+                  <span key={getKey(e)} className="chiron-timeline__pop-item">
+                    <time>{formatTime(getTime(e))}</time> {getTitle(e)}
+                  </span>
+                ))}
+                {n > 8 ? <span className="chiron-timeline__pop-item">and {n - 8} more</span> : null}
+              </span>
+            </button>
+          );
+        })}
+      </div>
       <VisuallyHidden as="div" id={`timeline-desc-${uid}`}>
         <p>
           {sorted.length} events between {formatTime(from)} and {formatTime(to)}, newest first.
@@ -302,6 +404,6 @@ export function TimelinePulseOverlay<Datum>({
           ))}
         </ol>
       </VisuallyHidden>
-    </>
+    </div>
   );
 }

@@ -7,12 +7,13 @@ import { useRouter } from "next/navigation";
 import { useDeferredValue, useEffect, useMemo } from "react";
 import { isUnauthorized } from "@/lib/http";
 import { summaryQuery, timelineQuery } from "@/lib/queries";
+import { SPARK_WINDOW_MS } from "@/lib/stream/transforms";
 import { useNow } from "@/lib/use-now";
 import { gateView } from "../gates/gate-view";
 import { GatesBand } from "../gates/GatesBand";
 import { KeyMetrics } from "../metrics/KeyMetrics";
 import { metricTitle } from "../metrics/metric-titles";
-import { SignalsGrid } from "../metrics/SignalsGrid";
+import { SignalsGrid, type SignalItem } from "../metrics/SignalsGrid";
 import { useDashboardStream } from "../stream/useDashboardStream";
 import { useIngestMeter } from "../stream/useIngestMeter";
 import { TimelineBand } from "../timeline/TimelineBand";
@@ -30,7 +31,9 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
   const clock = useNow(serverNow);
   const summary = useQuery(summaryQuery());
   const timeline = useQuery(timelineQuery(null));
-  const stream = useDashboardStream(summary.data?.last_event_id, summary.isSuccess);
+  // The stream does not wait for the summary: opened during an outage, the page keeps trying
+  // both, and whichever answers first brings the other back (see the effect below).
+  const stream = useDashboardStream(summary.data?.last_event_id, true);
 
   // The bands render from deferred copies of the cache and the clock. A stream flush (every
   // 250 ms under load) and the 1 s tick then re-render the page at deferred priority, which React
@@ -47,6 +50,17 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
     if (isUnauthorized(summary.error) || isUnauthorized(timeline.error)) router.replace("/login");
   }, [summary.error, timeline.error, router]);
 
+  // The API is back (the stream opened): fetch what is missing now rather than at the next retry.
+  const { refetch: refetchSummary } = summary;
+  const { refetch: refetchTimeline } = timeline;
+  const missingSummary = !summary.data;
+  const missingTimeline = !timeline.data;
+  useEffect(() => {
+    if (stream.status !== "live") return;
+    if (missingSummary) void refetchSummary();
+    if (missingTimeline) void refetchTimeline();
+  }, [stream.status, missingSummary, missingTimeline, refetchSummary, refetchTimeline]);
+
   // Staleness is the server's word (`stale` on each gate and metric), never re-derived here from
   // times: with the stream down the badge says OFFLINE and how old the data on screen is.
   const gates = useMemo(() => (data?.gates ?? []).map((gate) => ({ gate, view: gateView(gate, now) })), [data?.gates, now]);
@@ -54,21 +68,20 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
     if (!data) return [];
     return data.gates.flatMap((g) => {
       const m = data.metrics.find((x) => sameSeries(g, x));
-      // Both flags are the server's; the gate's also arrives live (gate events), the metric's
-      // only with the next summary until the stream carries metric stale / fresh events.
+      // Both flags are the server's, and both arrive live (gate and metric stream events).
       return m ? [{ metric: m, title: metricTitle(m.metric), stale: m.stale || g.stale }] : [];
     });
   }, [data]);
+  // Signals grouped by device, so two devices' "Link quality" are never told apart by a truncated
+  // suffix: each group is headed by its source.
   const signals = useMemo(() => {
-    const metrics = data?.metrics ?? [];
-    const seen = new Map<string, number>();
-    for (const m of metrics) seen.set(m.metric, (seen.get(m.metric) ?? 0) + 1);
-    // The same metric from several devices: say which device each cell is.
-    return metrics.map((m) => ({
-      metric: m,
-      title: (seen.get(m.metric) ?? 0) > 1 ? `${metricTitle(m.metric)} · ${m.source}` : metricTitle(m.metric),
-      stale: m.stale,
-    }));
+    const groups = new Map<string, SignalItem[]>();
+    for (const m of data?.metrics ?? []) {
+      const list = groups.get(m.source) ?? [];
+      list.push({ metric: m, title: metricTitle(m.metric), stale: m.stale });
+      groups.set(m.source, list);
+    }
+    return [...groups.entries()].map(([source, items]) => ({ source, items }));
   }, [data?.metrics]);
 
   const worst = worstSeverity(gates.map((g) => g.view.severity));
@@ -88,14 +101,14 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
         <Header site={site} fleet={fleet} devices={data?.counts.sources ?? null} now={clock} stream={stream} dataAsOf={dataAsOf} rate={meter.rate} />
         {!data ? (
           <div className={`panel ${styles.waiting}`} role="status">
-            {summary.isError ? "The Chiron API is not answering. Retrying…" : "Loading the command surface…"}
+            {summary.isError || summary.failureCount > 0 ? "The Chiron API is not answering. Retrying…" : "Loading the command surface…"}
           </div>
         ) : (
           <main className={styles.main}>
             <GatesBand gates={gates} metrics={data.metrics} now={now} />
             <div className={styles.metricsRow}>
               <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />
-              <SignalsGrid items={signals} now={now} windowLabel="last 15 min" />
+              <SignalsGrid groups={signals} now={now} windowLabel={`last ${SPARK_WINDOW_MS / 60_000} min`} />
             </div>
             <TimelineBand events={events ?? NO_EVENTS} now={now} density={meter.density} />
           </main>

@@ -1,10 +1,12 @@
 /** What a gate card says: status or STALE, the reason (value, unit, threshold) and ages. */
 import type { Gate } from "@chiron/api-client";
-import type { Severity } from "@chiron/ui";
+import type { Glyph, Severity } from "@chiron/ui";
 import { metricFormatter, thresholdSymbol } from "../metrics/metric-format";
 
 export type GateView = {
   severity: Severity;
+  /** The input never reported since the gate was defined (the server's `no_data`): never GO. */
+  noData: boolean;
   /** Stale for this long (ms), else null. */
   staleFor: number | null;
   valueText: string | null;
@@ -21,9 +23,26 @@ export function gateView(g: Gate, now: number): GateView {
   const threshold = g.threshold ?? (g.status === "no-go" ? g.critical : g.warn);
   const which = threshold !== null && threshold === g.critical && g.status === "no-go" ? "crit" : "warn";
   return {
-    severity: stale ? "stale" : g.status,
-    staleFor: stale ? Math.max(0, silentFor ?? 0) : null,
+    severity: stale || g.no_data ? "stale" : g.status,
+    noData: g.no_data,
+    staleFor: stale && !g.no_data ? Math.max(0, silentFor ?? 0) : null,
     valueText: value === null ? null : fmt(value),
     thresholdText: threshold === null ? null : `${which} ${thresholdSymbol(g.direction)} ${fmt(threshold)}`,
   };
 }
+
+/** The header's totals: a gate with no data is counted apart, never as GO (nor as STALE). */
+export const TALLY_ORDER: Glyph[] = ["no-go", "hold", "go", "stale", "no-data"];
+export const TALLY_WORD: Record<Glyph, string> = { "no-go": "NO-GO", hold: "HOLD", go: "GO", stale: "STALE", "no-data": "NO DATA" };
+/** Columns so that rows are even (10 gates -> 5 + 5, 7 -> 7) and never more than `max`. */
+export function gateColumns(n: number, max = 8): number {
+  if (n <= 0) return 1;
+  return Math.ceil(n / Math.ceil(n / max));
+}
+
+export function gateTally(views: readonly GateView[]): Record<Glyph, number> {
+  const tally = Object.fromEntries(TALLY_ORDER.map((s) => [s, 0])) as Record<Glyph, number>;
+  for (const v of views) tally[v.noData ? "no-data" : v.severity] += 1;
+  return tally;
+}
+

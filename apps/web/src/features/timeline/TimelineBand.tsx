@@ -66,13 +66,15 @@ export const TimelineBand = memo(function TimelineBand({ events, now, density }:
         </div>
         <ol className={styles.list} aria-label="Latest events">
           {recent.map((e) => (
-            <li key={e.id}>
+            <li key={e.id} tabIndex={0} data-event={e.id}>
               <time className="mono" dateTime={e.ts}>
                 {hhmmss(Date.parse(e.ts))}
               </time>
               <EventGlyph event={e} size={16} />
-              <span className={styles.eventTitle}>{e.title}</span>
-              {e.body ? <span className={styles.eventBody}>{e.body}</span> : null}
+              <span className={styles.eventText}>
+                <span className={styles.eventTitle}>{e.title}</span>
+                {e.body ? <span className={styles.eventBody}>{e.body}</span> : null}
+              </span>
             </li>
           ))}
           {recent.length === 0 ? <li className={styles.empty}>No events yet.</li> : null}

@@ -3,11 +3,33 @@ import type { Summary, TelemetryPayload, TimelinePage } from "@chiron/api-client
 import type { QueryClient } from "@tanstack/react-query";
 import { queryKeys } from "../queries";
 import { createSampleBuffer, defaultTimers, type Timers } from "./sample-buffer";
-import { applyGate, applySamples, prependTimeline } from "./transforms";
+import { applyGate, applyMetricState, applySamples, prependTimeline, unknownSeries } from "./transforms";
 
-export function createCacheSink(qc: QueryClient, { windowMs = 250, timers = defaultTimers }: { windowMs?: number; timers?: Timers } = {}) {
+/** How long new structure (a source or metric the snapshot lacks) waits before one summary refetch. */
+export const STRUCTURE_REFETCH_MS = 1000;
+
+export function createCacheSink(
+  qc: QueryClient,
+  { windowMs = 250, timers = defaultTimers, structureMs = STRUCTURE_REFETCH_MS }: { windowMs?: number; timers?: Timers; structureMs?: number } = {},
+) {
+  // Live structure: a series the snapshot does not know (a new device, a new metric) is drawn from
+  // its samples at once, and one summary refetch a moment later brings its thresholds, its
+  // sparkline and the header's device count. Coalesced: a burst of new series costs one read.
+  let refetch: unknown = null;
+  const refetchSummary = () => {
+    if (refetch !== null) return;
+    refetch = timers.setTimeout(() => {
+      refetch = null;
+      void qc.invalidateQueries({ queryKey: queryKeys.summary });
+    }, structureMs);
+  };
   const samples = createSampleBuffer(
-    (batch) => qc.setQueryData<Summary>(queryKeys.summary, (s) => (s ? applySamples(s, batch) : s)),
+    (batch) =>
+      qc.setQueryData<Summary>(queryKeys.summary, (s) => {
+        if (!s) return s;
+        if (unknownSeries(s, batch)) refetchSummary();
+        return applySamples(s, batch);
+      }),
     windowMs,
     timers,
   );
@@ -19,7 +41,20 @@ export function createCacheSink(qc: QueryClient, { windowMs = 250, timers = defa
         break;
       case "gate":
         samples.flushNow();
-        qc.setQueryData<Summary>(queryKeys.summary, (s) => (s ? applyGate(s, payload.gate) : s));
+        qc.setQueryData<Summary>(queryKeys.summary, (s) => {
+          if (s && !s.gates.some((g) => g.slug === payload.gate.slug)) refetchSummary();
+          return s ? applyGate(s, payload.gate) : s;
+        });
+        break;
+      case "metric":
+        // Stream order: the readings sent before a stale / fresh event are applied first.
+        samples.flushNow();
+        qc.setQueryData<Summary>(queryKeys.summary, (s) => {
+          if (!s) return s;
+          const next = applyMetricState(s, payload.metric);
+          if (next === s && !s.metrics.some((m) => m.source === payload.metric.source && m.metric === payload.metric.metric)) refetchSummary();
+          return next;
+        });
         break;
       case "timeline":
         qc.setQueryData<TimelinePage>(queryKeys.timeline(null), (p) => (p ? prependTimeline(p, payload.event) : p));
@@ -32,5 +67,11 @@ export function createCacheSink(qc: QueryClient, { windowMs = 250, timers = defa
         break;
     }
   };
-  return Object.assign(sink, { dispose: () => samples.discard() });
+  return Object.assign(sink, {
+    dispose: () => {
+      samples.discard();
+      if (refetch !== null) timers.clearTimeout(refetch);
+      refetch = null;
+    },
+  });
 }
