@@ -91,7 +91,13 @@ export function unknownSeries(summary: Summary, samples: readonly StreamSample[]
 function mergeMetric(m: MetricSummary, incoming: readonly StreamSample[], maxPoints: number, bucketMs: number): MetricSummary {
   const bucketOf = (t: number) => Math.floor(t / bucketMs) * bucketMs;
   const buckets = new Map<number, SparkPoint>();
-  for (const p of m.sparkline) buckets.set(bucketOf(ms(p.ts)), p);
+  for (const p of m.sparkline) {
+    // The server's points are bucket starts already; a snapshot's lone fallback point (a series
+    // with no rollup yet) is put on its bucket too.
+    const b = bucketOf(ms(p.ts));
+    const was = buckets.get(b);
+    buckets.set(b, was ? { ...was, value: p.value, min: Math.min(was.min, p.min), max: Math.max(was.max, p.max) } : { ...p, ts: new Date(b).toISOString() });
+  }
   // The newest reading: the latest device time; within one time (or samples sent without one,
   // which the server stamps in batch order) the last one sent.
   let newest: StreamSample | null = null;
@@ -100,7 +106,9 @@ function mergeMetric(m: MetricSummary, incoming: readonly StreamSample[], maxPoi
     const t = ms(s.ts);
     const b = bucketOf(t);
     const was = buckets.get(b);
-    const isNewest = t >= newestT;
+    // Newer than the reading on screen (a replay of that very reading is not), or, within this
+    // batch, at least as new as the newest so far (the last one sent wins).
+    const isNewest = newest ? t >= newestT : t > newestT;
     if (isNewest) {
       newest = s;
       newestT = t;
