@@ -36,7 +36,7 @@ export const GatesBand = memo(function GatesBand({ gates, metrics, now }: GatesB
           ))}
         </ul>
       </div>
-      <div className={styles.grid} style={{ "--cols": gateColumns(gates.length) } as CSSProperties}>
+      <div className={styles.grid} data-dense={gateColumns(gates.length) >= 6 || undefined} style={{ "--cols": gateColumns(gates.length) } as CSSProperties}>
         {gates.map(({ gate, view }) => (
           <GateCard key={gate.slug} gate={gate} view={view} now={now} sparkline={spark(gate)} />
         ))}

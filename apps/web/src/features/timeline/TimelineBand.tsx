@@ -17,7 +17,7 @@ const renderMarker = (e: TimelineEventOut) => <EventGlyph event={e} size={18} ce
 /** Memoised: redrawn by the clock tick and new events, not by every stream flush. */
 export const TimelineBand = memo(function TimelineBand({ events, now, density }: { events: TimelineEventOut[]; now: number; density?: DensityPoint[] }) {
   const [ref, width] = useElementWidth<HTMLDivElement>(900);
-  const recent = events.slice(0, 5);
+  const recent = events.slice(0, 4);
   return (
     <section className={`panel ${styles.panel}`} aria-labelledby="timeline-heading">
       <div className="panel-head">
@@ -59,7 +59,7 @@ export const TimelineBand = memo(function TimelineBand({ events, now, density }:
             from={now - WINDOW_MS}
             to={now}
             width={width}
-            height={146}
+            height={128}
             label="Timeline of gate changes, deploys and notes over the last 30 minutes"
             density={density && density.length > 1 ? density : undefined}
           />
