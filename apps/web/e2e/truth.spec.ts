@@ -34,26 +34,35 @@ test("a gate on a source that never reported shows NO DATA and is not counted GO
 });
 
 test("a metric that goes silent turns stale on the open page, and fresh again when it reports", async ({ page, chiron }) => {
+  test.setTimeout(120_000);
   const hex = chiron.uid("x").slice(2);
   const src = `quiet-${hex}`;
-  const metric = `quiet.temp_${hex}`;
-  // A short stale_after: the sweep (every second on this stack) marks the series stale after 3 s.
-  await chiron.putGate(`quiet-${hex}`, { title: `Quiet ${hex}`, source: src, metric, warn: 70, critical: 85, direction: "above", position: 0, stale_after_s: 3 });
-  await chiron.ingest([{ source: src, metric, value: 40, unit: "°C" }]);
+  const metric = `quiet.temp_${hex}`; // no gate: the server's default limit (never under 30 s)
+  const gated = `quiet.volt_${hex}`; // gated, with the shortest stale_after the API takes (30 s)
+  await chiron.putGate(`quiet-${hex}`, { title: `Quiet ${hex}`, source: src, metric: gated, warn: 70, critical: 85, direction: "above", position: 0, stale_after_s: 30 });
+  await chiron.ingest([
+    { source: src, metric, value: 40, unit: "°C" },
+    { source: src, metric: gated, value: 12, unit: "V" },
+  ]);
 
   await signIn(page);
   await expect(badge(page)).toHaveAttribute("data-status", "live", { timeout: 15_000 });
   const cell = signal(page, src, metric);
-  const gauge = keyCell(page, src, metric);
+  const gauge = keyCell(page, src, gated);
   await expect(cell).toBeVisible();
-  // Whatever it showed on arrival, it goes stale live (the stream's metric event), without a reload.
-  await expect(cell).toHaveAttribute("data-stale", "true", { timeout: 15_000 });
-  await expect(cell.locator('svg[data-severity="stale"]')).toHaveCount(1); // the clock glyph with its age
+  await expect(cell).not.toHaveAttribute("data-stale", /.*/);
+  // It goes stale live (the stream's metric event from the server's sweep), without a reload.
+  await expect(cell).toHaveAttribute("data-stale", "true", { timeout: 60_000 });
+  await expect(cell.locator('svg[data-severity="stale"]')).toHaveCount(1); // the clock glyph, with its age
   await expect(cell).toHaveAccessibleName(/stale for \d+s/);
-  await expect(gauge).toHaveAttribute("data-stale", "true");
+  await expect(signal(page, src, gated)).toHaveAttribute("data-stale", "true", { timeout: 10_000 });
+  await expect(gauge).toHaveAttribute("data-stale", "true", { timeout: 10_000 });
   await expect(gauge).toContainText(/STALE · \d+s/);
 
-  await chiron.ingest([{ source: src, metric, value: 41.5, unit: "°C" }]);
+  await chiron.ingest([
+    { source: src, metric, value: 41.5, unit: "°C" },
+    { source: src, metric: gated, value: 12.5, unit: "V" },
+  ]);
   await expect(cell).not.toHaveAttribute("data-stale", /.*/, { timeout: 5_000 });
   await expect(cell).toContainText("41.5");
   await expect(gauge).not.toHaveAttribute("data-stale", /.*/, { timeout: 5_000 });
