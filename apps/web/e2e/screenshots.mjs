@@ -45,7 +45,7 @@ const sizes = [
 for (const { name, width, height, full } of sizes) {
   await page.setViewportSize({ width, height });
   await page.waitForTimeout(1200);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate(() => globalThis.document.documentElement.scrollWidth - globalThis.innerWidth);
   if (overflow > 0) console.error(`${name}: ${overflow}px of horizontal scroll`);
   await page.screenshot({ path: path.join(out, `${name}${suffix}.png`), fullPage: Boolean(full) });
   console.log("wrote", path.join(out, `${name}${suffix}.png`));

@@ -106,7 +106,7 @@ test("a spike among ordinary readings stays visible in its sparkline", async ({ 
   await expect(cell).toContainText("999"); // the range beside the chart
   // The envelope reaches the top of the chart: the spike is drawn, not averaged into a bump.
   const top = await spark.evaluate((svg) => {
-    const env = svg.querySelector("path.chiron-sparkline__envelope") as SVGGraphicsElement | null;
+    const env = svg.querySelector<SVGGraphicsElement>("path.chiron-sparkline__envelope");
     if (!env) return null;
     return env.getBoundingClientRect().top - svg.getBoundingClientRect().top;
   });

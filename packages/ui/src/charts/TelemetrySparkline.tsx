@@ -199,7 +199,7 @@ export function TelemetrySparkline<Datum>({
           <>
             <path ref={areaRef} d={areaPath} {...areaProps} />
             {enveloped ? (
-              <path ref={envelopeRef} d={envelopePath} className="chiron-sparkline__envelope" fill={stroke} fillOpacity={0.3} stroke={stroke} strokeOpacity={0.45} strokeWidth={0.8} />
+              <path ref={envelopeRef} d={envelopePath} className="chiron-sparkline__envelope" fill={stroke} fillOpacity={0.2} />
             ) : null}
             <path ref={lineRef} d={linePath} {...lineProps} />
           </>

@@ -4,12 +4,12 @@ import type { Gate, MetricSummary, TimelineEventOut } from "@chiron/api-client";
 import { AuroraBackground, NoiseOverlay, worstSeverity } from "@chiron/ui";
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useDeferredValue, useEffect, useMemo } from "react";
+import { useDeferredValue, useEffect, useMemo, type CSSProperties } from "react";
 import { isUnauthorized } from "@/lib/http";
 import { summaryQuery, timelineQuery } from "@/lib/queries";
 import { SPARK_WINDOW_MS } from "@/lib/stream/transforms";
 import { useNow } from "@/lib/use-now";
-import { gateView } from "../gates/gate-view";
+import { gateColumns, gateView } from "../gates/gate-view";
 import { GatesBand } from "../gates/GatesBand";
 import { KeyMetrics } from "../metrics/KeyMetrics";
 import { metricTitle } from "../metrics/metric-titles";
@@ -66,7 +66,12 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
   const gates = useMemo(() => (data?.gates ?? []).map((gate) => ({ gate, view: gateView(gate, now) })), [data?.gates, now]);
   const keyMetrics = useMemo(() => {
     if (!data) return [];
+    // One gauge per gated series, even when several gates watch it.
+    const seen = new Set<string>();
     return data.gates.flatMap((g) => {
+      const key = `${g.source}\u0000${g.metric}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
       const m = data.metrics.find((x) => sameSeries(g, x));
       // Both flags are the server's, and both arrive live (gate and metric stream events).
       return m ? [{ metric: m, title: metricTitle(m.metric), stale: m.stale || g.stale }] : [];
@@ -104,7 +109,8 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
             {summary.isError || summary.failureCount > 0 ? "The Chiron API is not answering. Retrying…" : "Loading the command surface…"}
           </div>
         ) : (
-          <main className={styles.main}>
+          // More rows of gates leave less height to the metric panels (the timeline stays in view).
+          <main className={styles.main} style={{ "--gate-rows": Math.ceil(gates.length / gateColumns(gates.length)) || 1 } as CSSProperties}>
             <GatesBand gates={gates} metrics={data.metrics} now={now} />
             <div className={styles.metricsRow}>
               <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />
