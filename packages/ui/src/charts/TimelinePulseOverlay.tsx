@@ -61,7 +61,7 @@ export type TimelinePulseOverlayProps<Datum> = Omit<SVGProps<SVGSVGElement>, "ch
 const GUTTER = 64;
 const AXIS = 24;
 /** Two markers of one lane closer than this (px) would overlap: they are drawn as one cluster. */
-export const CLUSTER_PX = 24;
+export const CLUSTER_PX = 28;
 
 export type Cluster<Datum> = { key: string; lane: string; x: number; events: Datum[] };
 

@@ -19,6 +19,7 @@ const ALWAYS: ReadonlySet<Glyph> = new Set(["no-go", "hold", "go"]);
 /** Memoised, like the other bands: the dashboard hands it deferred data (see Dashboard.tsx). */
 export const GatesBand = memo(function GatesBand({ gates, metrics, now }: GatesBandProps) {
   const tally = gateTally(gates.map((g) => g.view));
+  const cols = gateColumns(gates.length);
   const spark = (g: Gate) => metrics.find((m) => m.source === g.source && m.metric === g.metric)?.sparkline;
   return (
     <section className={styles.section} aria-labelledby="gates-heading">
@@ -36,7 +37,7 @@ export const GatesBand = memo(function GatesBand({ gates, metrics, now }: GatesB
           ))}
         </ul>
       </div>
-      <div className={styles.grid} data-dense={gateColumns(gates.length) >= 6 || undefined} style={{ "--cols": gateColumns(gates.length) } as CSSProperties}>
+      <div className={styles.grid} data-dense={cols >= 6 || gates.length > cols || undefined} style={{ "--cols": cols } as CSSProperties}>
         {gates.map(({ gate, view }) => (
           <GateCard key={gate.slug} gate={gate} view={view} now={now} sparkline={spark(gate)} />
         ))}
