@@ -17,7 +17,7 @@ test("ingested samples move the sparkline and gauge within 2 s, and a crossing f
   const gauge = page.getByRole("region", { name: "Key metrics" }).getByRole("img", { name: title, exact: true });
   const latest = page.getByRole("list", { name: "Latest events" });
   // Markers near in time are drawn as one counted cluster: count the events the markers hold.
-  const onAxis = () => page.locator("svg.chiron-timeline [data-event]").evaluateAll((els) => els.reduce((n, el) => n + Number(el.getAttribute("data-count") ?? 1), 0));
+  const onAxis = () => page.locator(".chiron-timeline__hit").evaluateAll((els) => els.reduce((n, el) => n + Number(el.getAttribute("data-count") ?? 1), 0));
   await expect(card).toHaveAttribute("data-severity", "go");
   await expect(spark).toHaveAccessibleDescription(/latest 50\.0 °C; .* over 1 points/);
   const pulsesBefore = await onAxis();

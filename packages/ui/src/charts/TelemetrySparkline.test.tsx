@@ -116,7 +116,7 @@ describe("TelemetrySparkline", () => {
   });
 
   it("starts each point where its time was drawn; new times grow out of the previous end", () => {
-    const pt = (key: number, x: number, y: number) => ({ key, x, y, lo: y + 1, hi: y - 1 });
+    const pt = (key: number, x: number, y: number) => ({ key, x, y });
     const from = [pt(1, 0, 10), pt(2, 50, 20), pt(3, 100, 30)];
     const to = [pt(2, 0, 5), pt(3, 50, 6), pt(4, 100, 7)];
     expect(morphStart(from, to)).toEqual([pt(2, 50, 20), pt(3, 100, 30), pt(4, 100, 30)]);

@@ -101,24 +101,23 @@ export function TelemetrySparkline<Datum>({
   }, [data, getY, lo, hi, threshold, height, padding]);
 
   const points = useMemo(
-    () =>
-      data.map((d, i): Point => {
-        const y = yScale(getY(d));
-        return { key: getX(d), x: xScale(getX(d)), y, lo: lo ? yScale(lo[i]!) : y, hi: hi ? yScale(hi[i]!) : y };
-      }),
-    [data, getX, getY, lo, hi, xScale, yScale],
+    () => data.map((d): Point => ({ key: getX(d), x: xScale(getX(d)), y: yScale(getY(d)) })),
+    [data, getX, getY, xScale, yScale],
   );
-  const enveloped = lo !== null && hi !== null;
   const shapes = useMemo(() => sparkShapes(height), [height]);
   const linePath = useMemo(() => shapes.line(points), [shapes, points]);
   const areaPath = useMemo(() => shapes.area(points), [shapes, points]);
-  const envelopePath = useMemo(() => (enveloped ? shapes.envelope(points) : ""), [enveloped, shapes, points]);
+  // The envelope is redrawn with each render (it does not morph): straight segments, so a
+  // smoothed curve never rounds a one-bucket spike off.
+  const envelopePath = useMemo(
+    () => (lo && hi ? (area<number>({ x: (i) => points[i]!.x, y0: (i) => yScale(lo[i]!), y1: (i) => yScale(hi[i]!) })(lo.map((_, i) => i)) ?? "") : null),
+    [lo, hi, points, yScale],
+  );
   const last = points[points.length - 1] ?? null;
 
   // The morph: path and marker written on the frame clock, no React render per frame.
   const lineRef = useRef<SVGPathElement>(null);
   const areaRef = useRef<SVGPathElement>(null);
-  const envelopeRef = useRef<SVGPathElement>(null);
   const markerRef = useRef<SVGGElement>(null);
   useFrameMorph(
     points,
@@ -128,7 +127,6 @@ export function TelemetrySparkline<Datum>({
       if (pts.length > 1) {
         lineRef.current?.setAttribute("d", shapes.line(pts));
         areaRef.current?.setAttribute("d", shapes.area(pts));
-        envelopeRef.current?.setAttribute("d", shapes.envelope(pts));
       }
       if (end) markerRef.current?.setAttribute("transform", `translate(${end.x}, ${end.y})`);
     },
@@ -198,9 +196,7 @@ export function TelemetrySparkline<Datum>({
         {data.length > 1 ? (
           <>
             <path ref={areaRef} d={areaPath} {...areaProps} />
-            {enveloped ? (
-              <path ref={envelopeRef} d={envelopePath} className="chiron-sparkline__envelope" fill={stroke} fillOpacity={0.2} />
-            ) : null}
+            {envelopePath !== null ? <path d={envelopePath} className="chiron-sparkline__envelope" fill={stroke} fillOpacity={0.2} /> : null}
             <path ref={lineRef} d={linePath} {...lineProps} />
           </>
         ) : null}
@@ -215,20 +211,16 @@ export function TelemetrySparkline<Datum>({
   );
 }
 
-/** A drawn point: x, y of the value, and y of its bucket's min (`lo`) and max (`hi`). */
-type Point = { key: number; x: number; y: number; lo: number; hi: number };
+type Point = { key: number; x: number; y: number };
 
 function sparkShapes(height: number) {
   const x = (p: Point) => p.x;
   const y = (p: Point) => p.y;
   const l = line<Point>({ x, y, curve: curveMonotoneX });
   const a = area<Point>({ x, y0: height, y1: y, curve: curveMonotoneX });
-  // Straight segments: a smoothed envelope would round a one-bucket spike off.
-  const e = area<Point>({ x, y0: (p) => p.lo, y1: (p) => p.hi });
   return {
     line: (pts: readonly Point[]) => l(pts as Point[]) ?? "",
     area: (pts: readonly Point[]) => a(pts as Point[]) ?? "",
-    envelope: (pts: readonly Point[]) => e(pts as Point[]) ?? "",
   };
 }
 
@@ -245,18 +237,17 @@ export function morphStart(from: readonly Point[], to: readonly Point[]): Point[
     const was = before.get(p.key);
     if (was) {
       anchor = was;
-      return { key: p.key, x: was.x, y: was.y, lo: was.lo, hi: was.hi };
+      return { key: p.key, x: was.x, y: was.y };
     }
     const base = anchor ?? from.find((q) => q.key > p.key) ?? from[0]!;
-    return { key: p.key, x: base.x, y: base.y, lo: base.lo, hi: base.hi };
+    return { key: p.key, x: base.x, y: base.y };
   });
 }
 
 function lerpPoints(from: readonly Point[], to: readonly Point[], t: number): readonly Point[] {
   return to.map((p, i) => {
     const f = from[i]!;
-    const mix = (a: number, b: number) => a + (b - a) * t;
-    return { key: p.key, x: mix(f.x, p.x), y: mix(f.y, p.y), lo: mix(f.lo, p.lo), hi: mix(f.hi, p.hi) };
+    return { key: p.key, x: f.x + (p.x - f.x) * t, y: f.y + (p.y - f.y) * t };
   });
 }
 

@@ -3,7 +3,7 @@
  * TimelinePulseOverlay: events placed on a shared time axis in labelled lanes;
  * the newest one springs in and arrives as an expanding pulse (a few rings on the shared frame
  * clock, then a static ring). An optional density trace (e.g. ingest rate) runs along the
- * bottom lane.
+ * bottom lane ("Ingest"). Times are UTC, hh:mm.
  *
  * Markers never overlap: events of one lane closer than CLUSTER_PX are drawn as one marker (the
  * newest one's glyph) with a count, and every marker or cluster is a focusable button in an HTML
@@ -48,16 +48,12 @@ export type TimelinePulseOverlayProps<Datum> = Omit<SVGProps<SVGSVGElement>, "ch
   height: number;
   /** Accessible name of the chart. */
   label: string;
-  /** Event that pulses; the latest event when omitted. */
-  newestKey?: string | null;
   /** Optional trace for the last lane (e.g. ingest rate). */
   density?: readonly DensityPoint[];
-  /** Label of the density lane (appended after `lanes`). */
-  densityLabel?: string;
-  /** Formats axis ticks and times in the text alternative. */
-  formatTime?: (ms: number) => string;
 };
 
+/** The density trace's lane (after `lanes`). */
+const DENSITY = "Ingest";
 const GUTTER = 64;
 const AXIS = 24;
 /** Two markers of one lane closer than this (px) would overlap: they are drawn as one cluster. */
@@ -66,48 +62,28 @@ export const CLUSTER_PX = 28;
 export type Cluster<Datum> = { key: string; lane: string; x: number; events: Datum[] };
 
 /**
- * Groups each lane's events into clusters no two of which are closer than `minGap` px: walking
- * left to right, an event joins the current cluster while it is within `minGap` of the cluster's
- * first event. A cluster sits at its newest event and is keyed by it. Events newest first inside.
+ * Groups each lane's events into clusters no two of which are drawn closer than `minGap` px:
+ * left to right, an event joins the current cluster while within `minGap` of its first event. A
+ * cluster sits at its newest event (pushed right of the previous one if need be), keyed by it,
+ * with its events newest first.
  */
 export function clusterEvents<Datum>(
   events: readonly Datum[],
-  { x, lane, time, key, minGap = CLUSTER_PX }: { x: (d: Datum) => number; lane: (d: Datum) => string; time: (d: Datum) => number; key: (d: Datum) => string; minGap?: number },
+  { x, lane, key, minGap = CLUSTER_PX }: { x: (d: Datum) => number; lane: (d: Datum) => string; key: (d: Datum) => string; minGap?: number },
 ): Cluster<Datum>[] {
-  const byLane = new Map<string, Datum[]>();
-  for (const e of events) {
-    const l = lane(e);
-    const list = byLane.get(l);
-    if (list) list.push(e);
-    else byLane.set(l, [e]);
-  }
   const out: Cluster<Datum>[] = [];
-  for (const [l, list] of byLane) {
-    const sorted = [...list].sort((a, b) => x(a) - x(b));
-    let group: Datum[] = [];
-    let start = -Infinity;
-    const close = () => {
-      if (!group.length) return;
-      const inside = [...group].sort((a, b) => time(b) - time(a));
-      out.push({ key: key(inside[0]!), lane: l, x: x(inside[0]!), events: inside });
-    };
-    for (const e of sorted) {
-      if (x(e) - start >= minGap) {
-        close();
-        group = [];
-        start = x(e);
-      }
-      group.push(e);
+  let start = 0;
+  for (const e of [...events].sort((a, b) => (lane(a) === lane(b) ? x(a) - x(b) : lane(a) < lane(b) ? -1 : 1))) {
+    const last = out.at(-1);
+    const same = last?.lane === lane(e);
+    if (same && x(e) - start < minGap) {
+      last!.events.unshift(e);
+      last!.key = key(e);
+      last!.x = Math.max(last!.x, x(e));
+    } else {
+      start = x(e);
+      out.push({ key: key(e), lane: lane(e), x: same ? Math.max(x(e), last!.x + minGap) : x(e), events: [e] });
     }
-    close();
-  }
-  // Markers of neighbouring clusters may still be closer than minGap (a cluster sits at its
-  // newest event): push each right of the previous one, within the lane.
-  out.sort((a, b) => (a.lane === b.lane ? a.x - b.x : a.lane < b.lane ? -1 : 1));
-  for (let i = 1; i < out.length; i++) {
-    const prev = out[i - 1]!;
-    const cur = out[i]!;
-    if (prev.lane === cur.lane && cur.x - prev.x < minGap) cur.x = prev.x + minGap;
   }
   return out;
 }
@@ -215,16 +191,13 @@ export function TimelinePulseOverlay<Datum>({
   width,
   height,
   label,
-  newestKey,
   density,
-  densityLabel = "Ingest",
-  formatTime = hhmmUtc,
   className,
   ...rest
 }: TimelinePulseOverlayProps<Datum>) {
   const uid = useId().replace(/:/g, "");
   const motionOn = useMotionEnabled();
-  const allLanes = useMemo(() => (density ? [...lanes, densityLabel] : [...lanes]), [lanes, density, densityLabel]);
+  const allLanes = useMemo(() => (density ? [...lanes, DENSITY] : [...lanes]), [lanes, density]);
   const innerRight = width - 16;
 
   const xScale = useMemo(
@@ -245,21 +218,19 @@ export function TimelinePulseOverlay<Datum>({
       clusterEvents(visible, {
         x: (e) => xScale(new Date(getTime(e))),
         lane: getLane,
-        time: getTime,
         key: getKey,
       }),
     [visible, xScale, getTime, getLane, getKey],
   );
   const newest = useMemo(() => {
-    if (newestKey !== undefined) return newestKey;
     let best: Datum | undefined;
     for (const e of visible) if (best === undefined || getTime(e) > getTime(best)) best = e;
     return best === undefined ? null : getKey(best);
-  }, [newestKey, visible, getTime, getKey]);
+  }, [visible, getTime, getKey]);
 
   const densityPaths = useMemo(() => {
     if (!density || density.length < 2) return null;
-    const y0 = laneY.get(densityLabel) ?? height - AXIS;
+    const y0 = laneY.get(DENSITY) ?? height - AXIS;
     const max = Math.max(...density.map((d) => d.v), 1);
     const yScale = scaleLinear({ domain: [0, max], range: [y0 + 10, y0 - 12] });
     const x = (d: DensityPoint) => xScale(new Date(d.t));
@@ -268,7 +239,7 @@ export function TimelinePulseOverlay<Datum>({
       area: area<DensityPoint>({ x, y0: y0 + 10, y1: y, curve: curveMonotoneX })(density as DensityPoint[]) ?? "",
       line: line<DensityPoint>({ x, y, curve: curveMonotoneX })(density as DensityPoint[]) ?? "",
     };
-  }, [density, laneY, densityLabel, height, xScale]);
+  }, [density, laneY, height, xScale]);
 
   // Ticks too close to the "now" label would collide with it.
   const ticks = useMemo(
@@ -314,7 +285,7 @@ export function TimelinePulseOverlay<Datum>({
               stroke="rgba(255,255,255,0.045)"
             />
             <text x={xScale(t)} y={height - 6} textAnchor="middle" fill="#8e9aae" fontSize={11} className="chiron-timeline__tick">
-              {formatTime(t.getTime())}
+              {hhmmUtc(t.getTime())}
             </text>
           </g>
         ))}
@@ -337,10 +308,10 @@ export function TimelinePulseOverlay<Datum>({
           const marker = renderMarker ? renderMarker(e) : <circle r={6} fill="#0a0e17" stroke={color} strokeWidth={1.8} />;
           const n = c.events.length;
           return (
-            <g key={key} transform={`translate(${c.x}, ${y})`} data-event={key} data-count={n} data-newest={isNewest || undefined}>
+            <g key={key} transform={`translate(${c.x}, ${y})`} data-event={key} data-newest={isNewest || undefined}>
               {isNewest ? (
                 motionOn ? (
-                  <ArrivalPulse key={newest} color={color} />
+                  <ArrivalPulse key={`pulse-${newest}`} color={color} />
                 ) : (
                   <circle className="chiron-timeline__pulse" r={STATIC_RING.r} fill="none" stroke={color} strokeOpacity={STATIC_RING.opacity} />
                 )
@@ -348,15 +319,15 @@ export function TimelinePulseOverlay<Datum>({
               {isNewest ? <circle r={16} fill={color} fillOpacity={0.14} /> : null}
               {isNewest && motionOn ? (
                 // Only the newest marker springs in; the others are plain SVG.
-                <SpringIn key={newest}>{marker}</SpringIn>
+                <SpringIn key={`in-${newest}`}>{marker}</SpringIn>
               ) : (
                 <g>{marker}</g>
               )}
               {n > 1 ? (
                 <g className="chiron-timeline__count" transform="translate(9, -9)">
-                  <circle r={7.5} fill="#edf1f7" stroke="#0a0e17" strokeWidth={1.5} />
+                  <circle r={7.5} fill="#edf1f7" />
                   <text textAnchor="middle" y={3.5} fontSize={10} fontWeight={700} fill="#0a0e17">
-                    {n > 99 ? "99+" : n}
+                    {n}
                   </text>
                 </g>
               ) : null}
@@ -366,40 +337,30 @@ export function TimelinePulseOverlay<Datum>({
       </svg>
       <div className="chiron-timeline__hits">
         {clusters.map((c) => {
-          const y = laneY.get(c.lane) ?? 0;
           const n = c.events.length;
-          const said = c.events.map((e) => `${formatTime(getTime(e))} ${getTitle(e)}`);
+          const said = c.events.map((e) => `${hhmmUtc(getTime(e))} ${getTitle(e)}`);
           return (
+            // Hover or focus expands the marker into its events, one a line (from its name, styles.css).
             <button
               key={c.key}
               type="button"
               className="chiron-timeline__hit"
               data-event={c.key}
               data-count={n}
-              style={{ left: c.x, top: y }}
-              aria-label={n > 1 ? `${n} events in ${c.lane}: ${said.join("; ")}` : `${c.lane}: ${said[0]}`}
-            >
-              <span className="chiron-timeline__pop" data-align={c.x > width * 0.6 ? "end" : "start"} aria-hidden>
-                {n > 1 ? <strong>{n} events</strong> : null}
-                {c.events.slice(0, 8).map((e) => (
-                  <span key={getKey(e)} className="chiron-timeline__pop-item">
-                    <time>{formatTime(getTime(e))}</time> {getTitle(e)}
-                  </span>
-                ))}
-                {n > 8 ? <span className="chiron-timeline__pop-item">and {n - 8} more</span> : null}
-              </span>
-            </button>
+              style={{ left: c.x, top: laneY.get(c.lane) }}
+              aria-label={[n > 1 ? `${n} events in ${c.lane}:` : `${c.lane}:`, ...said].join("\n")}
+            />
           );
         })}
       </div>
       <VisuallyHidden as="div" id={`timeline-desc-${uid}`}>
         <p>
-          {sorted.length} events between {formatTime(from)} and {formatTime(to)}, newest first.
+          {sorted.length} events between {hhmmUtc(from)} and {hhmmUtc(to)}, newest first.
         </p>
         <ol>
           {sorted.map((e) => (
             <li key={getKey(e)}>
-              {formatTime(getTime(e))} {getLane(e)}: {getTitle(e)}
+              {hhmmUtc(getTime(e))} {getLane(e)}: {getTitle(e)}
             </li>
           ))}
         </ol>

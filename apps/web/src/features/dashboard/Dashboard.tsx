@@ -9,9 +9,9 @@ import { isUnauthorized } from "@/lib/http";
 import { summaryQuery, timelineQuery } from "@/lib/queries";
 import { SPARK_WINDOW_MS } from "@/lib/stream/transforms";
 import { useNow } from "@/lib/use-now";
-import { gateColumns, gateView } from "../gates/gate-view";
+import { gateView } from "../gates/gate-view";
 import { GatesBand } from "../gates/GatesBand";
-import { KeyMetrics } from "../metrics/KeyMetrics";
+import { balancedColumns, KeyMetrics } from "../metrics/KeyMetrics";
 import { metricTitle } from "../metrics/metric-titles";
 import { SignalsGrid, type SignalItem } from "../metrics/SignalsGrid";
 import { useDashboardStream } from "../stream/useDashboardStream";
@@ -32,7 +32,7 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
   const summary = useQuery(summaryQuery());
   const timeline = useQuery(timelineQuery(null));
   // The stream does not wait for the summary: opened during an outage, the page keeps trying
-  // both, and whichever answers first brings the other back (see the effect below).
+  // both (queries retry at most 5 s apart, lib/query-client.ts), each on its own.
   const stream = useDashboardStream(summary.data?.last_event_id, true);
 
   // The bands render from deferred copies of the cache and the clock. A stream flush (every
@@ -49,17 +49,6 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
   useEffect(() => {
     if (isUnauthorized(summary.error) || isUnauthorized(timeline.error)) router.replace("/login");
   }, [summary.error, timeline.error, router]);
-
-  // The API is back (the stream opened): fetch what is missing now rather than at the next retry.
-  const { refetch: refetchSummary } = summary;
-  const { refetch: refetchTimeline } = timeline;
-  const missingSummary = !summary.data;
-  const missingTimeline = !timeline.data;
-  useEffect(() => {
-    if (stream.status !== "live") return;
-    if (missingSummary) void refetchSummary();
-    if (missingTimeline) void refetchTimeline();
-  }, [stream.status, missingSummary, missingTimeline, refetchSummary, refetchTimeline]);
 
   // Staleness is the server's word (`stale` on each gate and metric), never re-derived here from
   // times: with the stream down the badge says OFFLINE and how old the data on screen is.
@@ -93,10 +82,8 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
   const worstIndex = gates.findIndex((g) => g.view.severity === worst);
   const focus = gates.length ? (worstIndex + 0.5) / gates.length : 0.3;
   const dataAsOf = Math.max(stream.lastEventAt ?? 0, data ? Date.parse(data.generated_at) : 0) || null;
-  const subtitle = useMemo(
-    () => `${[...new Set(keyMetrics.map((k) => k.metric.source))].join(", ") || "no sources"} · ${stream.status === "live" ? "live" : stream.status}`,
-    [keyMetrics, stream.status],
-  );
+  // The devices are named in the signals' groups; here, how many gauges and whether they are live.
+  const subtitle = `${keyMetrics.length} gated series · ${stream.status}`;
 
   return (
     <>
@@ -110,7 +97,7 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
           </div>
         ) : (
           // More rows of gates leave less height to the metric panels (the timeline stays in view).
-          <main className={styles.main} style={{ "--gate-rows": Math.ceil(gates.length / gateColumns(gates.length)) || 1 } as CSSProperties}>
+          <main className={styles.main} style={{ "--gate-rows": Math.ceil(gates.length / balancedColumns(gates.length, 8)) || 1 } as CSSProperties}>
             <GatesBand gates={gates} metrics={data.metrics} now={now} />
             <div className={styles.metricsRow}>
               <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />

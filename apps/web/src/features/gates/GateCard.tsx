@@ -50,10 +50,8 @@ export function GateCard({ gate, view, now, sparkline }: GateCardProps) {
       className={styles.card}
       data-severity={view.severity}
       data-no-data={view.noData || undefined}
-      data-gate={gate.slug}
       style={style}
       aria-labelledby={`gate-${gate.slug}`}
-      aria-describedby={`gate-${gate.slug}-said`}
       tabIndex={0}
     >
       <header>
@@ -92,15 +90,13 @@ export function GateCard({ gate, view, now, sparkline }: GateCardProps) {
         <span>{view.noData ? `watching since ${hhmm(Date.parse(gate.since))}` : stale ? "no samples" : gate.since ? `since ${hhmm(Date.parse(gate.since))}` : ""}</span>
         <span>{lastSeen === null ? "—" : stale ? ageLong(now - lastSeen) : ago(now - lastSeen)}</span>
       </footer>
-      <span id={`gate-${gate.slug}-said`} className="chiron-sr-only">
+      <span className="chiron-sr-only">
         {gate.title}: {word}
         {view.noData
           ? `, ${gate.source} has never reported ${gate.metric}`
           : stale
             ? `, silent for ${ageLong(view.staleFor ?? 0)}, last status ${severityTokens[gate.status].word}`
-            : view.valueText !== null
-              ? `, ${view.valueText}${gate.unit ? ` ${gate.unit}` : ""}${view.thresholdText ? `, ${view.thresholdText}` : ""}`
-              : ""}
+            : ""}
         .
       </span>
     </article>

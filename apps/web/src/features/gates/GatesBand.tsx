@@ -1,10 +1,11 @@
 "use client";
 /** The hero band: every gate as a large card, with the go / hold / no-go / stale tally. */
 import type { Gate, MetricSummary } from "@chiron/api-client";
-import { SeverityIcon, type Glyph } from "@chiron/ui";
+import { SeverityIcon, severityTokens } from "@chiron/ui";
 import { memo, type CSSProperties } from "react";
 import { GateCard } from "./GateCard";
-import { gateColumns, gateTally, TALLY_ORDER, TALLY_WORD, type GateView } from "./gate-view";
+import { balancedColumns } from "../metrics/KeyMetrics";
+import { gateTally, TALLY_ORDER, type GateView } from "./gate-view";
 import styles from "./gates.module.css";
 
 export type GatesBandProps = {
@@ -13,13 +14,11 @@ export type GatesBandProps = {
   now: number;
 };
 
-/** Shown even at zero: the calls an operator always wants to read. */
-const ALWAYS: ReadonlySet<Glyph> = new Set(["no-go", "hold", "go"]);
-
 /** Memoised, like the other bands: the dashboard hands it deferred data (see Dashboard.tsx). */
 export const GatesBand = memo(function GatesBand({ gates, metrics, now }: GatesBandProps) {
   const tally = gateTally(gates.map((g) => g.view));
-  const cols = gateColumns(gates.length);
+  // Even rows (10 gates -> 5 + 5), at most 8 a row.
+  const cols = balancedColumns(gates.length, 8);
   const spark = (g: Gate) => metrics.find((m) => m.source === g.source && m.metric === g.metric)?.sparkline;
   return (
     <section className={styles.section} aria-labelledby="gates-heading">
@@ -29,10 +28,11 @@ export const GatesBand = memo(function GatesBand({ gates, metrics, now }: GatesB
         </h2>
         <span className="section-meta">{gates.length} checkpoints · evaluated on every sample</span>
         <ul className={styles.tally} aria-label="Gate totals">
-          {TALLY_ORDER.filter((s) => ALWAYS.has(s) || tally[s] > 0).map((s) => (
+          {/* NO-GO, HOLD and GO always; STALE and NO DATA when there are some. */}
+          {TALLY_ORDER.filter((s, i) => i < 3 || tally[s] > 0).map((s) => (
             <li key={s} data-severity={s} data-count={tally[s]} data-zero={tally[s] === 0 || undefined}>
               <SeverityIcon severity={s} size={14} />
-              <strong>{tally[s]}</strong> {TALLY_WORD[s]}
+              <strong>{tally[s]}</strong> {s === "no-data" ? "NO DATA" : severityTokens[s].word}
             </li>
           ))}
         </ul>

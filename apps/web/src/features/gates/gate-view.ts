@@ -33,16 +33,9 @@ export function gateView(g: Gate, now: number): GateView {
 
 /** The header's totals: a gate with no data is counted apart, never as GO (nor as STALE). */
 export const TALLY_ORDER: Glyph[] = ["no-go", "hold", "go", "stale", "no-data"];
-export const TALLY_WORD: Record<Glyph, string> = { "no-go": "NO-GO", hold: "HOLD", go: "GO", stale: "STALE", "no-data": "NO DATA" };
-/** Columns so that rows are even (10 gates -> 5 + 5, 7 -> 7) and never more than `max`. */
-export function gateColumns(n: number, max = 8): number {
-  if (n <= 0) return 1;
-  return Math.ceil(n / Math.ceil(n / max));
-}
 
 export function gateTally(views: readonly GateView[]): Record<Glyph, number> {
-  const tally = Object.fromEntries(TALLY_ORDER.map((s) => [s, 0])) as Record<Glyph, number>;
+  const tally = { "no-go": 0, hold: 0, go: 0, stale: 0, "no-data": 0 };
   for (const v of views) tally[v.noData ? "no-data" : v.severity] += 1;
   return tally;
 }
-

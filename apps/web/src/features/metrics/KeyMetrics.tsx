@@ -41,9 +41,7 @@ const KeyMetricCell = memo(function KeyMetricCell({ metric: m, title, stale, now
       data-series={`${m.source}/${m.metric}`}
       tabIndex={0}
       role="group"
-      aria-label={`${title}, ${m.source} ${m.metric}: ${fmt(m.value)}${m.unit ? ` ${m.unit}` : ""}, ${
-        stale ? `stale${lastSeen ? ` for ${ageShort(now - lastSeen)}` : ""}` : levelWord[m.severity]
-      }`}
+      aria-label={`${title}, ${m.source}${stale ? ", stale" : ""}`}
     >
       <TelemetryRadialGauge
         value={m.value}

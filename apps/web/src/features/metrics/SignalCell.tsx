@@ -33,12 +33,10 @@ export const SignalCell = memo(function SignalCell({ metric: m, title, stale, no
       data-series={`${m.source}/${m.metric}`}
       tabIndex={0}
       role="group"
-      aria-label={`${title}, ${m.source} ${m.metric}: ${m.value === null ? "no reading" : `${fmt(m.value)}${m.unit ? ` ${m.unit}` : ""}`}${
-        stale ? `, stale${lastSeen ? ` for ${ageShort(now - lastSeen)}` : ""}` : m.severity !== "ok" ? `, ${m.severity === "critical" ? "critical" : "warning"}` : ""
-      }`}
+      aria-label={`${title}, ${m.source}${stale ? ", stale" : ""}`}
     >
       <div className={styles.signalHead}>
-        <h4 className={styles.signalTitle} title={`${title} · ${m.source}`}>
+        <h4 className={styles.signalTitle} title={title}>
           <span className={styles.signalName}>{title}</span>
           {alert ? <SeverityIcon severity={levelToSeverity[m.severity]} size={14} title={m.severity === "critical" ? "critical" : "warning"} /> : null}
           {stale ? (

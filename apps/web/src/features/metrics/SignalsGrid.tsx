@@ -18,15 +18,14 @@ export const SignalsGrid = memo(function SignalsGrid({ groups, now, windowLabel 
           Signals
         </h2>
         <span className="section-meta">
-          {count} metrics · {groups.length} {groups.length === 1 ? "device" : "devices"} · {windowLabel}
+          {count} metrics · {groups.length} devices · {windowLabel}
         </span>
       </div>
       <div className={styles.signalsScroll}>
         {groups.map((g) => (
-          <div key={g.source} role="group" aria-labelledby={`signals-${g.source}`} className={styles.signalGroup} data-source={g.source}>
-            <h3 id={`signals-${g.source}`} className={`${styles.groupHead} mono`}>
+          <div key={g.source} className={styles.signalGroup}>
+            <h3 className={`${styles.groupHead} mono`}>
               {g.source}
-              <span className={styles.groupCount}>{g.items.length}</span>
             </h3>
             <div className={styles.signalsGrid}>
               {g.items.map((it) => (

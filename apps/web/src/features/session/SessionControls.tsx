@@ -75,11 +75,6 @@ export function AnimationsToggle() {
         <span className={styles.knob} />
       </button>
       {reducedMotion ? (
-        <span className={styles.forcedOff} aria-hidden>
-          off
-        </span>
-      ) : null}
-      {reducedMotion ? (
         <span id="animations-reduced" className="chiron-sr-only">
           Your system asks for reduced motion, so animations stay off.
         </span>

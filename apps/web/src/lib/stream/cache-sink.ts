@@ -3,7 +3,7 @@ import type { Summary, TelemetryPayload, TimelinePage } from "@chiron/api-client
 import type { QueryClient } from "@tanstack/react-query";
 import { queryKeys } from "../queries";
 import { createSampleBuffer, defaultTimers, type Timers } from "./sample-buffer";
-import { applyGate, applyMetricState, applySamples, prependTimeline, unknownSeries } from "./transforms";
+import { applyGate, applyMetricState, applySamples, prependTimeline } from "./transforms";
 
 /** How long new structure (a source or metric the snapshot lacks) waits before one summary refetch. */
 export const STRUCTURE_REFETCH_MS = 1000;
@@ -27,8 +27,10 @@ export function createCacheSink(
     (batch) =>
       qc.setQueryData<Summary>(queryKeys.summary, (s) => {
         if (!s) return s;
-        if (unknownSeries(s, batch)) refetchSummary();
-        return applySamples(s, batch);
+        const next = applySamples(s, batch);
+        // New series are appended: more metrics than the snapshot knew.
+        if (next.metrics.length > s.metrics.length) refetchSummary();
+        return next;
       }),
     windowMs,
     timers,
@@ -41,20 +43,12 @@ export function createCacheSink(
         break;
       case "gate":
         samples.flushNow();
-        qc.setQueryData<Summary>(queryKeys.summary, (s) => {
-          if (s && !s.gates.some((g) => g.slug === payload.gate.slug)) refetchSummary();
-          return s ? applyGate(s, payload.gate) : s;
-        });
+        qc.setQueryData<Summary>(queryKeys.summary, (s) => (s ? applyGate(s, payload.gate) : s));
         break;
       case "metric":
         // Stream order: the readings sent before a stale / fresh event are applied first.
         samples.flushNow();
-        qc.setQueryData<Summary>(queryKeys.summary, (s) => {
-          if (!s) return s;
-          const next = applyMetricState(s, payload.metric);
-          if (next === s && !s.metrics.some((m) => m.source === payload.metric.source && m.metric === payload.metric.metric)) refetchSummary();
-          return next;
-        });
+        qc.setQueryData<Summary>(queryKeys.summary, (s) => (s ? applyMetricState(s, payload.metric) : s));
         break;
       case "timeline":
         qc.setQueryData<TimelinePage>(queryKeys.timeline(null), (p) => (p ? prependTimeline(p, payload.event) : p));

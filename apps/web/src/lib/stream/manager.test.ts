@@ -241,16 +241,6 @@ describe("cache sink: staleness and structure from the stream", () => {
     expect(invalidate).toHaveBeenCalledTimes(1);
     expect(invalidate).toHaveBeenCalledWith({ queryKey: queryKeys.summary });
   });
-
-  it("refetches the summary for a metric event of a series it does not know", async () => {
-    const qc = new QueryClient();
-    qc.setQueryData(queryKeys.summary, summary({ metrics: [] }));
-    const invalidate = vi.spyOn(qc, "invalidateQueries").mockResolvedValue();
-    const sink = createCacheSink(qc, { structureMs: 100 });
-    sink(metricEvent(false), "2-0");
-    await vi.advanceTimersByTimeAsync(100);
-    expect(invalidate).toHaveBeenCalledWith({ queryKey: queryKeys.summary });
-  });
 });
 
 describe("sample buffer", () => {

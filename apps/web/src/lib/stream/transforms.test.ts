@@ -1,4 +1,4 @@
-import { applyGate, applyMetricState, applySamples, compareEventIds, prependTimeline, SPARK_BUCKET_MS, unknownSeries } from "./transforms";
+import { applyGate, applyMetricState, applySamples, compareEventIds, prependTimeline, SPARK_BUCKET_MS } from "./transforms";
 import { event, gate, iso, metric, summary, T0 } from "../../../test/fixtures";
 
 describe("applySamples", () => {
@@ -97,18 +97,16 @@ describe("applySamples", () => {
     expect(applySamples(s, [{ source: "rover-07", metric: "core.temp", value: 61, unit: null, ts: iso(T0 + 5000), severity: "ok" }]).metrics[0]!.stale).toBe(false);
   });
 
-  it("adds metrics the snapshot did not know, with consistent numbers, and says they are new", () => {
+  it("adds metrics the snapshot did not know, with consistent numbers", () => {
     const batch = [
       { source: "relay-9", metric: "radio.rssi", value: -70, unit: "dBm", ts: iso(T0), severity: "ok" as const },
       { source: "relay-9", metric: "radio.rssi", value: -90, unit: "dBm", ts: iso(T0 + 1000), severity: "warn" as const },
     ];
-    expect(unknownSeries(summary(), batch)).toBe(true);
     const next = applySamples(summary(), batch);
     expect(next.metrics.map((m) => m.metric)).toEqual(["core.temp", "radio.rssi"]);
     const m = next.metrics[1]!;
     expect(m).toMatchObject({ value: -90, severity: "warn", last_seen_at: iso(T0 + 1000) });
     expect(m.sparkline).toEqual([{ ts: iso(T0), value: -90, min: -90, max: -70 }]);
-    expect(unknownSeries(next, batch)).toBe(false);
   });
 
   it("returns the same object for an empty batch", () => {
@@ -140,10 +138,9 @@ describe("applyMetricState", () => {
     expect(applyMetricState(later, state({ stale: false, last_seen_at: iso(T0), stale_after_s: 30 })).metrics[0]!.last_seen_at).toBe(iso(T0 + 9000));
   });
 
-  it("returns the same summary for a series it does not know or a state it already has", () => {
+  it("returns the same summary for a series it does not know", () => {
     const s = summary();
     expect(applyMetricState(s, state({ source: "ghost" }))).toBe(s);
-    expect(applyMetricState(s, state({ stale: false, stale_after_s: 30 }))).toBe(s);
   });
 });
 

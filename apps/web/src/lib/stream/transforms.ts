@@ -14,7 +14,7 @@ export const SPARK_WINDOW_MS = SPARK_BUCKET_MS * SPARKLINE_POINTS;
 export const TIMELINE_CACHE_LIMIT = 200;
 /**
  * Placeholder for a series the snapshot did not know, until the summary it triggers (see
- * `unknownSeries`) brings the server's value. Nothing in the web derives staleness from it: the
+ * cache-sink.ts) brings the server's value. Nothing in the web derives staleness from it: the
  * server marks a metric stale and says so on the stream.
  */
 const UNKNOWN_STALE_AFTER_S = 30;
@@ -50,12 +50,8 @@ export function applySamples(summary: Summary, samples: readonly StreamSample[],
   for (const incoming of bySeries.values()) {
     const first = incoming[0]!;
     const blank: MetricSummary = {
-      source: first.source,
-      metric: first.metric,
+      ...first,
       unit: first.unit ?? null,
-      value: first.value,
-      ts: first.ts,
-      severity: first.severity,
       stale: false,
       last_seen_at: first.ts,
       stale_after_s: UNKNOWN_STALE_AFTER_S,
@@ -80,12 +76,6 @@ export function applySamples(summary: Summary, samples: readonly StreamSample[],
     gates,
     counts: { ...summary.counts, samples_total: summary.counts.samples_total + samples.length },
   };
-}
-
-/** The series in a batch that the snapshot does not know (a new source or metric). */
-export function unknownSeries(summary: Summary, samples: readonly StreamSample[]): boolean {
-  const known = new Set(summary.metrics.map(keyOf));
-  return samples.some((s) => !known.has(keyOf(s)));
 }
 
 function mergeMetric(m: MetricSummary, incoming: readonly StreamSample[], maxPoints: number, bucketMs: number): MetricSummary {
@@ -146,7 +136,6 @@ export function applyMetricState(summary: Summary, state: MetricState): Summary 
   const m = summary.metrics[i]!;
   // A fresh event older than a reading already applied must not move last_seen_at back.
   const lastSeen = !state.stale && ms(m.last_seen_at) > ms(state.last_seen_at) ? m.last_seen_at : state.last_seen_at;
-  if (m.stale === state.stale && m.last_seen_at === lastSeen && m.stale_after_s === state.stale_after_s) return summary;
   const metrics = [...summary.metrics];
   metrics[i] = { ...m, stale: state.stale, last_seen_at: lastSeen, stale_after_s: state.stale_after_s };
   return { ...summary, metrics };
