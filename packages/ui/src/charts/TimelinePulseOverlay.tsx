@@ -77,12 +77,12 @@ export function clusterEvents<Datum>(
     const last = out.at(-1);
     const same = last?.lane === lane(e);
     if (same && x(e) - start < minGap) {
-      last!.events.unshift(e);
-      last!.key = key(e);
-      last!.x = Math.max(last!.x, x(e));
+      last.events.unshift(e);
+      last.key = key(e);
+      last.x = Math.max(last.x, x(e));
     } else {
       start = x(e);
-      out.push({ key: key(e), lane: lane(e), x: same ? Math.max(x(e), last!.x + minGap) : x(e), events: [e] });
+      out.push({ key: key(e), lane: lane(e), x: same ? Math.max(x(e), last.x + minGap) : x(e), events: [e] });
     }
   }
   return out;
