@@ -23,7 +23,7 @@ export const SignalsGrid = memo(function SignalsGrid({ groups, now, windowLabel 
       </div>
       <div className={styles.signalsScroll}>
         {groups.map((g) => (
-          <div key={g.source} className={styles.signalGroup}>
+          <div key={g.source}>
             <h3 className={`${styles.groupHead} mono`}>
               {g.source}
             </h3>
