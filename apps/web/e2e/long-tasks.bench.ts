@@ -109,7 +109,7 @@ test("20 metrics at 10 Hz: no long task over 50 ms", async ({ page, chiron }, te
 
   // The page really followed the stream: the last value of a series is on screen.
   const last = series[0]!;
-  await expect(page.getByRole("img", { name: `Perf core temp ${hex} · ${last.source} (${last.source} · ${last.metric})`, exact: true })).toHaveAccessibleDescription(/over \d+ points/);
+  await expect(page.getByRole("img", { name: `Perf core temp ${hex} (${last.source} · ${last.metric})`, exact: true })).toHaveAccessibleDescription(/over \d+ points/);
 
   const over = report.tasks.filter((t) => t.duration > LONG_TASK_MS);
   const max = report.tasks.reduce((m, t) => Math.max(m, t.duration), 0);

@@ -38,11 +38,14 @@ test("the animations toggle turns motion off and on and the choice survives a re
 test.describe("with prefers-reduced-motion: reduce", () => {
   test.use({ reducedMotion: "reduce" });
 
-  test("motion is off even with the toggle on", async ({ page }) => {
+  test("motion is off even with the toggle on, and the switch says off", async ({ page }) => {
     await signIn(page);
     await hydrated(page);
     await expect(page.locator("html")).toHaveAttribute("data-motion", "off");
-    await expect(page.getByRole("switch", { name: "Animations" })).toHaveAttribute("aria-checked", "true");
+    // The switch shows what is in force: off, and why (issue 20).
+    const toggle = page.getByRole("switch", { name: "Animations" });
+    await expect(toggle).toHaveAttribute("aria-checked", "false");
+    await expect(toggle).toHaveAccessibleDescription(/reduced motion/);
     await expect(page.locator("svg[data-animated]")).toHaveCount(0);
     await page.reload();
     await hydrated(page);

@@ -35,6 +35,19 @@ await page.getByRole("button", { name: "Sign in with development issuer" }).clic
 await page.waitForURL(`${base}/`);
 await page.getByRole("status").filter({ hasText: "LIVE" }).waitFor({ timeout: 15_000 });
 await page.waitForTimeout(Number(process.env.SETTLE_MS ?? 4000));
-await page.screenshot({ path: path.join(out, `dashboard${suffix}.png`) });
-console.log("wrote", path.join(out, `dashboard${suffix}.png`));
+// The design's size first, then a laptop and a phone (issue 20): each as the operator sees it on
+// arrival (above the fold), the phone also in full. A page wider than its viewport is reported.
+const sizes = [
+  { name: "dashboard", width: 1600, height: 1000 },
+  { name: "dashboard-1440x900", width: 1440, height: 900 },
+  { name: "dashboard-390x844", width: 390, height: 844 },
+];
+for (const { name, width, height, full } of sizes) {
+  await page.setViewportSize({ width, height });
+  await page.waitForTimeout(1200);
+  const overflow = await page.evaluate(() => globalThis.document.documentElement.scrollWidth - globalThis.innerWidth);
+  if (overflow > 0) console.error(`${name}: ${overflow}px of horizontal scroll`);
+  await page.screenshot({ path: path.join(out, `${name}${suffix}.png`), fullPage: Boolean(full) });
+  console.log("wrote", path.join(out, `${name}${suffix}.png`));
+}
 await browser.close();

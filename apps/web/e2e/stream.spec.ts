@@ -25,7 +25,7 @@ test("LIVE -> RECONNECTING -> OFFLINE with data kept -> LIVE after restart, noth
   const spark = page.getByRole("img", { name: `${title} (${src} · ${metric})`, exact: true });
   await expect(status).toHaveAttribute("data-status", "live", { timeout: 15_000 });
   await expect(status).toContainText("LIVE");
-  await expect(spark).toHaveAccessibleDescription(/latest 22\.0 m; range 20\.0 m to 22\.0 m over 3 points/);
+  await expect(spark).toHaveAccessibleDescription(/latest 22\.0 m; window min 20\.0 m, max 22\.0 m, over 3 points/);
   // One live event first, so the page holds a real resume cursor from this API process.
   await chiron.ingest([{ source: src, metric, value: 23, unit: "m", ts: at(3) }]);
   await expect(spark).toHaveAccessibleDescription(/latest 23\.0 m; .* over 4 points/, { timeout: 2_000 });
@@ -55,7 +55,7 @@ test("LIVE -> RECONNECTING -> OFFLINE with data kept -> LIVE after restart, noth
 
   await expect(status).toHaveAttribute("data-status", "live", { timeout: 25_000 });
   // Every one of them, once: 4 + 5 points, min 5 and max 30 are among the missed ones.
-  await expect(spark).toHaveAccessibleDescription(/latest 25\.5 m; range 5\.0 m to 30\.0 m over 9 points/, { timeout: 5_000 });
+  await expect(spark).toHaveAccessibleDescription(/latest 25\.5 m; window min 5\.0 m, max 30\.0 m, over 9 points/, { timeout: 5_000 });
   await expect(card).toContainText("25.5m");
 
   // And the stream is live again for new samples.

@@ -44,12 +44,12 @@ test("gates, metrics and timeline show the ingested values", async ({ page, chir
   await expect(loadCard).toContainText("75%"); // percentages of 10 and up read as whole numbers
   await expect(loadCard).toContainText("warn > 70");
 
-  // Signals: each sparkline's text alternative carries latest, range and point count.
+  // Signals: each sparkline's text alternative carries the latest reading, the window's min / max and point count.
   const spark = (metric: string, title: string) => page.getByRole("img", { name: `${title} (${src} · ${metric})`, exact: true });
   await expect(spark(temp, `Sum motor ${id.slice(4)}`)).toHaveAccessibleDescription(
-    `Sum motor ${id.slice(4)} (${src} · ${temp}): latest 42.5 °C; range 40.0 °C to 45.5 °C over 3 points.`,
+    `Sum motor ${id.slice(4)} (${src} · ${temp}): latest 42.5 °C; window min 40.0 °C, max 45.5 °C, over 3 points.`,
   );
-  await expect(spark(volt, `Sum battery ${id.slice(4)}`)).toHaveAccessibleDescription(/latest 11\.2 V; range 11\.2 V to 12\.6 V over 2 points/);
+  await expect(spark(volt, `Sum battery ${id.slice(4)}`)).toHaveAccessibleDescription(/latest 11\.2 V; window min 11\.2 V, max 12\.6 V, over 2 points/);
 
   // Key metrics: the radial gauge's text alternative has the reading and the level word.
   const gauge = (title: string) => page.getByRole("region", { name: "Key metrics" }).getByRole("img", { name: title, exact: true });

@@ -20,7 +20,7 @@ export {
   type MetricLevel,
   type SeverityToken,
 } from "./severity/tokens";
-export { SeverityIcon, type SeverityIconProps } from "./severity/SeverityIcon";
+export { SeverityIcon, type SeverityIconProps, type Glyph } from "./severity/SeverityIcon";
 export { SeverityBadge, type SeverityBadgeProps } from "./severity/SeverityBadge";
 export {
   MotionPreferenceProvider,

@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/react";
 import { axe } from "vitest-axe";
 import { setReducedMotion } from "../../test/setup";
 import { MotionPreferenceProvider } from "../motion/MotionPreference";
-import { TelemetryRadialGauge } from "./TelemetryRadialGauge";
+import { TelemetryRadialGauge, arcD } from "./TelemetryRadialGauge";
 
 const coreTemp = { min: 20, max: 100, warn: 70, critical: 85, direction: "above" as const, unit: "°C", label: "Core temp", level: "warn" as const };
 
@@ -87,5 +87,10 @@ describe("TelemetryRadialGauge", () => {
     );
     expect(screen.getByRole("img")).not.toHaveAttribute("data-animated");
     expect(document.documentElement.dataset.motion).toBe("off");
+  });
+
+  it("draws its rings as stroked arcs: clockwise from 12 o'clock, the long way round past half a turn", () => {
+    expect(arcD(10, 0, Math.PI / 2)).toBe("M0 -10A10 10 0 0 1 10 0");
+    expect(arcD(10, -Math.PI / 2, Math.PI)).toBe("M-10 0A10 10 0 1 1 0 10");
   });
 });

@@ -5,7 +5,6 @@
  * sweeps to new readings on the shared frame clock, writing the arc and knob
  * attributes directly (instantly when motion is off).
  */
-import { arc as arcPath } from "@visx/shape";
 import { useId, useMemo, useRef, type SVGProps } from "react";
 import { easeOutQuint, useFrameTween } from "../motion/frame-clock";
 import { useMotionEnabled } from "../motion/MotionPreference";
@@ -44,6 +43,18 @@ export type TelemetryRadialGaugeProps = Omit<SVGProps<SVGSVGElement>, "children"
   formatValue?: (value: number) => string;
 };
 
+/** The track and value arcs: 9 px strokes with round ends. */
+const TRACK = { fill: "none", strokeWidth: 9, strokeLinecap: "round" as const };
+
+/**
+ * An arc of radius `r` around 0,0 from angle `a0` to `a1` (radians, 0 at 12 o'clock, clockwise),
+ * as a path to stroke: the gauge's rings without a general-purpose arc generator in the bundle.
+ */
+export function arcD(r: number, a0: number, a1: number): string {
+  const at = (a: number) => `${+(Math.sin(a) * r).toFixed(2)} ${+(-Math.cos(a) * r).toFixed(2)}`;
+  return `M${at(a0)}A${r} ${r} 0 ${a1 - a0 > Math.PI ? 1 : 0} 1 ${at(a1)}`;
+}
+
 /** The value arc's sweep to a new reading. */
 const SWEEP = { durationMs: 900, ease: easeOutQuint };
 
@@ -77,18 +88,14 @@ export function TelemetryRadialGauge({
     () => scaleLinear({ domain: [min, max], range: [START, END], clamp: true }),
     [min, max],
   );
-  const trackArc = useMemo(
-    () => arcPath<unknown>({ innerRadius: radius - 4.5, outerRadius: radius + 4.5, cornerRadius: 4.5 }),
-    [radius],
-  );
-  const bandArc = useMemo(() => arcPath<unknown>({ innerRadius: radius + 8, outerRadius: radius + 10.5 }), [radius]);
+  const bandR = radius + 9.25;
   const bands = useMemo(
     () => thresholdBands(min, max, warn, critical, direction),
     [min, max, warn, critical, direction],
   );
 
   const target = value === null ? START : angleScale(value);
-  const valueD = (a: number) => (a <= START + 0.001 ? "" : (trackArc({ startAngle: START, endAngle: a }) ?? ""));
+  const valueD = (a: number) => (a <= START + 0.001 ? "" : arcD(radius, START, a));
   const knob = (a: number) => ({ x: center + Math.sin(a) * radius, y: center - Math.cos(a) * radius });
 
   // The sweep: arc and knob written on the frame clock, no React render per frame.
@@ -141,23 +148,25 @@ export function TelemetryRadialGauge({
         {...rest}
       >
         <defs>
-          <linearGradient id={`gauge-value-${uid}`} x1="0" y1="1" x2="1" y2="0">
+          <linearGradient id={`gauge-value-${uid}`} gradientUnits="userSpaceOnUse" x1={-radius} y1={radius} x2={radius} y2={-radius}>
             <stop offset="0%" stopColor={color} stopOpacity={0.55} />
             <stop offset="100%" stopColor={color} stopOpacity={1} />
           </linearGradient>
         </defs>
         <g transform={`translate(${center}, ${center})`}>
-          <path d={trackArc({ startAngle: START, endAngle: END }) ?? ""} fill="rgba(255,255,255,0.07)" />
+          <path d={arcD(radius, START, END)} {...TRACK} stroke="rgba(255,255,255,0.07)" />
           {bands.map((b) => (
             <path
               key={b.level}
-              d={bandArc({ startAngle: angleScale(b.from), endAngle: angleScale(b.to) }) ?? ""}
-              fill={levelColor(b.level, stale)}
-              fillOpacity={stale ? 0.35 : 0.9}
+              d={arcD(bandR, angleScale(b.from), angleScale(b.to))}
+              fill="none"
+              strokeWidth={2.5}
+              stroke={levelColor(b.level, stale)}
+              strokeOpacity={stale ? 0.35 : 0.9}
               data-band={b.level}
             />
           ))}
-          <path ref={arcRef} d={valueD(target)} fill={`url(#gauge-value-${uid})`} />
+          <path ref={arcRef} d={valueD(target)} {...TRACK} stroke={`url(#gauge-value-${uid})`} />
         </g>
         {value !== null ? (
           <>

@@ -24,7 +24,7 @@ describe("TelemetrySparkline", () => {
   it("has an accessible name and a text alternative", () => {
     render(<Spark />);
     const chart = screen.getByRole("img", { name: "Bus current" });
-    expect(chart).toHaveAccessibleDescription(/latest 12\.6 A; range 11\.7 A to 13\.6 A over 6 points/);
+    expect(chart).toHaveAccessibleDescription(/latest 12\.6 A; window min 11\.7 A, max 13\.6 A, over 6 points/);
   });
 
   it("has no axe violations", async () => {
@@ -116,25 +116,11 @@ describe("TelemetrySparkline", () => {
   });
 
   it("starts each point where its time was drawn; new times grow out of the previous end", () => {
-    const from = [
-      { key: 1, x: 0, y: 10 },
-      { key: 2, x: 50, y: 20 },
-      { key: 3, x: 100, y: 30 },
-    ];
-    const to = [
-      { key: 2, x: 0, y: 5 },
-      { key: 3, x: 50, y: 6 },
-      { key: 4, x: 100, y: 7 },
-    ];
-    expect(morphStart(from, to)).toEqual([
-      { key: 2, x: 50, y: 20 },
-      { key: 3, x: 100, y: 30 },
-      { key: 4, x: 100, y: 30 },
-    ]);
-    expect(morphStart(from, [{ key: 0, x: 0, y: 0 }, ...to.slice(0, 1)])).toEqual([
-      { key: 0, x: 0, y: 10 },
-      { key: 2, x: 50, y: 20 },
-    ]);
+    const pt = (key: number, x: number, y: number) => ({ key, x, y });
+    const from = [pt(1, 0, 10), pt(2, 50, 20), pt(3, 100, 30)];
+    const to = [pt(2, 0, 5), pt(3, 50, 6), pt(4, 100, 7)];
+    expect(morphStart(from, to)).toEqual([pt(2, 50, 20), pt(3, 100, 30), pt(4, 100, 30)]);
+    expect(morphStart(from, [pt(0, 0, 0), ...to.slice(0, 1)])).toEqual([pt(0, 0, 10), pt(2, 50, 20)]);
   });
 
   it("draws the new data at once with motion off", () => {
@@ -150,6 +136,24 @@ describe("TelemetrySparkline", () => {
       </MotionPreferenceProvider>,
     );
     expect(container.querySelectorAll("path")[1]!.getAttribute("d")).not.toBe(before);
+  });
+
+  it("draws the min-max envelope, so a spike inside a bucket is never averaged away", () => {
+    // ~50 buckets near 50, one whose mean is 69 but which held a 999 reading.
+    type B = { t: number; v: number; lo: number; hi: number };
+    const buckets: B[] = Array.from({ length: 50 }, (_, i) => ({ t: i * 10_000, v: 50, lo: 49, hi: 51 }));
+    buckets[30] = { t: 300_000, v: 69, lo: 49, hi: 999 };
+    const props = { data: buckets, getX: (d: B) => d.t, getY: (d: B) => d.v, width: 200, height: 40, label: "Load", unit: "%" };
+    const { container } = render(<TelemetrySparkline {...props} getMin={(d) => d.lo} getMax={(d) => d.hi} latest={50} />);
+    const envelope = container.querySelector("path.chiron-sparkline__envelope");
+    expect(envelope).not.toBeNull();
+    // The envelope reaches the top of the chart (the padding): the spike is drawn at full height.
+    const ys = [...envelope!.getAttribute("d")!.matchAll(/[ML,]\s*([\d.]+)[ ,]([\d.]+)/g)].map((m) => Number(m[2]));
+    expect(Math.min(...ys)).toBeLessThan(8);
+    expect(screen.getByRole("img", { name: "Load" })).toHaveAccessibleDescription(/latest 50.0 %; window min 49.0 %, max 999 %/);
+    // Without the envelope the mean line alone would top out at 69: that is the lie this prevents.
+    const { container: plain } = render(<TelemetrySparkline {...props} />);
+    expect(plain.querySelector("path.chiron-sparkline__envelope")).toBeNull();
   });
 
   it("renders an empty state without paths", () => {

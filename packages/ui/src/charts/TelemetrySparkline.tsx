@@ -1,7 +1,9 @@
 "use client";
 /**
  * TelemetrySparkline: a metric's recent history as a line over a soft gradient
- * area, with the last value marked. New points morph the path in place.
+ * area, with the last value marked. New points morph the path in place. With `getMin` / `getMax`
+ * (bucketed data) it also draws each bucket's min–max envelope behind the line, so a spike inside
+ * a bucket is never averaged away.
  *
  * The morph runs on the shared frame clock (`motion/frame-clock.ts`, 20 frames/s, one frame for
  * every animation on the page) and writes the path and marker attributes directly, without a
@@ -23,8 +25,14 @@ export type TelemetrySparklineProps<Datum> = Omit<SVGProps<SVGSVGElement>, "chil
   data: readonly Datum[];
   /** Time of a point, in epoch milliseconds. */
   getX: (d: Datum) => number;
-  /** Value of a point. */
+  /** Value of a point (for a bucket, its mean or last reading). */
   getY: (d: Datum) => number;
+  /** Lowest reading in a point's bucket: draws the min–max envelope (with `getMax`). */
+  getMin?: (d: Datum) => number;
+  /** Highest reading in a point's bucket. */
+  getMax?: (d: Datum) => number;
+  /** The latest reading, stated in the text alternative (default: the last point's value). */
+  latest?: number | null;
   /** Width in px. */
   width: number;
   /** Height in px. */
@@ -49,6 +57,9 @@ export function TelemetrySparkline<Datum>({
   data,
   getX,
   getY,
+  getMin,
+  getMax,
+  latest = null,
   width,
   height,
   label,
@@ -72,8 +83,12 @@ export function TelemetrySparkline<Datum>({
     return scaleLinear({ domain: [min, max === min ? min + 1 : max], range: [padding, width - padding] });
   }, [data, getX, width, padding]);
 
+  const lo = useMemo(() => (getMin ? data.map(getMin) : null), [data, getMin]);
+  const hi = useMemo(() => (getMax ? data.map(getMax) : null), [data, getMax]);
   const yScale = useMemo(() => {
     const ys = data.map(getY);
+    if (lo) ys.push(...lo);
+    if (hi) ys.push(...hi);
     if (threshold !== null && Number.isFinite(threshold)) ys.push(threshold);
     let min = ys.length ? Math.min(...ys) : 0;
     let max = ys.length ? Math.max(...ys) : 1;
@@ -83,7 +98,7 @@ export function TelemetrySparkline<Datum>({
     }
     const pad = (max - min) * 0.08;
     return scaleLinear({ domain: [min - pad, max + pad], range: [height - padding, padding] });
-  }, [data, getY, threshold, height, padding]);
+  }, [data, getY, lo, hi, threshold, height, padding]);
 
   const points = useMemo(
     () => data.map((d): Point => ({ key: getX(d), x: xScale(getX(d)), y: yScale(getY(d)) })),
@@ -92,6 +107,12 @@ export function TelemetrySparkline<Datum>({
   const shapes = useMemo(() => sparkShapes(height), [height]);
   const linePath = useMemo(() => shapes.line(points), [shapes, points]);
   const areaPath = useMemo(() => shapes.area(points), [shapes, points]);
+  // The envelope is redrawn with each render (it does not morph): straight segments, so a
+  // smoothed curve never rounds a one-bucket spike off.
+  const envelopePath = useMemo(
+    () => (lo && hi ? (area<number>({ x: (i) => points[i]!.x, y0: (i) => yScale(lo[i]!), y1: (i) => yScale(hi[i]!) })(lo.map((_, i) => i)) ?? "") : null),
+    [lo, hi, points, yScale],
+  );
   const last = points[points.length - 1] ?? null;
 
   // The morph: path and marker written on the frame clock, no React render per frame.
@@ -112,14 +133,17 @@ export function TelemetrySparkline<Datum>({
     MORPH,
   );
 
+  // The text alternative states what the cell shows: the latest reading, and the window's lowest
+  // and highest readings (the envelope's, when there is one), never a mean standing in for them.
   const summary = useMemo(() => {
     if (!data.length) return `${label}: no data yet.`;
     const ys = data.map(getY);
     const fmt = (v: number) => withUnit(formatValue(v), unit);
-    return `${label}: latest ${fmt(ys[ys.length - 1]!)}; range ${fmt(Math.min(...ys))} to ${fmt(
-      Math.max(...ys),
-    )} over ${data.length} points${stale ? "; source is stale" : ""}.`;
-  }, [data, getY, label, unit, formatValue, stale]);
+    const now = latest ?? ys[ys.length - 1]!;
+    const min = Math.min(...(lo ?? ys), now);
+    const max = Math.max(...(hi ?? ys), now);
+    return `${label}: latest ${fmt(now)}; window min ${fmt(min)}, max ${fmt(max)}, over ${data.length} points${stale ? "; source is stale" : ""}.`;
+  }, [data, getY, lo, hi, latest, label, unit, formatValue, stale]);
 
   const marker = (
     <>
@@ -172,6 +196,7 @@ export function TelemetrySparkline<Datum>({
         {data.length > 1 ? (
           <>
             <path ref={areaRef} d={areaPath} {...areaProps} />
+            {envelopePath !== null ? <path d={envelopePath} className="chiron-sparkline__envelope" fill={stroke} fillOpacity={0.2} /> : null}
             <path ref={lineRef} d={linePath} {...lineProps} />
           </>
         ) : null}

@@ -2,7 +2,7 @@ import { render, screen } from "@testing-library/react";
 import { axe } from "vitest-axe";
 import { setReducedMotion } from "../../test/setup";
 import { MotionPreferenceProvider } from "../motion/MotionPreference";
-import { pulseRing, springIn, TimelinePulseOverlay } from "./TimelinePulseOverlay";
+import { clusterEvents, CLUSTER_PX, pulseRing, springIn, TimelinePulseOverlay } from "./TimelinePulseOverlay";
 
 type E = { id: string; t: number; lane: string; title: string };
 const now = Date.UTC(2025, 0, 1, 14, 32);
@@ -43,6 +43,52 @@ describe("TimelinePulseOverlay", () => {
     expect(screen.getByRole("img", { name: "Timeline, last 30 minutes" })).toBeInTheDocument();
     const items = screen.getAllByRole("listitem").map((li) => li.textContent);
     expect(items).toEqual(["14:31 Gates: Thermal envelope → HOLD", "14:20 Deploys: Deployed api 0.4.2", "14:07 Gates: Guidance → GO"]);
+  });
+
+  it("never overlaps markers: close events of a lane become one cluster with a count", () => {
+    type D = { id: string; x: number; lane: string };
+    const ds: D[] = [
+      { id: "a", x: 100, lane: "Gates" },
+      { id: "b", x: 104, lane: "Gates" },
+      { id: "c", x: 110, lane: "Gates" },
+      { id: "d", x: 300, lane: "Gates" },
+      { id: "e", x: 102, lane: "Notes" },
+    ];
+    const clusters = clusterEvents(ds, { x: (d) => d.x, lane: (d) => d.lane, key: (d) => d.id });
+    expect(clusters.map((c) => [c.lane, c.events.map((d) => d.id)])).toEqual([
+      ["Gates", ["c", "b", "a"]],
+      ["Gates", ["d"]],
+      ["Notes", ["e"]],
+    ]);
+    const gates = clusters.filter((c) => c.lane === "Gates");
+    expect(gates[1]!.x - gates[0]!.x).toBeGreaterThanOrEqual(CLUSTER_PX);
+  });
+
+  it("draws a burst as one counted marker, reachable by keyboard, that lists its events", () => {
+    const burst: E[] = [0, 1, 2, 3].map((i) => ({ id: `b${i}`, t: now - 60_000 - i * 1000, lane: "Gates", title: `Gate ${i} → HOLD` }));
+    render(
+      <TimelinePulseOverlay
+        events={burst}
+        getKey={(e) => e.id}
+        getTime={(e) => e.t}
+        getLane={(e) => e.lane}
+        getTitle={(e) => e.title}
+        lanes={["Gates"]}
+        from={now - 30 * 60_000}
+        to={now}
+        width={800}
+        height={140}
+        label="Timeline"
+      />,
+    );
+    const marker = screen.getByRole("button", { name: /^4 events in Gates:/ });
+    expect(marker).toHaveAttribute("data-count", "4");
+    expect(marker).toHaveAccessibleName(/Gate 0 → HOLD\s+14:30 Gate 1 → HOLD/);
+    expect(document.querySelectorAll("svg [data-event]")).toHaveLength(1);
+    marker.focus();
+    expect(marker).toHaveFocus();
+    // Focus (or hover) shows the cluster's events, one a line.
+    expect(marker.getAttribute("aria-label")!.split("\n")).toEqual(["4 events in Gates:", "14:31 Gate 0 → HOLD", "14:30 Gate 1 → HOLD", "14:30 Gate 2 → HOLD", "14:30 Gate 3 → HOLD"]);
   });
 
   it("pulses only the newest event", () => {

@@ -3,7 +3,11 @@
  * TimelinePulseOverlay: events placed on a shared time axis in labelled lanes;
  * the newest one springs in and arrives as an expanding pulse (a few rings on the shared frame
  * clock, then a static ring). An optional density trace (e.g. ingest rate) runs along the
- * bottom lane.
+ * bottom lane ("Ingest"). Times are UTC, hh:mm.
+ *
+ * Markers never overlap: events of one lane closer than CLUSTER_PX are drawn as one marker (the
+ * newest one's glyph) with a count, and every marker or cluster is a focusable button in an HTML
+ * layer over the chart; hovering or focusing it expands the cluster into its list of events.
  */
 import { curveMonotoneX } from "@visx/curve";
 import { area, line } from "@visx/shape";
@@ -44,18 +48,45 @@ export type TimelinePulseOverlayProps<Datum> = Omit<SVGProps<SVGSVGElement>, "ch
   height: number;
   /** Accessible name of the chart. */
   label: string;
-  /** Event that pulses; the latest event when omitted. */
-  newestKey?: string | null;
   /** Optional trace for the last lane (e.g. ingest rate). */
   density?: readonly DensityPoint[];
-  /** Label of the density lane (appended after `lanes`). */
-  densityLabel?: string;
-  /** Formats axis ticks and times in the text alternative. */
-  formatTime?: (ms: number) => string;
 };
 
+/** The density trace's lane (after `lanes`). */
+const DENSITY = "Ingest";
 const GUTTER = 64;
 const AXIS = 24;
+/** Two markers of one lane closer than this (px) would overlap: they are drawn as one cluster. */
+export const CLUSTER_PX = 28;
+
+export type Cluster<Datum> = { key: string; lane: string; x: number; events: Datum[] };
+
+/**
+ * Groups each lane's events into clusters no two of which are drawn closer than `minGap` px:
+ * left to right, an event joins the current cluster while within `minGap` of its first event. A
+ * cluster sits at its newest event (pushed right of the previous one if need be), keyed by it,
+ * with its events newest first.
+ */
+export function clusterEvents<Datum>(
+  events: readonly Datum[],
+  { x, lane, key, minGap = CLUSTER_PX }: { x: (d: Datum) => number; lane: (d: Datum) => string; key: (d: Datum) => string; minGap?: number },
+): Cluster<Datum>[] {
+  const out: Cluster<Datum>[] = [];
+  let start = 0;
+  for (const e of [...events].sort((a, b) => (lane(a) === lane(b) ? x(a) - x(b) : lane(a) < lane(b) ? -1 : 1))) {
+    const last = out.at(-1);
+    const same = last?.lane === lane(e);
+    if (same && x(e) - start < minGap) {
+      last.events.unshift(e);
+      last.key = key(e);
+      last.x = Math.max(last.x, x(e));
+    } else {
+      start = x(e);
+      out.push({ key: key(e), lane: lane(e), x: same ? Math.max(x(e), last.x + minGap) : x(e), events: [e] });
+    }
+  }
+  return out;
+}
 
 /** The ring left around the newest event once its pulse is over (and with motion off). */
 const STATIC_RING = { r: 18, opacity: 0.45 };
@@ -160,16 +191,13 @@ export function TimelinePulseOverlay<Datum>({
   width,
   height,
   label,
-  newestKey,
   density,
-  densityLabel = "Ingest",
-  formatTime = hhmmUtc,
   className,
   ...rest
 }: TimelinePulseOverlayProps<Datum>) {
   const uid = useId().replace(/:/g, "");
   const motionOn = useMotionEnabled();
-  const allLanes = useMemo(() => (density ? [...lanes, densityLabel] : [...lanes]), [lanes, density, densityLabel]);
+  const allLanes = useMemo(() => (density ? [...lanes, DENSITY] : [...lanes]), [lanes, density]);
   const innerRight = width - 16;
 
   const xScale = useMemo(
@@ -185,16 +213,24 @@ export function TimelinePulseOverlay<Datum>({
     () => events.filter((e) => getTime(e) >= from && getTime(e) <= to && laneY.has(getLane(e))),
     [events, getTime, getLane, from, to, laneY],
   );
+  const clusters = useMemo(
+    () =>
+      clusterEvents(visible, {
+        x: (e) => xScale(new Date(getTime(e))),
+        lane: getLane,
+        key: getKey,
+      }),
+    [visible, xScale, getTime, getLane, getKey],
+  );
   const newest = useMemo(() => {
-    if (newestKey !== undefined) return newestKey;
     let best: Datum | undefined;
     for (const e of visible) if (best === undefined || getTime(e) > getTime(best)) best = e;
     return best === undefined ? null : getKey(best);
-  }, [newestKey, visible, getTime, getKey]);
+  }, [visible, getTime, getKey]);
 
   const densityPaths = useMemo(() => {
     if (!density || density.length < 2) return null;
-    const y0 = laneY.get(densityLabel) ?? height - AXIS;
+    const y0 = laneY.get(DENSITY) ?? height - AXIS;
     const max = Math.max(...density.map((d) => d.v), 1);
     const yScale = scaleLinear({ domain: [0, max], range: [y0 + 10, y0 - 12] });
     const x = (d: DensityPoint) => xScale(new Date(d.t));
@@ -203,7 +239,7 @@ export function TimelinePulseOverlay<Datum>({
       area: area<DensityPoint>({ x, y0: y0 + 10, y1: y, curve: curveMonotoneX })(density as DensityPoint[]) ?? "",
       line: line<DensityPoint>({ x, y, curve: curveMonotoneX })(density as DensityPoint[]) ?? "",
     };
-  }, [density, laneY, densityLabel, height, xScale]);
+  }, [density, laneY, height, xScale]);
 
   // Ticks too close to the "now" label would collide with it.
   const ticks = useMemo(
@@ -213,7 +249,7 @@ export function TimelinePulseOverlay<Datum>({
   const sorted = useMemo(() => [...visible].sort((a, b) => getTime(b) - getTime(a)), [visible, getTime]);
 
   return (
-    <>
+    <div className="chiron-timeline-wrap" style={{ position: "relative", width, height }}>
       <svg
         width={width}
         height={height}
@@ -249,7 +285,7 @@ export function TimelinePulseOverlay<Datum>({
               stroke="rgba(255,255,255,0.045)"
             />
             <text x={xScale(t)} y={height - 6} textAnchor="middle" fill="#8e9aae" fontSize={11} className="chiron-timeline__tick">
-              {formatTime(t.getTime())}
+              {hhmmUtc(t.getTime())}
             </text>
           </g>
         ))}
@@ -263,18 +299,19 @@ export function TimelinePulseOverlay<Datum>({
             <path d={densityPaths.line} fill="none" stroke={inkColor} strokeOpacity={0.55} strokeWidth={1.2} />
           </>
         ) : null}
-        {visible.map((e) => {
-          const key = getKey(e);
-          const x = xScale(new Date(getTime(e)));
-          const y = laneY.get(getLane(e)) ?? 0;
+        {clusters.map((c) => {
+          const e = c.events[0]!;
+          const key = c.key;
+          const y = laneY.get(c.lane) ?? 0;
           const color = getColor(e);
-          const isNewest = key === newest;
+          const isNewest = c.events.some((d) => getKey(d) === newest);
           const marker = renderMarker ? renderMarker(e) : <circle r={6} fill="#0a0e17" stroke={color} strokeWidth={1.8} />;
+          const n = c.events.length;
           return (
-            <g key={key} transform={`translate(${x}, ${y})`} data-event={key} data-newest={isNewest || undefined}>
+            <g key={key} transform={`translate(${c.x}, ${y})`} data-event={key} data-newest={isNewest || undefined}>
               {isNewest ? (
                 motionOn ? (
-                  <ArrivalPulse key={key} color={color} />
+                  <ArrivalPulse key={`pulse-${newest}`} color={color} />
                 ) : (
                   <circle className="chiron-timeline__pulse" r={STATIC_RING.r} fill="none" stroke={color} strokeOpacity={STATIC_RING.opacity} />
                 )
@@ -282,26 +319,52 @@ export function TimelinePulseOverlay<Datum>({
               {isNewest ? <circle r={16} fill={color} fillOpacity={0.14} /> : null}
               {isNewest && motionOn ? (
                 // Only the newest marker springs in; the others are plain SVG.
-                <SpringIn key={key}>{marker}</SpringIn>
+                <SpringIn key={`in-${newest}`}>{marker}</SpringIn>
               ) : (
                 <g>{marker}</g>
               )}
+              {n > 1 ? (
+                <g className="chiron-timeline__count" transform="translate(9, -9)">
+                  <circle r={7.5} fill="#edf1f7" />
+                  <text textAnchor="middle" y={3.5} fontSize={10} fontWeight={700} fill="#0a0e17">
+                    {n}
+                  </text>
+                </g>
+              ) : null}
             </g>
           );
         })}
       </svg>
+      <div className="chiron-timeline__hits">
+        {clusters.map((c) => {
+          const n = c.events.length;
+          const said = c.events.map((e) => `${hhmmUtc(getTime(e))} ${getTitle(e)}`);
+          return (
+            // Hover or focus expands the marker into its events, one a line (from its name, styles.css).
+            <button
+              key={c.key}
+              type="button"
+              className="chiron-timeline__hit"
+              data-event={c.key}
+              data-count={n}
+              style={{ left: c.x, top: laneY.get(c.lane) }}
+              aria-label={[n > 1 ? `${n} events in ${c.lane}:` : `${c.lane}:`, ...said].join("\n")}
+            />
+          );
+        })}
+      </div>
       <VisuallyHidden as="div" id={`timeline-desc-${uid}`}>
         <p>
-          {sorted.length} events between {formatTime(from)} and {formatTime(to)}, newest first.
+          {sorted.length} events between {hhmmUtc(from)} and {hhmmUtc(to)}, newest first.
         </p>
         <ol>
           {sorted.map((e) => (
             <li key={getKey(e)}>
-              {formatTime(getTime(e))} {getLane(e)}: {getTitle(e)}
+              {hhmmUtc(getTime(e))} {getLane(e)}: {getTitle(e)}
             </li>
           ))}
         </ol>
       </VisuallyHidden>
-    </>
+    </div>
   );
 }

@@ -1,11 +1,14 @@
-/** Severity glyphs: GO circle-check, HOLD pause-diamond, NO-GO octagon-cross, STALE clock. */
+/**
+ * Severity glyphs: GO circle-check, HOLD pause-diamond, NO-GO octagon-cross, STALE clock, and
+ * NO DATA (an input that never reported) a dashed circle struck through.
+ */
 import type { SVGProps } from "react";
 import type { Severity } from "./tokens";
 import { severityTokens } from "./tokens";
 
 export type SeverityIconProps = Omit<SVGProps<SVGSVGElement>, "children"> & {
   /** Which glyph to draw. */
-  severity: Severity;
+  severity: Glyph;
   /** Pixel size of the square icon. */
   size?: number;
   /** Override the severity colour (e.g. currentColor). */
@@ -14,7 +17,10 @@ export type SeverityIconProps = Omit<SVGProps<SVGSVGElement>, "children"> & {
   title?: string;
 };
 
-const glyphs: Record<Severity, React.ReactNode> = {
+/** The four severities, and "no-data": drawn like stale (grey), with its own shape. */
+export type Glyph = Severity | "no-data";
+
+const glyphs: Record<Glyph, React.ReactNode> = {
   go: (
     <>
       <circle cx="12" cy="12" r="9" />
@@ -39,6 +45,12 @@ const glyphs: Record<Severity, React.ReactNode> = {
       <path d="M12 7.2V12l3.2 2" />
     </>
   ),
+  "no-data": (
+    <>
+      <circle cx="12" cy="12" r="9" strokeDasharray="3.2 2.6" />
+      <path d="M6 18L18 6" />
+    </>
+  ),
 };
 
 export function SeverityIcon({ severity, size = 20, color, title, ...rest }: SeverityIconProps) {
@@ -48,7 +60,7 @@ export function SeverityIcon({ severity, size = 20, color, title, ...rest }: Sev
       height={size}
       viewBox="0 0 24 24"
       fill="none"
-      stroke={color ?? severityTokens[severity].color}
+      stroke={color ?? severityTokens[severity === "no-data" ? "stale" : severity].color}
       strokeWidth={2}
       strokeLinecap="round"
       strokeLinejoin="round"

@@ -21,6 +21,19 @@ describe("severity vocabulary", () => {
     expect(await axe(container)).toHaveNoViolations();
   });
 
+  it("draws no data with its own shape, grey like stale", () => {
+    const { container } = render(
+      <p>
+        <SeverityIcon severity="stale" />
+        <SeverityIcon severity="no-data" />
+      </p>,
+    );
+    const [stale, noData] = [...container.querySelectorAll("svg")];
+    expect(noData!.innerHTML).not.toBe(stale!.innerHTML);
+    expect(noData!.getAttribute("stroke")).toBe(stale!.getAttribute("stroke"));
+    expect(noData).toHaveAttribute("data-severity", "no-data");
+  });
+
   it("gives a standalone icon an accessible name", () => {
     render(<SeverityIcon severity="no-go" title="No-go" />);
     expect(screen.getByRole("img", { name: "No-go" })).toBeInTheDocument();

@@ -70,4 +70,38 @@ describe("Dashboard staleness", () => {
     expect(card("Thermal envelope")).toHaveTextContent("STALE");
     expect(card("Thermal envelope")).toHaveTextContent("2m");
   });
+
+  it("shows NO DATA for a gate whose input never reported, and counts it apart from GO", () => {
+    const now = Date.now();
+    stream.state = { ...offline(now), status: "live", attempt: 0, retryAt: null, failingSince: null };
+    renderDashboard(
+      summary({
+        gates: [gate(), gate({ slug: "ghost", title: "Ghost", source: "ghost-1", position: 2, no_data: true, stale: true, last_seen_at: null, value: null })],
+      }),
+      now,
+    );
+    expect(card("Ghost")).toHaveAttribute("data-no-data", "true");
+    expect(card("Ghost")).toHaveTextContent("NO DATA");
+    expect(card("Ghost")).not.toHaveTextContent(/\bGO\b/);
+    const totals = screen.getByRole("list", { name: "Gate totals" });
+    expect(totals.querySelector('[data-severity="go"]')).toHaveAttribute("data-count", "1");
+    expect(totals.querySelector('[data-severity="no-data"]')).toHaveAttribute("data-count", "1");
+  });
+});
+
+describe("Dashboard signals", () => {
+  it("groups signals by device, so the same metric on two devices is told apart", () => {
+    const now = Date.now();
+    stream.state = { ...offline(now), status: "live", attempt: 0, retryAt: null, failingSince: null };
+    renderDashboard(
+      summary({ metrics: [metric({ source: "rover-1", metric: "link.quality" }), metric({ source: "rover-2", metric: "link.quality" })] }),
+      now,
+    );
+    const signals = screen.getByRole("region", { name: "Signals" });
+    const heads = [...signals.querySelectorAll("h3")].map((h) => h.textContent);
+    expect(heads).toEqual(["rover-1", "rover-2"]);
+    expect(signals.querySelector('[data-series="rover-1/link.quality"]')).toHaveAccessibleName(/rover-1/);
+    expect(signals.querySelector('[data-series="rover-2/link.quality"]')).toHaveAccessibleName(/rover-2/);
+    expect(signals).toHaveTextContent("last 10 min");
+  });
 });

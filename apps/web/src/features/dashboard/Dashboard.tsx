@@ -4,16 +4,17 @@ import type { Gate, MetricSummary, TimelineEventOut } from "@chiron/api-client";
 import { AuroraBackground, NoiseOverlay, worstSeverity } from "@chiron/ui";
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useDeferredValue, useEffect, useMemo } from "react";
+import { useDeferredValue, useEffect, useMemo, type CSSProperties } from "react";
 import { isUnauthorized } from "@/lib/http";
 import { summaryQuery, timelineQuery } from "@/lib/queries";
+import { SPARK_WINDOW_MS } from "@/lib/stream/transforms";
 import { useNow } from "@/lib/use-now";
 import { gateView } from "../gates/gate-view";
 import { AlarmList } from "../alarms/AlarmList";
 import { GatesBand } from "../gates/GatesBand";
-import { KeyMetrics } from "../metrics/KeyMetrics";
+import { balancedColumns, KeyMetrics } from "../metrics/KeyMetrics";
 import { metricTitle } from "../metrics/metric-titles";
-import { SignalsGrid } from "../metrics/SignalsGrid";
+import { SignalsGrid, type SignalItem } from "../metrics/SignalsGrid";
 import { skewedSources } from "../metrics/SkewBadge";
 import { useDashboardStream } from "../stream/useDashboardStream";
 import { useIngestMeter } from "../stream/useIngestMeter";
@@ -32,7 +33,9 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
   const clock = useNow(serverNow);
   const summary = useQuery(summaryQuery());
   const timeline = useQuery(timelineQuery(null));
-  const stream = useDashboardStream(summary.data?.last_event_id, summary.isSuccess);
+  // The stream does not wait for the summary: opened during an outage, the page keeps trying
+  // both (queries retry at most 5 s apart, lib/query-client.ts), each on its own.
+  const stream = useDashboardStream(summary.data?.last_event_id, true);
 
   // The bands render from deferred copies of the cache and the clock. A stream flush (every
   // 250 ms under load) and the 1 s tick then re-render the page at deferred priority, which React
@@ -54,35 +57,36 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
   const gates = useMemo(() => (data?.gates ?? []).map((gate) => ({ gate, view: gateView(gate, now) })), [data?.gates, now]);
   const keyMetrics = useMemo(() => {
     if (!data) return [];
+    // One gauge per gated series, even when several gates watch it.
+    const seen = new Set<string>();
     return data.gates.flatMap((g) => {
+      const key = `${g.source}\u0000${g.metric}`;
+      if (seen.has(key)) return [];
+      seen.add(key);
       const m = data.metrics.find((x) => sameSeries(g, x));
-      // Both flags are the server's; the gate's also arrives live (gate events), the metric's
-      // only with the next summary until the stream carries metric stale / fresh events.
+      // Both flags are the server's, and both arrive live (gate and metric stream events).
       return m ? [{ metric: m, title: metricTitle(m.metric), stale: m.stale || g.stale }] : [];
     });
   }, [data]);
+  // Signals grouped by device, so two devices' "Link quality" are never told apart by a truncated
+  // suffix: each group is headed by its source.
   const signals = useMemo(() => {
-    const metrics = data?.metrics ?? [];
-    const seen = new Map<string, number>();
-    for (const m of metrics) seen.set(m.metric, (seen.get(m.metric) ?? 0) + 1);
     const skewed = skewedSources(data?.sources);
-    // The same metric from several devices: say which device each cell is.
-    return metrics.map((m) => ({
-      metric: m,
-      title: (seen.get(m.metric) ?? 0) > 1 ? `${metricTitle(m.metric)} · ${m.source}` : metricTitle(m.metric),
-      stale: m.stale,
-      skew: skewed.get(m.source),
-    }));
+    const groups = new Map<string, SignalItem[]>();
+    for (const m of data?.metrics ?? []) {
+      const list = groups.get(m.source) ?? [];
+      list.push({ metric: m, title: metricTitle(m.metric), stale: m.stale, skew: skewed.get(m.source) });
+      groups.set(m.source, list);
+    }
+    return [...groups.entries()].map(([source, items]) => ({ source, items }));
   }, [data?.metrics, data?.sources]);
 
   const worst = worstSeverity(gates.map((g) => g.view.severity));
   const worstIndex = gates.findIndex((g) => g.view.severity === worst);
   const focus = gates.length ? (worstIndex + 0.5) / gates.length : 0.3;
   const dataAsOf = Math.max(stream.lastEventAt ?? 0, data ? Date.parse(data.generated_at) : 0) || null;
-  const subtitle = useMemo(
-    () => `${[...new Set(keyMetrics.map((k) => k.metric.source))].join(", ") || "no sources"} · ${stream.status === "live" ? "live" : stream.status}`,
-    [keyMetrics, stream.status],
-  );
+  // The devices are named in the signals' groups; here, how many gauges and whether they are live.
+  const subtitle = `${keyMetrics.length} gated series · ${stream.status}`;
 
   return (
     <>
@@ -92,15 +96,16 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
         <Header site={site} fleet={fleet} devices={data?.counts.sources ?? null} now={clock} stream={stream} dataAsOf={dataAsOf} rate={meter.rate} />
         {!data ? (
           <div className={`panel ${styles.waiting}`} role="status">
-            {summary.isError ? "The Chiron API is not answering. Retrying…" : "Loading the command surface…"}
+            {summary.isError || summary.failureCount > 0 ? "The Chiron API is not answering. Retrying…" : "Loading the command surface…"}
           </div>
         ) : (
-          <main className={styles.main}>
+          // More rows of gates leave less height to the metric panels (the timeline stays in view).
+          <main className={styles.main} style={{ "--gate-rows": Math.ceil(gates.length / balancedColumns(gates.length, 8)) || 1 } as CSSProperties}>
             <GatesBand gates={gates} metrics={data.metrics} now={now} />
             <AlarmList gates={data.gates} />
             <div className={styles.metricsRow}>
               <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />
-              <SignalsGrid items={signals} now={now} windowLabel="last 15 min" />
+              <SignalsGrid groups={signals} now={now} windowLabel={`last ${SPARK_WINDOW_MS / 60_000} min`} />
             </div>
             <TimelineBand events={events ?? NO_EVENTS} now={now} density={meter.density} />
           </main>

@@ -45,9 +45,16 @@ export function GateCard({ gate, view, now, sparkline }: GateCardProps) {
   const stale = view.severity === "stale";
   const lastSeen = gate.last_seen_at ? Date.parse(gate.last_seen_at) : null;
   const style = { "--sev": token.color, "--sev-glow": token.glow } as CSSProperties;
-  const word = stale ? "STALE" : token.word;
+  const word = view.noData ? "NO DATA" : stale ? "STALE" : token.word;
   return (
-    <article className={styles.card} data-severity={view.severity} style={style} aria-labelledby={`gate-${gate.slug}`}>
+    <article
+      className={styles.card}
+      data-severity={view.severity}
+      data-no-data={view.noData || undefined}
+      style={style}
+      aria-labelledby={`gate-${gate.slug}`}
+      tabIndex={0}
+    >
       <header>
         <h3 id={`gate-${gate.slug}`} className={styles.title}>
           {gate.title}
@@ -57,7 +64,7 @@ export function GateCard({ gate, view, now, sparkline }: GateCardProps) {
         </p>
       </header>
       <p className={styles.status}>
-        <SeverityIcon severity={view.severity} size={30} color={stale ? "#edf1f7" : undefined} />
+        <SeverityIcon severity={view.noData ? "no-data" : view.severity} size={30} color={stale ? "#edf1f7" : undefined} />
         <span className={styles.word}>{word}</span>
         {stale && view.staleFor !== null ? <span className={`${styles.age} mono`}>{ageShort(view.staleFor)}</span> : null}
       </p>
@@ -72,22 +79,27 @@ export function GateCard({ gate, view, now, sparkline }: GateCardProps) {
         )}
         <span className={styles.sep}>·</span>
         <span>
-          {stale
-            ? lastSeen
+          {view.noData || !lastSeen
+            ? "never reported"
+            : stale
               ? `last ${severityTokens[gate.status].word} ${hhmmss(lastSeen)}`
-              : "never reported"
-            : (view.thresholdText ?? "no threshold")}
+              : (view.thresholdText ?? "no threshold")}
         </span>
       </p>
       <ThresholdBar gate={gate} sparkline={sparkline} />
       <GateAlarmPanel gate={gate} />
       <footer className={styles.foot}>
-        <span>{stale ? "no samples" : gate.since ? `since ${hhmm(Date.parse(gate.since))}` : ""}</span>
+        <span>{view.noData ? `watching since ${hhmm(Date.parse(gate.since))}` : stale ? "no samples" : gate.since ? `since ${hhmm(Date.parse(gate.since))}` : ""}</span>
         <span>{lastSeen === null ? "—" : stale ? ageLong(now - lastSeen) : ago(now - lastSeen)}</span>
       </footer>
       <span className="chiron-sr-only">
         {gate.title}: {word}
-        {stale ? `, silent for ${ageLong(view.staleFor ?? 0)}, last status ${severityTokens[gate.status].word}` : ""}.
+        {view.noData
+          ? `, ${gate.source} has never reported ${gate.metric}`
+          : stale
+            ? `, silent for ${ageLong(view.staleFor ?? 0)}, last status ${severityTokens[gate.status].word}`
+            : ""}
+        .
       </span>
     </article>
   );

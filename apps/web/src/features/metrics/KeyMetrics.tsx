@@ -35,7 +35,14 @@ const KeyMetricCell = memo(function KeyMetricCell({ metric: m, title, stale, now
   const sym = thresholdSymbol(m.direction);
   const lastSeen = m.last_seen_at ? Date.parse(m.last_seen_at) : null;
   return (
-    <div className={styles.keyCell} data-stale={stale || undefined}>
+    <div
+      className={styles.keyCell}
+      data-stale={stale || undefined}
+      data-series={`${m.source}/${m.metric}`}
+      tabIndex={0}
+      role="group"
+      aria-label={`${title}, ${m.source}${stale ? ", stale" : ""}`}
+    >
       <TelemetryRadialGauge
         value={m.value}
         min={min}
@@ -47,7 +54,7 @@ const KeyMetricCell = memo(function KeyMetricCell({ metric: m, title, stale, now
         label={title}
         level={m.severity}
         stale={stale}
-        size={116}
+        size={96}
         showSeverity={false}
         formatValue={fmt}
       />
@@ -93,7 +100,7 @@ export const KeyMetrics = memo(function KeyMetrics({ items, now, subtitle }: { i
         </h2>
         <span className="section-meta">{subtitle}</span>
       </div>
-      <div className={styles.keyGrid} style={{ "--cols": balancedColumns(items.length, 6) } as CSSProperties}>
+      <div className={`${styles.keyGrid} ${styles.keyScroll}`} style={{ "--cols": balancedColumns(items.length, 6) } as CSSProperties}>
         {items.map(({ metric, title, stale }) => (
           // `now` only matters to a stale gauge (its age): a live one is not redrawn by the clock.
           <KeyMetricCell key={`${metric.source}/${metric.metric}`} metric={metric} title={title} stale={stale} now={stale ? now : 0} />

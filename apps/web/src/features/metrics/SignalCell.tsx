@@ -9,9 +9,11 @@ import { metricFormatter } from "./metric-format";
 import styles from "./metrics.module.css";
 import { SkewBadge } from "./SkewBadge";
 
-type Point = { ts: string; value: number };
+type Point = MetricSummary["sparkline"][number];
 const getX = (p: Point) => Date.parse(p.ts);
 const getY = (p: Point) => p.value;
+const getMin = (p: Point) => p.min;
+const getMax = (p: Point) => p.max;
 
 /** Memoised on its props: the stream replaces a metric object only when that series got samples. */
 export const SignalCell = memo(function SignalCell({
@@ -31,13 +33,23 @@ export const SignalCell = memo(function SignalCell({
   const fmt = metricFormatter(m.unit, m.value);
   const alert = !stale && m.severity !== "ok";
   const color = levelColor(m.severity, stale);
-  const values = m.sparkline.map(getY);
+  // The window's range is the envelope's (each bucket's min / max), and includes the reading shown.
+  const lows = [...m.sparkline.map(getMin), m.value];
+  const highs = [...m.sparkline.map(getMax), m.value];
   const threshold = alert ? (m.severity === "critical" ? m.critical : m.warn) : null;
   const lastSeen = m.last_seen_at ? Date.parse(m.last_seen_at) : null;
   return (
-    <div className={styles.signal} data-stale={stale || undefined} data-level={m.severity}>
+    <div
+      className={styles.signal}
+      data-stale={stale || undefined}
+      data-level={m.severity}
+      data-series={`${m.source}/${m.metric}`}
+      tabIndex={0}
+      role="group"
+      aria-label={`${title}, ${m.source}${stale ? ", stale" : ""}`}
+    >
       <div className={styles.signalHead}>
-        <h3 className={styles.signalTitle} title={title}>
+        <h4 className={styles.signalTitle} title={title}>
           <span className={styles.signalName}>{title}</span>
           {alert ? <SeverityIcon severity={levelToSeverity[m.severity]} size={14} title={m.severity === "critical" ? "critical" : "warning"} /> : null}
           {stale ? (
@@ -47,7 +59,7 @@ export const SignalCell = memo(function SignalCell({
             </span>
           ) : null}
           <SkewBadge clock={skew} />
-        </h3>
+        </h4>
         <p className={styles.signalValue} style={alert ? { color } : undefined}>
           <strong>{m.value === null ? "—" : fmt(m.value)}</strong>
           {m.unit ? <span className={styles.signalUnit}>{m.unit}</span> : null}
@@ -59,8 +71,11 @@ export const SignalCell = memo(function SignalCell({
             data={m.sparkline}
             getX={getX}
             getY={getY}
+            getMin={getMin}
+            getMax={getMax}
+            latest={m.value}
             width={width}
-            height={40}
+            height={34}
             label={`${title} (${m.source} · ${m.metric})`}
             unit={m.unit}
             color={color}
@@ -69,10 +84,10 @@ export const SignalCell = memo(function SignalCell({
             formatValue={fmt}
           />
         </div>
-        {values.length ? (
+        {m.sparkline.length ? (
           <div className={styles.range} aria-hidden>
-            <span>{fmt(Math.max(...values))}</span>
-            <span>{fmt(Math.min(...values))}</span>
+            <span>{fmt(Math.max(...highs))}</span>
+            <span>{fmt(Math.min(...lows))}</span>
           </div>
         ) : null}
       </div>

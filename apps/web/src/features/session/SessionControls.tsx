@@ -59,14 +59,18 @@ export function AnimationsToggle() {
         <path d="M1.5 9c2-5 4-5 6.5 0s4.5 5 6.5 0" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
       </svg>
       <span id="animations-label">Animations</span>
+      {/* Reduced motion wins: the switch shows what is in force (off), and says why. */}
       <button
         type="button"
         role="switch"
-        aria-checked={on}
+        aria-checked={on && !reducedMotion}
+        aria-disabled={reducedMotion || undefined}
+        data-forced-off={reducedMotion || undefined}
+        title={reducedMotion ? "Off: your system asks for reduced motion" : undefined}
         aria-labelledby="animations-label"
         aria-describedby={reducedMotion ? "animations-reduced" : undefined}
         className={styles.switch}
-        onClick={() => setOn(!on)}
+        onClick={() => !reducedMotion && setOn(!on)}
       >
         <span className={styles.knob} />
       </button>

@@ -17,7 +17,7 @@ const renderMarker = (e: TimelineEventOut) => <EventGlyph event={e} size={18} ce
 /** Memoised: redrawn by the clock tick and new events, not by every stream flush. */
 export const TimelineBand = memo(function TimelineBand({ events, now, density }: { events: TimelineEventOut[]; now: number; density?: DensityPoint[] }) {
   const [ref, width] = useElementWidth<HTMLDivElement>(900);
-  const recent = events.slice(0, 5);
+  const recent = events.slice(0, 4);
   return (
     <section className={`panel ${styles.panel}`} aria-labelledby="timeline-heading">
       <div className="panel-head">
@@ -59,20 +59,22 @@ export const TimelineBand = memo(function TimelineBand({ events, now, density }:
             from={now - WINDOW_MS}
             to={now}
             width={width}
-            height={146}
+            height={128}
             label="Timeline of gate changes, deploys and notes over the last 30 minutes"
             density={density && density.length > 1 ? density : undefined}
           />
         </div>
         <ol className={styles.list} aria-label="Latest events">
           {recent.map((e) => (
-            <li key={e.id}>
+            <li key={e.id} tabIndex={0} data-event={e.id}>
               <time className="mono" dateTime={e.ts}>
                 {hhmmss(Date.parse(e.ts))}
               </time>
               <EventGlyph event={e} size={16} />
-              <span className={styles.eventTitle}>{e.title}</span>
-              {e.body ? <span className={styles.eventBody}>{e.body}</span> : null}
+              <span className={styles.eventText}>
+                <span className={styles.eventTitle}>{e.title}</span>
+                {e.body ? <span className={styles.eventBody}>{e.body}</span> : null}
+              </span>
             </li>
           ))}
           {recent.length === 0 ? <li className={styles.empty}>No events yet.</li> : null}

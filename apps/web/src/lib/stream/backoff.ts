@@ -9,8 +9,14 @@ export type BackoffOptions = {
   random?: () => number;
 };
 
+/**
+ * The longest wait between two attempts: an operator whose API comes back sees the dashboard
+ * recover within seconds, not after a quarter of a minute (issue 20).
+ */
+export const RETRY_CEILING_MS = 5000;
+
 /** Delay before retry number `attempt` (0-based): half fixed, half random, so tabs do not stampede. */
-export function backoffDelay(attempt: number, { baseMs = 1000, maxMs = 15_000, random = Math.random }: BackoffOptions = {}): number {
+export function backoffDelay(attempt: number, { baseMs = 1000, maxMs = RETRY_CEILING_MS, random = Math.random }: BackoffOptions = {}): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

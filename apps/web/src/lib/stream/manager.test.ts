@@ -103,13 +103,14 @@ describe("StreamManager", () => {
     manager.start("1-0");
     await flush();
     const delays: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 8; i++) {
       last().emit("error");
       const s = manager.getState();
       delays.push(s.retryAt! - Date.now());
       await vi.advanceTimersByTimeAsync(s.retryAt! - Date.now());
     }
-    expect(delays).toEqual([750, 1500, 3000, 6000, 11250]);
+    // Capped at 5 s (issue 20: an API that is back is found within seconds).
+    expect(delays).toEqual([750, 1500, 3000, 3750, 3750, 3750, 3750, 3750]);
     expect(manager.getState().status).toBe("offline");
     last().emit("open");
     expect(manager.getState()).toMatchObject({ status: "live", attempt: 0, failingSince: null });
@@ -143,7 +144,7 @@ describe("backoffDelay", () => {
   it("stays within [ceiling/2, ceiling] and caps", () => {
     expect(backoffDelay(0, { random: () => 0 })).toBe(500);
     expect(backoffDelay(0, { random: () => 0.999999 })).toBe(1000);
-    expect(backoffDelay(10, { random: () => 0.999999 })).toBe(15_000);
+    expect(backoffDelay(10, { random: () => 0.999999 })).toBe(5_000);
   });
 });
 
@@ -160,7 +161,9 @@ describe("cache sink", () => {
     expect(writes).toHaveBeenCalledTimes(1);
     const s = qc.getQueryData<ReturnType<typeof summary>>(queryKeys.summary)!;
     expect(s.metrics[0]!.value).toBe(80);
-    expect(s.metrics[0]!.sparkline).toHaveLength(23);
+    // The burst lands in its 10 s bucket: the window keeps its buckets, the envelope holds the burst.
+    expect(s.metrics[0]!.sparkline).toHaveLength(2);
+    expect(s.metrics[0]!.sparkline.at(-1)).toMatchObject({ value: 80, min: 60, max: 80 });
   });
 
   it("on resync drops pending samples and refetches the summary and timeline", async () => {
@@ -185,6 +188,58 @@ describe("cache sink", () => {
     const s = qc.getQueryData<ReturnType<typeof summary>>(queryKeys.summary)!;
     expect(s.metrics[0]!.value).toBe(90);
     expect(s.gates[0]!.status).toBe("no-go");
+  });
+});
+
+describe("cache sink: staleness and structure from the stream", () => {
+  type S = ReturnType<typeof summary>;
+  const metricEvent = (stale: boolean, last = T0): TelemetryPayload => ({
+    type: "metric",
+    metric: { source: "rover-07", metric: "core.temp", stale, last_seen_at: iso(last), stale_after_s: 12 },
+  });
+
+  it("listens for metric events on the stream", async () => {
+    const { manager, payloads, last } = setup();
+    manager.start("1-0");
+    await flush();
+    last().emit("open");
+    last().emit("metric", metricEvent(true), "2-0");
+    expect(payloads.map(([p]) => p.type)).toEqual(["metric"]);
+  });
+
+  it("turns a silent metric stale and fresh again from metric events, after the readings sent before", () => {
+    const qc = new QueryClient();
+    qc.setQueryData(queryKeys.summary, summary());
+    const sink = createCacheSink(qc);
+    sink(samples(61, T0 + 1000), "2-0"); // still in the buffer when the stale event arrives
+    sink(metricEvent(true, T0 + 1000), "3-0");
+    let m = qc.getQueryData<S>(queryKeys.summary)!.metrics[0]!;
+    expect(m).toMatchObject({ value: 61, stale: true, stale_after_s: 12 });
+    sink(metricEvent(false, T0 + 40_000), "4-0");
+    m = qc.getQueryData<S>(queryKeys.summary)!.metrics[0]!;
+    expect(m).toMatchObject({ stale: false, last_seen_at: iso(T0 + 40_000) });
+  });
+
+  it("refetches the summary once when samples of an unknown series arrive (a new source)", async () => {
+    const qc = new QueryClient();
+    qc.setQueryData(queryKeys.summary, summary());
+    const invalidate = vi.spyOn(qc, "invalidateQueries").mockResolvedValue();
+    const sink = createCacheSink(qc, { windowMs: 10, structureMs: 500 });
+    const fresh = (value: number): TelemetryPayload => ({
+      type: "samples",
+      samples: [{ source: "rover-9", metric: "wheel.slip", value, unit: "%", ts: iso(T0 + value), severity: "ok" }],
+    });
+    sink(fresh(1), "2-0");
+    await vi.advanceTimersByTimeAsync(20);
+    sink(samples(62, T0 + 5), "3-0"); // a known series: no refetch of its own
+    await vi.advanceTimersByTimeAsync(20);
+    // Drawn at once from its samples...
+    expect(qc.getQueryData<S>(queryKeys.summary)!.metrics.map((m) => m.source)).toEqual(["rover-07", "rover-9"]);
+    expect(invalidate).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(500);
+    // ...and one summary read brings its thresholds and the header's device count.
+    expect(invalidate).toHaveBeenCalledTimes(1);
+    expect(invalidate).toHaveBeenCalledWith({ queryKey: queryKeys.summary });
   });
 });
 

@@ -4,22 +4,33 @@
  * coalesced into one cache write per window, see sample-buffer.ts) and visual
  * (the charts animate between states).
  */
-import type { Gate, MetricSummary, StreamSample, Summary, TimelineEventOut, TimelinePage } from "@chiron/api-client";
+import type { Gate, MetricState, MetricSummary, StreamSample, Summary, TimelineEventOut, TimelinePage } from "@chiron/api-client";
 import { liveMetricState } from "./live-metric";
 
+/** The summary's sparkline: 10 s buckets (the contract), at most 60 of them, i.e. a 10 minute window. */
+export const SPARK_BUCKET_MS = 10_000;
 export const SPARKLINE_POINTS = 60;
+export const SPARK_WINDOW_MS = SPARK_BUCKET_MS * SPARKLINE_POINTS;
 export const TIMELINE_CACHE_LIMIT = 200;
 /**
- * Placeholder for a series the snapshot did not know, until the next summary brings the server's
- * value. Nothing in the web derives staleness from it (the server marks a metric stale).
+ * Placeholder for a series the snapshot did not know, until the summary it triggers (see
+ * cache-sink.ts) brings the server's value. Nothing in the web derives staleness from it: the
+ * server marks a metric stale and says so on the stream.
  */
 const UNKNOWN_STALE_AFTER_S = 30;
 
 const keyOf = (m: { source: string; metric: string }) => `${m.source}\u0000${m.metric}`;
 const ms = (iso: string) => Date.parse(iso);
 
-/** Appends samples to each metric's sparkline (oldest first, capped) and updates latest values. */
-export function applySamples(summary: Summary, samples: readonly StreamSample[], maxPoints = SPARKLINE_POINTS): Summary {
+type SparkPoint = MetricSummary["sparkline"][number];
+
+/**
+ * Merges live samples into each metric's window of buckets and updates latest values.
+ * A sample lands in its 10 s bucket (widening the bucket's min / max, so a spike is never lost);
+ * the newest reading also sets the bucket's value, so the line ends where the metric's value is.
+ * The window keeps its length (buckets older than it drop off), never "the last N raw points".
+ */
+export function applySamples(summary: Summary, samples: readonly StreamSample[], maxPoints = SPARKLINE_POINTS, bucketMs = SPARK_BUCKET_MS): Summary {
   if (samples.length === 0) return summary;
   const bySeries = new Map<string, StreamSample[]>();
   for (const s of samples) {
@@ -32,18 +43,15 @@ export function applySamples(summary: Summary, samples: readonly StreamSample[],
     const incoming = bySeries.get(keyOf(m));
     if (!incoming) return m;
     bySeries.delete(keyOf(m));
-    return mergeMetric(m, incoming, maxPoints);
+    return mergeMetric(m, incoming, maxPoints, bucketMs);
   });
-  // Metrics the snapshot did not know yet (a new device came online).
+  // Metrics the snapshot did not know yet (a new device came online): drawn from what arrived,
+  // until the summary this triggers (cache-sink.ts) brings the server's view of them.
   for (const incoming of bySeries.values()) {
     const first = incoming[0]!;
     const blank: MetricSummary = {
-      source: first.source,
-      metric: first.metric,
+      ...first,
       unit: first.unit ?? null,
-      value: first.value,
-      ts: first.ts,
-      severity: "ok",
       stale: false,
       last_seen_at: first.ts,
       stale_after_s: UNKNOWN_STALE_AFTER_S,
@@ -52,7 +60,7 @@ export function applySamples(summary: Summary, samples: readonly StreamSample[],
       direction: null,
       sparkline: [],
     };
-    metrics.push(mergeMetric(blank, incoming, maxPoints));
+    metrics.push(mergeMetric(blank, incoming, maxPoints, bucketMs));
   }
 
   const latest = new Map(metrics.map((m) => [keyOf(m), m]));
@@ -70,36 +78,67 @@ export function applySamples(summary: Summary, samples: readonly StreamSample[],
   };
 }
 
-function mergeMetric(m: MetricSummary, incoming: StreamSample[], maxPoints: number): MetricSummary {
-  const known = new Set(m.sparkline.map((p) => ms(p.ts)));
-  const points = [...m.sparkline];
-  // Each new point remembers the reading it came from; within a batch the last one sent for a
-  // time wins (a replayed point the snapshot already has is skipped).
-  const arrived = new Map<number, { point: (typeof points)[number]; sample: StreamSample }>();
+function mergeMetric(m: MetricSummary, incoming: readonly StreamSample[], maxPoints: number, bucketMs: number): MetricSummary {
+  const bucketOf = (t: number) => Math.floor(t / bucketMs) * bucketMs;
+  const buckets = new Map<number, SparkPoint>();
+  for (const p of m.sparkline) {
+    // The server's points are bucket starts already; a snapshot's lone fallback point (a series
+    // with no rollup yet) is put on its bucket too.
+    const b = bucketOf(ms(p.ts));
+    const was = buckets.get(b);
+    buckets.set(b, was ? { ...was, value: p.value, min: Math.min(was.min, p.min), max: Math.max(was.max, p.max) } : { ...p, ts: new Date(b).toISOString() });
+  }
+  // The newest reading: the latest device time; within one time (or samples sent without one,
+  // which the server stamps in batch order) the last one sent.
+  let newest: StreamSample | null = null;
+  let newestT = ms(m.ts);
   for (const s of incoming) {
     const t = ms(s.ts);
-    if (known.has(t)) continue;
-    const point = { ts: s.ts, value: s.value, min: s.value, max: s.value };
-    const previous = arrived.get(t);
-    if (previous) points[points.indexOf(previous.point)] = point;
-    else points.push(point);
-    arrived.set(t, { point, sample: s });
+    const b = bucketOf(t);
+    const was = buckets.get(b);
+    // Newer than the reading on screen (a replay of that very reading is not), or, within this
+    // batch, at least as new as the newest so far (the last one sent wins).
+    const isNewest = newest ? t >= newestT : t > newestT;
+    if (isNewest) {
+      newest = s;
+      newestT = t;
+    }
+    buckets.set(
+      b,
+      was
+        ? { ts: was.ts, value: isNewest ? s.value : was.value, min: Math.min(was.min, s.value), max: Math.max(was.max, s.value) }
+        : { ts: new Date(b).toISOString(), value: s.value, min: s.value, max: s.value },
+    );
   }
-  points.sort((a, b) => ms(a.ts) - ms(b.ts));
-  const sparkline = points.slice(-maxPoints);
-  const last = sparkline.at(-1);
-  const sample = last && arrived.get(ms(last.ts))?.sample;
-  // The newest point is not a new reading (late samples, a replayed duplicate): only the line moves.
-  if (!sample || (m.ts !== null && ms(sample.ts) < ms(m.ts))) return { ...m, sparkline };
+  const ordered = [...buckets.entries()].sort((a, b) => a[0] - b[0]);
+  const end = ordered.at(-1)?.[0] ?? 0;
+  const sparkline = ordered.filter(([b]) => b > end - maxPoints * bucketMs).slice(-maxPoints).map(([, p]) => p);
+  // Only late or replayed readings: the window may widen, the latest value stays.
+  if (!newest) return { ...m, sparkline };
   return {
     ...m,
     sparkline,
-    value: sample.value,
-    ts: sample.ts,
-    unit: sample.unit ?? m.unit,
-    last_seen_at: sample.ts,
-    ...liveMetricState(sample),
+    value: newest.value,
+    ts: newest.ts,
+    unit: newest.unit ?? m.unit,
+    last_seen_at: newest.ts,
+    ...liveMetricState(newest),
   };
+}
+
+/**
+ * A series' freshness as the server decided it (the staleness sweep: stale; ingest: fresh again).
+ * Returns the summary unchanged when it does not know the series (the caller refetches it).
+ */
+export function applyMetricState(summary: Summary, state: MetricState): Summary {
+  const i = summary.metrics.findIndex((m) => m.source === state.source && m.metric === state.metric);
+  if (i < 0) return summary;
+  const m = summary.metrics[i]!;
+  // A fresh event older than a reading already applied must not move last_seen_at back.
+  const lastSeen = !state.stale && ms(m.last_seen_at) > ms(state.last_seen_at) ? m.last_seen_at : state.last_seen_at;
+  const metrics = [...summary.metrics];
+  metrics[i] = { ...m, stale: state.stale, last_seen_at: lastSeen, stale_after_s: state.stale_after_s };
+  return { ...summary, metrics };
 }
 
 /** Replaces (or inserts) a gate and recounts the go/hold/no-go totals. */
