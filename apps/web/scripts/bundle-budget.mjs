@@ -23,9 +23,11 @@ import { parseArgs } from "node:util";
 /**
  * Compressed client bytes allowed per route (1 kB = 1000 bytes, like Next's own output). `/` was
  * 250 kB until the browser moved onto the generated SDK (issue 18): its fetch client runtime is
- * +4.8 kB in this sum and tree-shaking cannot remove it (docs/performance.md, "Web bundle").
+ * +4.8 kB in this sum and tree-shaking cannot remove it (docs/performance.md, "Web bundle"). 262 kB
+ * since wave 2's alarm controls, skew badges and the server's stale / fresh events came in
+ * (+5.1 kB; loading the alarm list lazily cost more than it saved).
  */
-export const BUDGETS = { "/": 255_000 };
+export const BUDGETS = { "/": 262_000 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
