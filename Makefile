@@ -94,8 +94,9 @@ e2e: setup ## Playwright smoke suite on the real stack (embedded, then PostgreSQ
 topology: setup services ## the compose topology as local processes (2 API replicas, web, PG, Redis, OTLP)
 	@$(ROOT)/scripts/topology-test.sh
 
-bench: setup-api services ## ingest, fan-out and dashboard benchmarks (prints figures and ratios)
-	cd $(ROOT) && $(PY)/python bench/ingest.py && $(PY)/python bench/fanout.py
+bench: setup-api services ## ingest, protocol doors, fan-out and dashboard benchmarks (prints figures and ratios)
+	cd $(ROOT) && $(PY)/python bench/ingest.py && $(PY)/python bench/line_protocol.py \
+		&& $(PY)/python bench/mqtt.py && $(PY)/python bench/fanout.py
 	$(MAKE) bench-dashboard
 
 bench-dashboard: setup services ## the dashboard under 20 metrics x 10 Hz in Chromium, 3 runs, strict: no task over 50 ms
