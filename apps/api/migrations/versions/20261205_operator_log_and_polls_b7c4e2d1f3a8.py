@@ -75,9 +75,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_log_entry_edits")),
     )
-    op.create_index(
-        op.f("ix_log_entry_edits_entry_id"), "log_entry_edits", ["entry_id"]
-    )
+    op.create_index(op.f("ix_log_entry_edits_entry_id"), "log_entry_edits", ["entry_id"])
     op.create_table(
         "polls",
         sa.Column("id", _ID, autoincrement=True, nullable=False),
@@ -112,9 +110,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_poll_answers")),
     )
-    op.create_index(
-        "ix_poll_answers_poll_station_id", "poll_answers", ["poll_id", "station", "id"]
-    )
+    op.create_index("ix_poll_answers_poll_station_id", "poll_answers", ["poll_id", "station", "id"])
 
 
 def downgrade() -> None:

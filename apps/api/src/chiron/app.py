@@ -23,13 +23,13 @@ from chiron.observability.instrument import observe_resources
 from chiron.observability.logging import configure_logging
 from chiron.observability.otel import setup_telemetry
 from chiron.openapi import install as install_openapi
+from chiron.polls.jobs import run_closer
 from chiron.state import AppState
 from chiron.stream.factory import build_bus
 from chiron.stream.hub import Hub
 from chiron.stream.workers import start_workers
 from chiron.strict_query import reject_unknown_query
 from chiron.telemetry.housekeeping import housekeeper
-from chiron.polls.jobs import run_closer
 from chiron.telemetry.staleness import run_sweeper
 
 log = structlog.get_logger("chiron.app")

@@ -53,7 +53,9 @@ async def test_entry_is_authored_by_the_credential_and_on_the_timeline(
     bad = await client.post(URL, json={"body": "x", "range": reversed_range}, headers=ada)
     assert bad.status_code == 422
     future = (utcnow() + timedelta(days=2)).isoformat()
-    assert (await client.post(URL, json={"body": "x", "at": future}, headers=ada)).status_code == 422
+    assert (
+        await client.post(URL, json={"body": "x", "at": future}, headers=ada)
+    ).status_code == 422
     assert (await client.post(URL, json={"body": ""}, headers=ada)).status_code == 422
 
 

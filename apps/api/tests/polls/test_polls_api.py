@@ -12,8 +12,8 @@ from sqlalchemy import delete
 from chiron.config import Settings
 from chiron.db import Database
 from chiron.kit.time import utcnow
-from chiron.polls import service as poll_service
 from chiron.models import HeroGate
+from chiron.polls import service as poll_service
 from chiron.state import AppState
 from chiron.uow import UnitOfWork
 from tests.fixtures.factories import ingest, put_gate

@@ -11,9 +11,9 @@ from chiron.auth.deps import ReadPrincipal
 from chiron.deps import StateDep
 from chiron.errors import ERROR_RESPONSES, InvalidInput
 from chiron.gates.schemas import AlarmPayload, GatePayload
+from chiron.live.sse import EventStreamResponse
 from chiron.log.schemas import LogPayload
 from chiron.polls.schemas import PollPayload
-from chiron.live.sse import EventStreamResponse
 from chiron.stream.bus import valid_id
 from chiron.stream.messages import ResyncPayload
 from chiron.telemetry.schemas import MetricPayload, SamplesPayload

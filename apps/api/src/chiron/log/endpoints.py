@@ -41,7 +41,9 @@ async def list_entries(
     before: Annotated[
         str | None, Query(max_length=200, description="`next_cursor` of the previous page")
     ] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Text in the body (any case)")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Text in the body (any case)")
+    ] = None,
     tag: Annotated[str | None, Query(max_length=64, description="Entries with this tag")] = None,
     author: Annotated[
         str | None, Query(max_length=255, description="The author's subject or name")

@@ -65,12 +65,12 @@ def schema(entry: LogEntry, edits: Sequence[LogEntryEditRow] = ()) -> LogEntryOu
             if entry.range_from is None or entry.range_to is None
             else LogRangeOut(from_=entry.range_from, to=entry.range_to)
         ),
-        author=entry.author,  # type: ignore[arg-type]
+        author=entry.author,
         event_id=entry.event_id,
         edits=[
             LogEditOut(
                 edited_at=e.edited_at,
-                editor=e.editor,  # type: ignore[arg-type]
+                editor=e.editor,
                 body=e.body,
                 tags=list(e.tags),
             )
@@ -178,9 +178,7 @@ async def edit(uow: UnitOfWork, entry_id: int, data: LogEntryEdit, actor: Actor)
     return out
 
 
-async def page(
-    session: AsyncSession, limit: int, before: str | None, where: LogFilter
-) -> LogPage:
+async def page(session: AsyncSession, limit: int, before: str | None, where: LogFilter) -> LogPage:
     """Newest first by `at`; the cursor is the last item's (at, id), as the timeline's."""
     cursor = decode_cursor(before) if before else None
     repo = LogRepository(session)

@@ -41,9 +41,9 @@ UNACKED = frozenset({"unacked", "rtn_unacked"})
 def _answer(row: PollAnswer) -> AnswerOut:
     return AnswerOut(
         station=row.station,
-        answer=row.answer,  # type: ignore[arg-type]
+        answer=row.answer,
         comment=row.comment,
-        actor=row.actor,  # type: ignore[arg-type]
+        actor=row.actor,
         answered_at=row.answered_at,
     )
 
@@ -56,13 +56,13 @@ def schema(poll: Poll, answers: Sequence[PollAnswer] = ()) -> PollOut:
         question=poll.question,
         stations=list(poll.stations),
         gates=list(poll.gates),
-        state=poll.state,  # type: ignore[arg-type]
+        state=poll.state,
         opened_at=poll.opened_at,
-        opened_by=poll.opened_by,  # type: ignore[arg-type]
+        opened_by=poll.opened_by,
         closes_at=poll.closes_at,
         closed_at=poll.closed_at,
-        closed_by=poll.closed_by,  # type: ignore[arg-type]
-        outcome=poll.outcome,  # type: ignore[arg-type]
+        closed_by=poll.closed_by,
+        outcome=poll.outcome,
         reasons=[Reason.model_validate(r) for r in poll.reasons or ()],
         answers=latest,
         history=history,
@@ -271,5 +271,3 @@ async def list_polls(session: AsyncSession, state: PollState | None) -> PollList
     for a in await repo.answers([p.id for p in polls]):
         answers[a.poll_id].append(a)
     return PollList(items=[schema(p, answers[p.id]) for p in polls])
-
-
