@@ -12,8 +12,10 @@ import { gateView } from "../gates/gate-view";
 import { AlarmList } from "../alarms/AlarmList";
 import { GatesBand } from "../gates/GatesBand";
 import { KeyMetrics } from "../metrics/KeyMetrics";
+import { LogComposer } from "../log/LogComposer";
 import { metricTitle } from "../metrics/metric-titles";
 import { SignalsGrid } from "../metrics/SignalsGrid";
+import { OpenPolls } from "../polls/OpenPolls";
 import { skewedSources } from "../metrics/SkewBadge";
 import { useDashboardStream } from "../stream/useDashboardStream";
 import { useIngestMeter } from "../stream/useIngestMeter";
@@ -97,12 +99,14 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
         ) : (
           <main className={styles.main}>
             <GatesBand gates={gates} metrics={data.metrics} now={now} />
+            <OpenPolls />
             <AlarmList gates={data.gates} />
             <div className={styles.metricsRow}>
               <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />
               <SignalsGrid items={signals} now={now} windowLabel="last 15 min" />
             </div>
             <TimelineBand events={events ?? NO_EVENTS} now={now} density={meter.density} />
+            <LogComposer />
           </main>
         )}
       </div>
