@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen } from "@testing-library/react";
 import { queryKeys } from "@/lib/queries";
 import { OpenPolls } from "./OpenPolls";
-import { canAnswer, canDirect, stationRows } from "./poll-rules";
+import { canAnswer, canDirect, parseStations, stationRows } from "./poll-rules";
 import { openPollsKey } from "./usePolls";
 
 const actor = { subject: "user_gene", name: "Gene", role: "org:director", station: "FLIGHT" };
@@ -57,6 +57,10 @@ describe("poll rules", () => {
     expect(canDirect(me(["admin"], null))).toBe(true);
   });
 
+  it("parses stations as the API keeps them", () => {
+    expect(parseStations("power, Thermal,,POWER")).toEqual(["POWER", "THERMAL"]);
+  });
+
   it("says each station's answer in words", () => {
     expect(stationRows(poll)).toEqual([
       { station: "POWER", word: "NO-GO" },
@@ -81,10 +85,17 @@ describe("OpenPolls", () => {
     expect(screen.queryByRole("button", { name: "Close poll" })).toBeNull();
   });
 
-  it("gives a director who is not polled only Close", () => {
+  it("gives a director who is not polled Close, and the form to open another", () => {
     renderPolls(me(["read", "operate", "direct"], "FLIGHT"));
     expect(screen.getByRole("button", { name: "Close poll" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "GO" })).toBeNull();
+    expect(screen.getByRole("form", { name: "Open a poll" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Open poll" })).toBeDisabled();
+  });
+
+  it("shows a director the form even without an open poll", () => {
+    renderPolls(me(["read", "operate", "direct"], "FLIGHT"), []);
+    expect(screen.getByRole("form", { name: "Open a poll" })).toBeInTheDocument();
   });
 
   it("shows nothing without an open poll", () => {

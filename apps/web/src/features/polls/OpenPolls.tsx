@@ -5,8 +5,9 @@
  */
 import type { Me, PollOut } from "@chiron/api-client";
 import { useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
 import { meQuery } from "@/lib/queries";
-import { canAnswer, canDirect, stationRows } from "./poll-rules";
+import { canAnswer, canDirect, parseStations, stationRows } from "./poll-rules";
 import { openPollsQuery, usePollActions } from "./usePolls";
 import styles from "./polls.module.css";
 
@@ -44,16 +45,48 @@ function PollCard({ poll, me }: { poll: PollOut; me: Me | undefined }) {
   );
 }
 
+/** The director's form: a question and the stations to poll (comma separated). */
+function PollOpener() {
+  const { open } = usePollActions();
+  const [question, setQuestion] = useState("");
+  const [stations, setStations] = useState("");
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    open.mutate(
+      { question, stations: parseStations(stations) },
+      {
+        onSuccess: () => {
+          setQuestion("");
+          setStations("");
+        },
+      },
+    );
+  };
+  const ready = question.trim() !== "" && parseStations(stations).length > 0;
+  return (
+    <form className={styles.opener} aria-label="Open a poll" onSubmit={submit}>
+      <input aria-label="Question" placeholder="Go for …?" value={question} maxLength={500} onChange={(e) => setQuestion(e.target.value)} />
+      <input aria-label="Stations" placeholder="POWER, THERMAL" value={stations} onChange={(e) => setStations(e.target.value)} />
+      <button type="submit" disabled={!ready || open.isPending}>
+        Open poll
+      </button>
+      {open.isError ? <p role="alert">{open.error.message}</p> : null}
+    </form>
+  );
+}
+
 export function OpenPolls() {
   const polls = useQuery(openPollsQuery());
   const me = useQuery(meQuery());
   const items = polls.data?.items ?? [];
-  if (items.length === 0) return null;
+  const director = canDirect(me.data);
+  if (items.length === 0 && !director) return null;
   return (
     <div className={styles.band}>
       {items.map((poll) => (
         <PollCard key={poll.id} poll={poll} me={me.data} />
       ))}
+      {director ? <PollOpener /> : null}
     </div>
   );
 }

@@ -24,3 +24,8 @@ export function stationRows(poll: PollOut): { station: string; word: string }[] 
     return { station, word: answer ? ANSWER_WORDS[answer.answer] : "waiting" };
   });
 }
+
+/** "power, Thermal,,POWER" -> ["POWER", "THERMAL"] (the API upper-cases too). */
+export function parseStations(text: string): string[] {
+  return [...new Set(text.split(",").map((t) => t.trim().toUpperCase()).filter(Boolean))];
+}
