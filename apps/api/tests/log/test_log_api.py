@@ -11,6 +11,7 @@ import pytest
 
 from chiron.config import Settings
 from chiron.kit.time import utcnow
+from chiron.live.endpoints import TelemetryPayload
 from chiron.log import service as log_service
 from chiron.state import AppState
 from tests.gates.alarm_helpers import bus_events, person, timeline
@@ -48,7 +49,9 @@ async def test_entry_is_authored_by_the_credential_and_on_the_timeline(
     assert event["title"] == "Ada (THERMAL): Heater cycled"
     assert event["body"] == "Heater cycled\nsecond line"
     assert event["gate_slug"] == "thermal"
-    assert [e["entry"]["id"] for e in await bus_events(state, "log")] == [entry["id"]]
+    (streamed,) = await bus_events(state, "log")
+    assert streamed["entry"]["id"] == entry["id"]
+    assert TelemetryPayload.model_validate(streamed).root.type == "log"  # in the stream's union
     reversed_range = {"from": at.isoformat(), "to": (at - timedelta(seconds=1)).isoformat()}
     bad = await client.post(URL, json={"body": "x", "range": reversed_range}, headers=ada)
     assert bad.status_code == 422

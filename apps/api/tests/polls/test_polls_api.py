@@ -3,6 +3,7 @@ close with the outcome and every reason for a NO-GO."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import httpx
@@ -12,6 +13,7 @@ from sqlalchemy import delete
 from chiron.config import Settings
 from chiron.db import Database
 from chiron.kit.time import utcnow
+from chiron.live.endpoints import TelemetryPayload
 from chiron.models import HeroGate
 from chiron.polls import service as poll_service
 from chiron.state import AppState
@@ -165,3 +167,20 @@ async def test_outcome_lists_every_reason(
         (event,) = [e for e in await timeline(client, auth_headers, "poll")
                     if e["title"].startswith("Poll NO-GO")]  # fmt: skip
         assert event["body"] == "; ".join(r["message"] for r in out["reasons"])
+
+
+async def test_two_simultaneous_closes_record_one(
+    client: httpx.AsyncClient, settings: Settings, state: AppState
+) -> None:
+    poll = await open_poll(client, settings, stations=["POWER"])
+    responses = await asyncio.gather(*(close(client, settings, poll["id"]) for _ in range(4)))
+    assert sorted(r.status_code for r in responses) == [200, 409, 409, 409]
+    closes = [
+        e for e in await timeline(client, director(settings), "poll") if "closed by" in e["title"]
+    ]
+    assert len(closes) == 1
+    streamed = await bus_events(state, "poll")
+    assert [e["action"] for e in streamed] == ["open", "close"]
+    # Each is a valid event of the stream's one union (what the SSE endpoint documents).
+    for event in streamed:
+        assert TelemetryPayload.model_validate(event).root.type == "poll"
