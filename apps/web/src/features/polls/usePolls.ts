@@ -3,8 +3,10 @@
 import type { AnswerCreate, PollCreate } from "@chiron/api-client";
 import { queryOptions, useMutation, useQueryClient } from "@tanstack/react-query";
 import { browserApi } from "@/lib/api-loader";
+import { queryKeys } from "@/lib/queries";
 
-export const openPollsKey = ["polls", "open"] as const;
+// The stream's `poll` events invalidate it (lib/stream/cache-sink.ts); the interval is a backstop.
+export const openPollsKey = queryKeys.openPolls;
 
 export function openPollsQuery() {
   return queryOptions({
@@ -13,7 +15,7 @@ export function openPollsQuery() {
       const { sdk, client } = await browserApi();
       return (await sdk.pollsList({ client, signal, query: { state: "open" }, throwOnError: true })).data;
     },
-    refetchInterval: 5_000,
+    refetchInterval: 15_000,
   });
 }
 
