@@ -184,3 +184,21 @@ async def test_two_simultaneous_closes_record_one(
     # Each is a valid event of the stream's one union (what the SSE endpoint documents).
     for event in streamed:
         assert TelemetryPayload.model_validate(event).root.type == "poll"
+
+
+async def test_a_director_closes_from_the_browser_with_a_comment(
+    client: httpx.AsyncClient, settings: Settings
+) -> None:
+    poll = await open_poll(client, settings, stations=["POWER"])
+    url = f"{URL}/{poll['id']}/close"
+    token = director(settings)["Authorization"].removeprefix("Bearer ")
+    cookie = {"Cookie": f"chiron_session={token}"}
+    bare = await client.post(url, headers=cookie)  # not JSON: the session cookie does not count
+    assert bare.status_code == 401
+    closed = await client.post(url, json={"comment": "winds out of limits"}, headers=cookie)
+    assert closed.status_code == 200, closed.text
+    assert closed.json()["outcome"] == "no-go"
+    (event,) = [e for e in await timeline(client, cookie, "poll") if "closed by" in e["title"]]
+    assert event["body"] == "winds out of limits\nPOWER did not answer"
+    bad = await client.post(url, json={"comment": 5}, headers=cookie)
+    assert bad.status_code == 422

@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
 import type { AlarmsAcknowledgeData, AlarmsAcknowledgeErrors, AlarmsAcknowledgeResponses, AlarmsListData, AlarmsListErrors, AlarmsListResponses, AlarmsShelveData, AlarmsShelveErrors, AlarmsShelveResponses, AlarmsUnshelveData, AlarmsUnshelveErrors, AlarmsUnshelveResponses, AuthDevAssertionData, AuthDevAssertionErrors, AuthDevAssertionResponses, AuthDevJwksData, AuthDevJwksResponses, AuthLogoutData, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, DashboardGetSeriesData, DashboardGetSeriesErrors, DashboardGetSeriesResponses, DashboardGetSummaryData, DashboardGetSummaryErrors, DashboardGetSummaryResponses, DashboardIngestSamplesData, DashboardIngestSamplesErrors, DashboardIngestSamplesResponses, GatesListData, GatesListErrors, GatesListResponses, GatesUpsertData, GatesUpsertErrors, GatesUpsertResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, LogCreateData, LogCreateErrors, LogCreateResponses, LogEditData, LogEditErrors, LogEditResponses, LogListData, LogListErrors, LogListResponses, PollsAnswerData, PollsAnswerErrors, PollsAnswerResponses, PollsCloseData, PollsCloseErrors, PollsCloseResponses, PollsGetData, PollsGetErrors, PollsGetResponses, PollsListData, PollsListErrors, PollsListResponses, PollsOpenData, PollsOpenErrors, PollsOpenResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, TimelineCreateData, TimelineCreateErrors, TimelineCreateResponses, TimelineListData, TimelineListErrors, TimelineListResponses } from './types.gen';
-import { zAlarmsAcknowledgeBody, zAlarmsAcknowledgePath, zAlarmsAcknowledgeResponse, zAlarmsListQuery, zAlarmsListResponse, zAlarmsShelveBody, zAlarmsShelvePath, zAlarmsShelveResponse, zAlarmsUnshelveBody, zAlarmsUnshelvePath, zAlarmsUnshelveResponse, zAuthDevAssertionBody, zAuthDevAssertionResponse, zAuthDevJwksResponse, zAuthLogoutResponse, zAuthMeResponse, zAuthRefreshResponse, zAuthTokenBody, zAuthTokenResponse, zDashboardGetSeriesQuery, zDashboardGetSeriesResponse, zDashboardGetSummaryResponse, zDashboardIngestSamplesBody, zDashboardIngestSamplesHeaders, zDashboardIngestSamplesResponse, zGatesListQuery, zGatesListResponse, zGatesUpsertBody, zGatesUpsertPath, zGatesUpsertResponse, zHealthLiveResponse, zHealthReadyResponse, zLogCreateBody, zLogCreateResponse, zLogEditBody, zLogEditPath, zLogEditResponse, zLogListQuery, zLogListResponse, zPollsAnswerBody, zPollsAnswerPath, zPollsAnswerResponse, zPollsClosePath, zPollsCloseResponse, zPollsGetPath, zPollsGetResponse, zPollsListQuery, zPollsListResponse, zPollsOpenBody, zPollsOpenResponse, zStreamEventsQuery, zStreamEventsResponse, zTimelineCreateBody, zTimelineCreateResponse, zTimelineListQuery, zTimelineListResponse } from './zod.gen';
+import { zAlarmsAcknowledgeBody, zAlarmsAcknowledgePath, zAlarmsAcknowledgeResponse, zAlarmsListQuery, zAlarmsListResponse, zAlarmsShelveBody, zAlarmsShelvePath, zAlarmsShelveResponse, zAlarmsUnshelveBody, zAlarmsUnshelvePath, zAlarmsUnshelveResponse, zAuthDevAssertionBody, zAuthDevAssertionResponse, zAuthDevJwksResponse, zAuthLogoutResponse, zAuthMeResponse, zAuthRefreshResponse, zAuthTokenBody, zAuthTokenResponse, zDashboardGetSeriesQuery, zDashboardGetSeriesResponse, zDashboardGetSummaryResponse, zDashboardIngestSamplesBody, zDashboardIngestSamplesHeaders, zDashboardIngestSamplesResponse, zGatesListQuery, zGatesListResponse, zGatesUpsertBody, zGatesUpsertPath, zGatesUpsertResponse, zHealthLiveResponse, zHealthReadyResponse, zLogCreateBody, zLogCreateResponse, zLogEditBody, zLogEditPath, zLogEditResponse, zLogListQuery, zLogListResponse, zPollsAnswerBody, zPollsAnswerPath, zPollsAnswerResponse, zPollsCloseBody, zPollsClosePath, zPollsCloseResponse, zPollsGetPath, zPollsGetResponse, zPollsListQuery, zPollsListResponse, zPollsOpenBody, zPollsOpenResponse, zStreamEventsQuery, zStreamEventsResponse, zTimelineCreateBody, zTimelineCreateResponse, zTimelineListQuery, zTimelineListResponse } from './zod.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -458,11 +458,11 @@ export const pollsAnswer = <ThrowOnError extends boolean = false>(options: Optio
  *
  * Close it (scope `direct`): `outcome` is `go` only when every station answered GO and
  * every gate is GO, fresh and not in an unacknowledged alarm; otherwise `no-go` with
- * `reasons`. 409 when already closed.
+ * `reasons`. 409 when already closed. An optional `comment` goes on the timeline.
  */
 export const pollsClose = <ThrowOnError extends boolean = false>(options: Options<PollsCloseData, ThrowOnError>) => (options.client ?? client).post<PollsCloseResponses, PollsCloseErrors, ThrowOnError>({
     requestValidator: async (data) => await z.object({
-        body: z.optional(z.never()),
+        body: z.optional(zPollsCloseBody),
         path: zPollsClosePath,
         query: z.optional(z.never())
     }).parseAsync(data),
@@ -473,7 +473,11 @@ export const pollsClose = <ThrowOnError extends boolean = false>(options: Option
             type: 'apiKey'
         }],
     url: '/api/v1/polls/{poll_id}/close',
-    ...options
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
 });
 
 /**

@@ -943,6 +943,16 @@ export type Peak = {
 };
 
 /**
+ * PollClose
+ */
+export type PollClose = {
+    /**
+     * Comment
+     */
+    comment?: string | null;
+};
+
+/**
  * PollCreate
  */
 export type PollCreate = {
@@ -2414,7 +2424,10 @@ export type PollsAnswerResponses = {
 export type PollsAnswerResponse = PollsAnswerResponses[keyof PollsAnswerResponses];
 
 export type PollsCloseData = {
-    body?: never;
+    /**
+     * Data
+     */
+    body?: PollClose | null;
     path: {
         /**
          * Poll Id

@@ -439,6 +439,13 @@ export const zGatePayload = z.object({
 });
 
 /**
+ * PollClose
+ */
+export const zPollClose = z.object({
+    comment: z.nullish(z.string().check(z.maxLength(1000), z.regex(/^[^\x00]*$/)))
+});
+
+/**
  * PollCreate
  */
 export const zPollCreate = z.object({
@@ -963,6 +970,11 @@ export const zPollsAnswerPath = z.object({
  * Successful Response
  */
 export const zPollsAnswerResponse = zPollOut;
+
+/**
+ * Data
+ */
+export const zPollsCloseBody = z.nullable(zPollClose);
 
 export const zPollsClosePath = z.object({
     poll_id: z.int().check(z.gte(1))

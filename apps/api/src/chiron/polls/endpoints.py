@@ -10,7 +10,14 @@ from chiron.auth.deps import DirectPrincipal, OperatePrincipal, ReadPrincipal
 from chiron.deps import DatabaseDep, UnitOfWorkDep
 from chiron.errors import ERROR_RESPONSES
 from chiron.polls import service
-from chiron.polls.schemas import AnswerCreate, PollCreate, PollList, PollOut, PollState
+from chiron.polls.schemas import (
+    AnswerCreate,
+    PollClose,
+    PollCreate,
+    PollList,
+    PollOut,
+    PollState,
+)
 
 router = APIRouter(tags=["polls"])
 PollId = Annotated[int, Path(ge=1)]
@@ -72,8 +79,13 @@ async def answer_poll(
     operation_id="polls-close",
     responses=ERROR_RESPONSES,
 )
-async def close_poll(poll_id: PollId, principal: DirectPrincipal, uow: UnitOfWorkDep) -> PollOut:
+async def close_poll(
+    poll_id: PollId,
+    principal: DirectPrincipal,
+    uow: UnitOfWorkDep,
+    data: PollClose | None = None,
+) -> PollOut:
     """Close it (scope `direct`): `outcome` is `go` only when every station answered GO and
     every gate is GO, fresh and not in an unacknowledged alarm; otherwise `no-go` with
-    `reasons`. 409 when already closed."""
-    return await service.close(uow, poll_id, principal.actor())
+    `reasons`. 409 when already closed. An optional `comment` goes on the timeline."""
+    return await service.close(uow, poll_id, principal.actor(), data.comment if data else None)

@@ -35,6 +35,10 @@ class AnswerCreate(InputSchema):
     comment: Annotated[Text, Field(max_length=1000)] | None = None
 
 
+class PollClose(InputSchema):
+    comment: Annotated[Text, Field(max_length=1000)] | None = None
+
+
 class AnswerOut(Schema):
     station: str
     answer: Answer

@@ -209,7 +209,12 @@ async def _outcome(
 
 
 async def _finish(
-    uow: UnitOfWork, repo: PollRepository, poll: Poll, now: datetime, actor: Actor | None
+    uow: UnitOfWork,
+    repo: PollRepository,
+    poll: Poll,
+    now: datetime,
+    actor: Actor | None,
+    comment: str | None = None,
 ) -> PollOut:
     """The poll is claimed closed: decide the outcome, record it, announce it."""
     await repo.refresh(poll)
@@ -225,7 +230,7 @@ async def _finish(
         kind="poll",
         severity="warning" if reasons else "info",
         title=f"Poll {poll.outcome.upper()} (closed by {who}): {poll.question}"[:200],
-        body="; ".join(r.message for r in reasons),
+        body="\n".join(filter(None, [comment, "; ".join(r.message for r in reasons)])),
         ts=now,
         attrs={"poll_id": poll.id, "action": "close", "outcome": poll.outcome},
         actor=actor,
@@ -235,13 +240,13 @@ async def _finish(
     return out
 
 
-async def close(uow: UnitOfWork, poll_id: int, actor: Actor) -> PollOut:
+async def close(uow: UnitOfWork, poll_id: int, actor: Actor, comment: str | None = None) -> PollOut:
     now = utcnow()
     repo = PollRepository(await uow.begin())
     poll = await _get(repo, poll_id)
     if not await repo.claim_close(poll.id, now):
         raise _closed(poll)
-    return await _finish(uow, repo, poll, now, actor)
+    return await _finish(uow, repo, poll, now, actor, comment)
 
 
 async def close_due(uow: UnitOfWork, now: datetime | None = None) -> int:

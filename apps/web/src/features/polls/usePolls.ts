@@ -32,7 +32,8 @@ export function usePollActions() {
   const close = useMutation({
     mutationFn: async (id: number) => {
       const { sdk, client } = await browserApi();
-      return (await sdk.pollsClose({ client, path: { poll_id: id }, throwOnError: true })).data;
+      // A JSON body, even empty: the API takes the session cookie only on a JSON request (CSRF).
+      return (await sdk.pollsClose({ client, path: { poll_id: id }, body: {}, throwOnError: true })).data;
     },
     onSettled: refresh,
   });

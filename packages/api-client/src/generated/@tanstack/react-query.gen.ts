@@ -473,7 +473,7 @@ export const pollsAnswerMutation = (options?: Partial<Options<PollsAnswerData>>)
  *
  * Close it (scope `direct`): `outcome` is `go` only when every station answered GO and
  * every gate is GO, fresh and not in an unacknowledged alarm; otherwise `no-go` with
- * `reasons`. 409 when already closed.
+ * `reasons`. 409 when already closed. An optional `comment` goes on the timeline.
  */
 export const pollsCloseMutation = (options?: Partial<Options<PollsCloseData>>): UseMutationOptions<PollsCloseResponse, PollsCloseError, Options<PollsCloseData>> => {
     const mutationOptions: UseMutationOptions<PollsCloseResponse, PollsCloseError, Options<PollsCloseData>> = {
