@@ -23,6 +23,7 @@ from chiron.observability.instrument import observe_resources
 from chiron.observability.logging import configure_logging
 from chiron.observability.otel import setup_telemetry
 from chiron.openapi import install as install_openapi
+from chiron.polls.jobs import run_closer
 from chiron.state import AppState
 from chiron.stream.factory import build_bus
 from chiron.stream.hub import Hub
@@ -63,6 +64,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.stale_sweep_s > 0
             else None
         )
+        # Polls past their `closes_at` close on the same beat (exactly once across replicas).
+        closer = (
+            asyncio.create_task(run_closer(db, bus, settings.stale_sweep_s))
+            if settings.stale_sweep_s > 0
+            else None
+        )
         mqtt = None
         if settings.mqtt_url:
             from chiron.telemetry.protocols.mqtt import MqttIngest
@@ -77,6 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await mqtt.stop()
             if sweeper is not None:
                 await stop_tasks([sweeper])
+            if closer is not None:
+                await stop_tasks([closer])
             await workers.stop()
             await hub.stop()
             await bus.close()
@@ -148,6 +157,8 @@ def _include_routers(app: FastAPI) -> None:
     from chiron.gates.endpoints import alarms_router
     from chiron.gates.endpoints import router as gates_router
     from chiron.live.endpoints import router as stream_router
+    from chiron.log.endpoints import router as log_router
+    from chiron.polls.endpoints import router as polls_router
     from chiron.telemetry.endpoints import router as telemetry_router
     from chiron.telemetry.protocols.endpoints import routers as protocol_routers
     from chiron.timeline.endpoints import router as timeline_router
@@ -158,6 +169,8 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(gates_router)
     app.include_router(alarms_router)
     app.include_router(timeline_router)
+    app.include_router(log_router)
+    app.include_router(polls_router)
     app.include_router(stream_router)
     for protocol_router in protocol_routers:
         app.include_router(protocol_router)

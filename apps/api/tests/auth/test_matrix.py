@@ -41,6 +41,14 @@ REAL_ROUTES: list[tuple[str, str, Any, str]] = [
     ("POST", "/api/v1/gates/battery/alarm/acknowledge", {}, "operate"),
     ("POST", "/api/v1/gates/battery/alarm/shelve", {"duration_s": 60, "comment": "x"}, "operate"),
     ("POST", "/api/v1/gates/battery/alarm/unshelve", {}, "operate"),
+    ("GET", "/api/v1/log", None, "read"),
+    ("POST", "/api/v1/log", {"body": "x"}, "operate"),
+    ("PATCH", "/api/v1/log/1", {"body": "x"}, "operate"),
+    ("GET", "/api/v1/polls", None, "read"),
+    ("GET", "/api/v1/polls/1", None, "read"),
+    ("POST", "/api/v1/polls", {"question": "Go?", "stations": ["POWER"]}, "direct"),
+    ("POST", "/api/v1/polls/1/answers", {"answer": "go"}, "operate"),
+    ("POST", "/api/v1/polls/1/close", {}, "direct"),
 ]
 FAILURE_STATES = [s for s, (status, _) in CREDENTIAL_STATES.items() if status != 200]
 

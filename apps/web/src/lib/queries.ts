@@ -15,6 +15,7 @@ export const queryKeys = {
   timeline: (cursor: string | null) => ["dashboard", "timeline", cursor ?? "head"] as const,
   series: (p: SeriesParams) => ["dashboard", "series", p] as const,
   me: ["auth", "me"] as const,
+  openPolls: ["polls", "open"] as const,
 };
 
 export const TIMELINE_LIMIT = 50;

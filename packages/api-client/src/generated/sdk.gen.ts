@@ -4,8 +4,8 @@ import * as z from 'zod/mini';
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AlarmsAcknowledgeData, AlarmsAcknowledgeErrors, AlarmsAcknowledgeResponses, AlarmsListData, AlarmsListErrors, AlarmsListResponses, AlarmsShelveData, AlarmsShelveErrors, AlarmsShelveResponses, AlarmsUnshelveData, AlarmsUnshelveErrors, AlarmsUnshelveResponses, AuthDevAssertionData, AuthDevAssertionErrors, AuthDevAssertionResponses, AuthDevJwksData, AuthDevJwksResponses, AuthLogoutData, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, DashboardGetSeriesData, DashboardGetSeriesErrors, DashboardGetSeriesResponses, DashboardGetSummaryData, DashboardGetSummaryErrors, DashboardGetSummaryResponses, DashboardIngestSamplesData, DashboardIngestSamplesErrors, DashboardIngestSamplesResponses, GatesListData, GatesListErrors, GatesListResponses, GatesUpsertData, GatesUpsertErrors, GatesUpsertResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, TimelineCreateData, TimelineCreateErrors, TimelineCreateResponses, TimelineListData, TimelineListErrors, TimelineListResponses } from './types.gen';
-import { zAlarmsAcknowledgeBody, zAlarmsAcknowledgePath, zAlarmsAcknowledgeResponse, zAlarmsListQuery, zAlarmsListResponse, zAlarmsShelveBody, zAlarmsShelvePath, zAlarmsShelveResponse, zAlarmsUnshelveBody, zAlarmsUnshelvePath, zAlarmsUnshelveResponse, zAuthDevAssertionBody, zAuthDevAssertionResponse, zAuthDevJwksResponse, zAuthLogoutResponse, zAuthMeResponse, zAuthRefreshResponse, zAuthTokenBody, zAuthTokenResponse, zDashboardGetSeriesQuery, zDashboardGetSeriesResponse, zDashboardGetSummaryResponse, zDashboardIngestSamplesBody, zDashboardIngestSamplesHeaders, zDashboardIngestSamplesResponse, zGatesListQuery, zGatesListResponse, zGatesUpsertBody, zGatesUpsertPath, zGatesUpsertResponse, zHealthLiveResponse, zHealthReadyResponse, zStreamEventsQuery, zStreamEventsResponse, zTimelineCreateBody, zTimelineCreateResponse, zTimelineListQuery, zTimelineListResponse } from './zod.gen';
+import type { AlarmsAcknowledgeData, AlarmsAcknowledgeErrors, AlarmsAcknowledgeResponses, AlarmsListData, AlarmsListErrors, AlarmsListResponses, AlarmsShelveData, AlarmsShelveErrors, AlarmsShelveResponses, AlarmsUnshelveData, AlarmsUnshelveErrors, AlarmsUnshelveResponses, AuthDevAssertionData, AuthDevAssertionErrors, AuthDevAssertionResponses, AuthDevJwksData, AuthDevJwksResponses, AuthLogoutData, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, DashboardGetSeriesData, DashboardGetSeriesErrors, DashboardGetSeriesResponses, DashboardGetSummaryData, DashboardGetSummaryErrors, DashboardGetSummaryResponses, DashboardIngestSamplesData, DashboardIngestSamplesErrors, DashboardIngestSamplesResponses, GatesListData, GatesListErrors, GatesListResponses, GatesUpsertData, GatesUpsertErrors, GatesUpsertResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, LogCreateData, LogCreateErrors, LogCreateResponses, LogEditData, LogEditErrors, LogEditResponses, LogListData, LogListErrors, LogListResponses, PollsAnswerData, PollsAnswerErrors, PollsAnswerResponses, PollsCloseData, PollsCloseErrors, PollsCloseResponses, PollsGetData, PollsGetErrors, PollsGetResponses, PollsListData, PollsListErrors, PollsListResponses, PollsOpenData, PollsOpenErrors, PollsOpenResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, TimelineCreateData, TimelineCreateErrors, TimelineCreateResponses, TimelineListData, TimelineListErrors, TimelineListResponses } from './types.gen';
+import { zAlarmsAcknowledgeBody, zAlarmsAcknowledgePath, zAlarmsAcknowledgeResponse, zAlarmsListQuery, zAlarmsListResponse, zAlarmsShelveBody, zAlarmsShelvePath, zAlarmsShelveResponse, zAlarmsUnshelveBody, zAlarmsUnshelvePath, zAlarmsUnshelveResponse, zAuthDevAssertionBody, zAuthDevAssertionResponse, zAuthDevJwksResponse, zAuthLogoutResponse, zAuthMeResponse, zAuthRefreshResponse, zAuthTokenBody, zAuthTokenResponse, zDashboardGetSeriesQuery, zDashboardGetSeriesResponse, zDashboardGetSummaryResponse, zDashboardIngestSamplesBody, zDashboardIngestSamplesHeaders, zDashboardIngestSamplesResponse, zGatesListQuery, zGatesListResponse, zGatesUpsertBody, zGatesUpsertPath, zGatesUpsertResponse, zHealthLiveResponse, zHealthReadyResponse, zLogCreateBody, zLogCreateResponse, zLogEditBody, zLogEditPath, zLogEditResponse, zLogListQuery, zLogListResponse, zPollsAnswerBody, zPollsAnswerPath, zPollsAnswerResponse, zPollsCloseBody, zPollsClosePath, zPollsCloseResponse, zPollsGetPath, zPollsGetResponse, zPollsListQuery, zPollsListResponse, zPollsOpenBody, zPollsOpenResponse, zStreamEventsQuery, zStreamEventsResponse, zTimelineCreateBody, zTimelineCreateResponse, zTimelineListQuery, zTimelineListResponse } from './zod.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -282,6 +282,197 @@ export const alarmsUnshelve = <ThrowOnError extends boolean = false>(options: Op
             type: 'apiKey'
         }],
     url: '/api/v1/gates/{slug}/alarm/unshelve',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Entries
+ *
+ * Newest first (by `at`); pass `next_cursor` back as `before` for the next page.
+ */
+export const logList = <ThrowOnError extends boolean = false>(options?: Options<LogListData, ThrowOnError>) => (options?.client ?? client).get<LogListResponses, LogListErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: z.optional(z.never()),
+        path: z.optional(z.never()),
+        query: z.optional(zLogListQuery)
+    }).parseAsync(data),
+    responseValidator: async (data) => await zLogListResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/log',
+    ...options
+});
+
+/**
+ * Create Entry
+ *
+ * Write an entry (scope `operate`). Its author is the signed-in actor, never the body;
+ * it is also a timeline event of kind `log`.
+ */
+export const logCreate = <ThrowOnError extends boolean = false>(options: Options<LogCreateData, ThrowOnError>) => (options.client ?? client).post<LogCreateResponses, LogCreateErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: zLogCreateBody,
+        path: z.optional(z.never()),
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zLogCreateResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/log',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Edit Entry
+ *
+ * Its author may edit it for 15 minutes (403 `not_author`, then 409 `locked`); what
+ * it said before is kept in `edits`.
+ */
+export const logEdit = <ThrowOnError extends boolean = false>(options: Options<LogEditData, ThrowOnError>) => (options.client ?? client).patch<LogEditResponses, LogEditErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: zLogEditBody,
+        path: zLogEditPath,
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zLogEditResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/log/{entry_id}',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * List Polls
+ *
+ * Newest first (the latest 200).
+ */
+export const pollsList = <ThrowOnError extends boolean = false>(options?: Options<PollsListData, ThrowOnError>) => (options?.client ?? client).get<PollsListResponses, PollsListErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: z.optional(z.never()),
+        path: z.optional(z.never()),
+        query: z.optional(zPollsListQuery)
+    }).parseAsync(data),
+    responseValidator: async (data) => await zPollsListResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/polls',
+    ...options
+});
+
+/**
+ * Open Poll
+ *
+ * Open a GO / NO-GO poll over stations (and gates) (scope `direct`).
+ */
+export const pollsOpen = <ThrowOnError extends boolean = false>(options: Options<PollsOpenData, ThrowOnError>) => (options.client ?? client).post<PollsOpenResponses, PollsOpenErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: zPollsOpenBody,
+        path: z.optional(z.never()),
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zPollsOpenResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/polls',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Get Poll
+ */
+export const pollsGet = <ThrowOnError extends boolean = false>(options: Options<PollsGetData, ThrowOnError>) => (options.client ?? client).get<PollsGetResponses, PollsGetErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: z.optional(z.never()),
+        path: zPollsGetPath,
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zPollsGetResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/polls/{poll_id}',
+    ...options
+});
+
+/**
+ * Answer Poll
+ *
+ * The caller's station answers (scope `operate`); its latest answer counts. 403 when
+ * the caller has no station or it is not polled, 409 once closed.
+ */
+export const pollsAnswer = <ThrowOnError extends boolean = false>(options: Options<PollsAnswerData, ThrowOnError>) => (options.client ?? client).post<PollsAnswerResponses, PollsAnswerErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: zPollsAnswerBody,
+        path: zPollsAnswerPath,
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zPollsAnswerResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/polls/{poll_id}/answers',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Close Poll
+ *
+ * Close it (scope `direct`): `outcome` is `go` only when every station answered GO and
+ * every gate is GO, fresh and not in an unacknowledged alarm; otherwise `no-go` with
+ * `reasons`. 409 when already closed. An optional `comment` goes on the timeline.
+ */
+export const pollsClose = <ThrowOnError extends boolean = false>(options: Options<PollsCloseData, ThrowOnError>) => (options.client ?? client).post<PollsCloseResponses, PollsCloseErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: z.optional(zPollsCloseBody),
+        path: zPollsClosePath,
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zPollsCloseResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/polls/{poll_id}/close',
     ...options,
     headers: {
         'Content-Type': 'application/json',

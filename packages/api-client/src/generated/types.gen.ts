@@ -156,6 +156,43 @@ export type AlarmUnshelve = {
 };
 
 /**
+ * AnswerCreate
+ */
+export type AnswerCreate = {
+    /**
+     * Answer
+     */
+    answer: 'go' | 'no-go' | 'abstain';
+    /**
+     * Comment
+     */
+    comment?: string | null;
+};
+
+/**
+ * AnswerOut
+ */
+export type AnswerOut = {
+    actor: Actor;
+    /**
+     * Answer
+     */
+    answer: 'go' | 'no-go' | 'abstain';
+    /**
+     * Answered At
+     */
+    answered_at: string;
+    /**
+     * Comment
+     */
+    comment: string | null;
+    /**
+     * Station
+     */
+    station: string;
+};
+
+/**
  * Counts
  */
 export type Counts = {
@@ -566,6 +603,187 @@ export type Jwks = {
 };
 
 /**
+ * LogEditOut
+ */
+export type LogEditOut = {
+    /**
+     * Body
+     *
+     * What the entry said before this edit
+     */
+    body: string;
+    /**
+     * Edited At
+     */
+    edited_at: string;
+    editor: Actor;
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+};
+
+/**
+ * LogEntryCreate
+ */
+export type LogEntryCreate = {
+    /**
+     * At
+     *
+     * When it happened; default: now
+     */
+    at?: string | null;
+    /**
+     * Body
+     */
+    body: string;
+    /**
+     * Gate
+     */
+    gate?: string | null;
+    range?: LogRange | null;
+    /**
+     * Source
+     */
+    source?: string | null;
+    /**
+     * Tags
+     */
+    tags?: Array<string>;
+};
+
+/**
+ * LogEntryEdit
+ */
+export type LogEntryEdit = {
+    /**
+     * Body
+     */
+    body?: string | null;
+    /**
+     * Tags
+     */
+    tags?: Array<string> | null;
+};
+
+/**
+ * LogEntryOut
+ */
+export type LogEntryOut = {
+    /**
+     * At
+     */
+    at: string;
+    author: Actor;
+    /**
+     * Body
+     */
+    body: string;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Edited At
+     */
+    edited_at: string | null;
+    /**
+     * Edits
+     *
+     * Oldest first
+     */
+    edits: Array<LogEditOut>;
+    /**
+     * Event Id
+     *
+     * Its timeline event (kind `log`)
+     */
+    event_id: number | null;
+    /**
+     * Gate
+     */
+    gate: string | null;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Locked At
+     *
+     * After this the entry can no longer be edited
+     */
+    locked_at: string;
+    range: LogRangeOut | null;
+    /**
+     * Source
+     */
+    source: string | null;
+    /**
+     * Tags
+     */
+    tags: Array<string>;
+};
+
+/**
+ * LogPage
+ */
+export type LogPage = {
+    /**
+     * Items
+     */
+    items: Array<LogEntryOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
+ * LogPayload
+ */
+export type LogPayload = {
+    /**
+     * Action
+     */
+    action: 'create' | 'edit';
+    entry: LogEntryOut;
+    /**
+     * Type
+     */
+    type: 'log';
+};
+
+/**
+ * LogRange
+ *
+ * The span of time an entry is about (e.g. an anomaly from ... to ...).
+ */
+export type LogRange = {
+    /**
+     * From
+     */
+    from: string;
+    /**
+     * To
+     */
+    to: string;
+};
+
+/**
+ * LogRangeOut
+ */
+export type LogRangeOut = {
+    /**
+     * From
+     */
+    from: string;
+    /**
+     * To
+     */
+    to: string;
+};
+
+/**
  * Me
  */
 export type Me = {
@@ -725,6 +943,130 @@ export type Peak = {
 };
 
 /**
+ * PollClose
+ */
+export type PollClose = {
+    /**
+     * Comment
+     */
+    comment?: string | null;
+};
+
+/**
+ * PollCreate
+ */
+export type PollCreate = {
+    /**
+     * Closes At
+     *
+     * Closes by itself then
+     */
+    closes_at?: string | null;
+    /**
+     * Gates
+     */
+    gates?: Array<string>;
+    /**
+     * Question
+     */
+    question: string;
+    /**
+     * Stations
+     */
+    stations: Array<string>;
+};
+
+/**
+ * PollList
+ */
+export type PollList = {
+    /**
+     * Items
+     */
+    items: Array<PollOut>;
+};
+
+/**
+ * PollOut
+ */
+export type PollOut = {
+    /**
+     * Answers
+     *
+     * Each station's latest answer
+     */
+    answers: {
+        [key: string]: AnswerOut;
+    };
+    /**
+     * Closed At
+     */
+    closed_at: string | null;
+    /**
+     * None when it closed by itself
+     */
+    closed_by: Actor | null;
+    /**
+     * Closes At
+     */
+    closes_at: string | null;
+    /**
+     * Gates
+     */
+    gates: Array<string>;
+    /**
+     * History
+     *
+     * Every answer, oldest first
+     */
+    history: Array<AnswerOut>;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Opened At
+     */
+    opened_at: string;
+    opened_by: Actor;
+    /**
+     * Outcome
+     */
+    outcome: 'go' | 'no-go' | null;
+    /**
+     * Question
+     */
+    question: string;
+    /**
+     * Reasons
+     */
+    reasons: Array<Reason>;
+    /**
+     * State
+     */
+    state: 'open' | 'closed';
+    /**
+     * Stations
+     */
+    stations: Array<string>;
+};
+
+/**
+ * PollPayload
+ */
+export type PollPayload = {
+    /**
+     * Action
+     */
+    action: 'open' | 'answer' | 'close';
+    poll: PollOut;
+    /**
+     * Type
+     */
+    type: 'poll';
+};
+
+/**
  * Readiness
  */
 export type Readiness = {
@@ -738,6 +1080,30 @@ export type Readiness = {
      * Status
      */
     status: string;
+};
+
+/**
+ * Reason
+ *
+ * Why a poll closed NO-GO: one per station or gate that held it back.
+ */
+export type Reason = {
+    /**
+     * Code
+     */
+    code: 'no_answer' | 'answered_no_go' | 'abstained' | 'gate_missing' | 'gate_status' | 'gate_stale' | 'gate_alarm';
+    /**
+     * Gate
+     */
+    gate: string | null;
+    /**
+     * Message
+     */
+    message: string;
+    /**
+     * Station
+     */
+    station: string | null;
 };
 
 /**
@@ -997,6 +1363,10 @@ export type TelemetryPayload = ({
 } & MetricPayload) | ({
     type: 'timeline';
 } & TimelinePayload) | ({
+    type: 'log';
+} & LogPayload) | ({
+    type: 'poll';
+} & PollPayload) | ({
     type: 'resync';
 } & ResyncPayload);
 
@@ -1730,6 +2100,373 @@ export type AlarmsUnshelveResponses = {
 };
 
 export type AlarmsUnshelveResponse = AlarmsUnshelveResponses[keyof AlarmsUnshelveResponses];
+
+export type LogListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Before
+         *
+         * `next_cursor` of the previous page
+         */
+        before?: string | null;
+        /**
+         * Q
+         *
+         * Text in the body (any case)
+         */
+        q?: string | null;
+        /**
+         * Tag
+         *
+         * Entries with this tag
+         */
+        tag?: string | null;
+        /**
+         * Author
+         *
+         * The author's subject or name
+         */
+        author?: string | null;
+        /**
+         * From
+         *
+         * Entries at or after
+         */
+        from?: string | null;
+        /**
+         * To
+         *
+         * Entries at or before
+         */
+        to?: string | null;
+    };
+    url: '/api/v1/log';
+};
+
+export type LogListErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type LogListError = LogListErrors[keyof LogListErrors];
+
+export type LogListResponses = {
+    /**
+     * Successful Response
+     */
+    200: LogPage;
+};
+
+export type LogListResponse = LogListResponses[keyof LogListResponses];
+
+export type LogCreateData = {
+    body: LogEntryCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/log';
+};
+
+export type LogCreateErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type LogCreateError = LogCreateErrors[keyof LogCreateErrors];
+
+export type LogCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: LogEntryOut;
+};
+
+export type LogCreateResponse = LogCreateResponses[keyof LogCreateResponses];
+
+export type LogEditData = {
+    body: LogEntryEdit;
+    path: {
+        /**
+         * Entry Id
+         */
+        entry_id: number;
+    };
+    query?: never;
+    url: '/api/v1/log/{entry_id}';
+};
+
+export type LogEditErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type LogEditError = LogEditErrors[keyof LogEditErrors];
+
+export type LogEditResponses = {
+    /**
+     * Successful Response
+     */
+    200: LogEntryOut;
+};
+
+export type LogEditResponse = LogEditResponses[keyof LogEditResponses];
+
+export type PollsListData = {
+    body?: never;
+    path?: never;
+    query?: {
+        /**
+         * State
+         *
+         * Only open or only closed
+         */
+        state?: 'open' | 'closed' | null;
+    };
+    url: '/api/v1/polls';
+};
+
+export type PollsListErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type PollsListError = PollsListErrors[keyof PollsListErrors];
+
+export type PollsListResponses = {
+    /**
+     * Successful Response
+     */
+    200: PollList;
+};
+
+export type PollsListResponse = PollsListResponses[keyof PollsListResponses];
+
+export type PollsOpenData = {
+    body: PollCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/polls';
+};
+
+export type PollsOpenErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type PollsOpenError = PollsOpenErrors[keyof PollsOpenErrors];
+
+export type PollsOpenResponses = {
+    /**
+     * Successful Response
+     */
+    201: PollOut;
+};
+
+export type PollsOpenResponse = PollsOpenResponses[keyof PollsOpenResponses];
+
+export type PollsGetData = {
+    body?: never;
+    path: {
+        /**
+         * Poll Id
+         */
+        poll_id: number;
+    };
+    query?: never;
+    url: '/api/v1/polls/{poll_id}';
+};
+
+export type PollsGetErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type PollsGetError = PollsGetErrors[keyof PollsGetErrors];
+
+export type PollsGetResponses = {
+    /**
+     * Successful Response
+     */
+    200: PollOut;
+};
+
+export type PollsGetResponse = PollsGetResponses[keyof PollsGetResponses];
+
+export type PollsAnswerData = {
+    body: AnswerCreate;
+    path: {
+        /**
+         * Poll Id
+         */
+        poll_id: number;
+    };
+    query?: never;
+    url: '/api/v1/polls/{poll_id}/answers';
+};
+
+export type PollsAnswerErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type PollsAnswerError = PollsAnswerErrors[keyof PollsAnswerErrors];
+
+export type PollsAnswerResponses = {
+    /**
+     * Successful Response
+     */
+    200: PollOut;
+};
+
+export type PollsAnswerResponse = PollsAnswerResponses[keyof PollsAnswerResponses];
+
+export type PollsCloseData = {
+    /**
+     * Data
+     */
+    body?: PollClose | null;
+    path: {
+        /**
+         * Poll Id
+         */
+        poll_id: number;
+    };
+    query?: never;
+    url: '/api/v1/polls/{poll_id}/close';
+};
+
+export type PollsCloseErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type PollsCloseError = PollsCloseErrors[keyof PollsCloseErrors];
+
+export type PollsCloseResponses = {
+    /**
+     * Successful Response
+     */
+    200: PollOut;
+};
+
+export type PollsCloseResponse = PollsCloseResponses[keyof PollsCloseResponses];
 
 export type TimelineCreateData = {
     body: TimelineEventCreate;

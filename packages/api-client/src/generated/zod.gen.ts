@@ -37,6 +37,33 @@ export const zAlarmUnshelve = z.object({
 });
 
 /**
+ * AnswerCreate
+ */
+export const zAnswerCreate = z.object({
+    answer: z.enum([
+        'go',
+        'no-go',
+        'abstain'
+    ]),
+    comment: z.nullish(z.string().check(z.maxLength(1000), z.regex(/^[^\x00]*$/)))
+});
+
+/**
+ * AnswerOut
+ */
+export const zAnswerOut = z.object({
+    actor: zActor,
+    answer: z.enum([
+        'go',
+        'no-go',
+        'abstain'
+    ]),
+    answered_at: z.iso.datetime({ offset: true }),
+    comment: z.nullable(z.string()),
+    station: z.string()
+});
+
+/**
  * Counts
  */
 export const zCounts = z.object({
@@ -149,6 +176,90 @@ export const zIngestResult = z.object({
  */
 export const zJwks = z.object({
     keys: z.array(z.record(z.string(), z.unknown()))
+});
+
+/**
+ * LogEditOut
+ */
+export const zLogEditOut = z.object({
+    body: z.string(),
+    edited_at: z.iso.datetime({ offset: true }),
+    editor: zActor,
+    tags: z.array(z.string())
+});
+
+/**
+ * LogEntryEdit
+ */
+export const zLogEntryEdit = z.object({
+    body: z.nullish(z.string().check(z.minLength(1), z.maxLength(8000), z.regex(/^[^\x00]*$/))),
+    tags: z.nullish(z.array(z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/))).check(z.maxLength(16)))
+});
+
+/**
+ * LogRange
+ *
+ * The span of time an entry is about (e.g. an anomaly from ... to ...).
+ */
+export const zLogRange = z.object({
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true })
+});
+
+/**
+ * LogEntryCreate
+ */
+export const zLogEntryCreate = z.object({
+    at: z.nullish(z.iso.datetime({ offset: true })),
+    body: z.string().check(z.minLength(1), z.maxLength(8000), z.regex(/^[^\x00]*$/)),
+    gate: z.nullish(z.string().check(z.maxLength(64), z.regex(/^[a-z0-9][a-z0-9-]*$/))),
+    range: z.nullish(zLogRange),
+    source: z.nullish(z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:\/-]{0,127}$/))),
+    tags: z._default(z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64), z.regex(/^[A-Za-z0-9][A-Za-z0-9._:-]*$/))).check(z.maxLength(16))), [])
+});
+
+/**
+ * LogRangeOut
+ */
+export const zLogRangeOut = z.object({
+    from: z.iso.datetime({ offset: true }),
+    to: z.iso.datetime({ offset: true })
+});
+
+/**
+ * LogEntryOut
+ */
+export const zLogEntryOut = z.object({
+    at: z.iso.datetime({ offset: true }),
+    author: zActor,
+    body: z.string(),
+    created_at: z.iso.datetime({ offset: true }),
+    edited_at: z.nullable(z.iso.datetime({ offset: true })),
+    edits: z.array(zLogEditOut),
+    event_id: z.nullable(z.int()),
+    gate: z.nullable(z.string()),
+    id: z.int(),
+    locked_at: z.iso.datetime({ offset: true }),
+    range: z.nullable(zLogRangeOut),
+    source: z.nullable(z.string()),
+    tags: z.array(z.string())
+});
+
+/**
+ * LogPage
+ */
+export const zLogPage = z.object({
+    items: z.array(zLogEntryOut),
+    next_cursor: z.nullable(z.string())
+});
+
+/**
+ * LogPayload
+ */
+export const zLogPayload = z.object({
+    action: z.enum(['create', 'edit']),
+    entry: zLogEntryOut,
+    type: z._default(z.literal('log'), 'log')
 });
 
 /**
@@ -328,11 +439,88 @@ export const zGatePayload = z.object({
 });
 
 /**
+ * PollClose
+ */
+export const zPollClose = z.object({
+    comment: z.nullish(z.string().check(z.maxLength(1000), z.regex(/^[^\x00]*$/)))
+});
+
+/**
+ * PollCreate
+ */
+export const zPollCreate = z.object({
+    closes_at: z.nullish(z.iso.datetime({ offset: true })),
+    gates: z._default(z.optional(z.array(z.string().check(z.maxLength(64), z.regex(/^[a-z0-9][a-z0-9-]*$/))).check(z.maxLength(64))), []),
+    question: z.string().check(z.minLength(1), z.maxLength(500), z.regex(/^[^\x00]*$/)),
+    stations: z.array(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/))).check(z.minLength(1), z.maxLength(32))
+});
+
+/**
  * Readiness
  */
 export const zReadiness = z.object({
     checks: z.record(z.string(), z.string()),
     status: z.string()
+});
+
+/**
+ * Reason
+ *
+ * Why a poll closed NO-GO: one per station or gate that held it back.
+ */
+export const zReason = z.object({
+    code: z.enum([
+        'no_answer',
+        'answered_no_go',
+        'abstained',
+        'gate_missing',
+        'gate_status',
+        'gate_stale',
+        'gate_alarm'
+    ]),
+    gate: z.nullable(z.string()),
+    message: z.string(),
+    station: z.nullable(z.string())
+});
+
+/**
+ * PollOut
+ */
+export const zPollOut = z.object({
+    answers: z.record(z.string(), zAnswerOut),
+    closed_at: z.nullable(z.iso.datetime({ offset: true })),
+    closed_by: z.nullable(zActor),
+    closes_at: z.nullable(z.iso.datetime({ offset: true })),
+    gates: z.array(z.string()),
+    history: z.array(zAnswerOut),
+    id: z.int(),
+    opened_at: z.iso.datetime({ offset: true }),
+    opened_by: zActor,
+    outcome: z.nullable(z.enum(['go', 'no-go'])),
+    question: z.string(),
+    reasons: z._default(z.array(zReason), []),
+    state: z.enum(['open', 'closed']),
+    stations: z.array(z.string())
+});
+
+/**
+ * PollList
+ */
+export const zPollList = z.object({
+    items: z.array(zPollOut)
+});
+
+/**
+ * PollPayload
+ */
+export const zPollPayload = z.object({
+    action: z.enum([
+        'open',
+        'answer',
+        'close'
+    ]),
+    poll: zPollOut,
+    type: z._default(z.literal('poll'), 'poll')
 });
 
 /**
@@ -543,6 +731,12 @@ export const zTelemetryPayload = z.union([
         type: z.literal('timeline')
     }), zTimelinePayload),
     z.intersection(z.object({
+        type: z.literal('log')
+    }), zLogPayload),
+    z.intersection(z.object({
+        type: z.literal('poll')
+    }), zPollPayload),
+    z.intersection(z.object({
         type: z.literal('resync')
     }), zResyncPayload)
 ]);
@@ -707,6 +901,89 @@ export const zAlarmsUnshelvePath = z.object({
  * Successful Response
  */
 export const zAlarmsUnshelveResponse = zGateAlarm;
+
+export const zLogListQuery = z.object({
+    limit: z._default(z.optional(z.int().check(z.gte(1), z.lte(200))), 50),
+    before: z.nullish(z.string().check(z.maxLength(200))),
+    q: z.nullish(z.string().check(z.maxLength(200))),
+    tag: z.nullish(z.string().check(z.maxLength(64))),
+    author: z.nullish(z.string().check(z.maxLength(255))),
+    from: z.nullish(z.iso.datetime({ offset: true })),
+    to: z.nullish(z.iso.datetime({ offset: true }))
+});
+
+/**
+ * Successful Response
+ */
+export const zLogListResponse = zLogPage;
+
+export const zLogCreateBody = zLogEntryCreate;
+
+/**
+ * Successful Response
+ */
+export const zLogCreateResponse = zLogEntryOut;
+
+export const zLogEditBody = zLogEntryEdit;
+
+export const zLogEditPath = z.object({
+    entry_id: z.int().check(z.gte(1))
+});
+
+/**
+ * Successful Response
+ */
+export const zLogEditResponse = zLogEntryOut;
+
+export const zPollsListQuery = z.object({
+    state: z.nullish(z.enum(['open', 'closed']))
+});
+
+/**
+ * Successful Response
+ */
+export const zPollsListResponse = zPollList;
+
+export const zPollsOpenBody = zPollCreate;
+
+/**
+ * Successful Response
+ */
+export const zPollsOpenResponse = zPollOut;
+
+export const zPollsGetPath = z.object({
+    poll_id: z.int().check(z.gte(1))
+});
+
+/**
+ * Successful Response
+ */
+export const zPollsGetResponse = zPollOut;
+
+export const zPollsAnswerBody = zAnswerCreate;
+
+export const zPollsAnswerPath = z.object({
+    poll_id: z.int().check(z.gte(1))
+});
+
+/**
+ * Successful Response
+ */
+export const zPollsAnswerResponse = zPollOut;
+
+/**
+ * Data
+ */
+export const zPollsCloseBody = z.nullable(zPollClose);
+
+export const zPollsClosePath = z.object({
+    poll_id: z.int().check(z.gte(1))
+});
+
+/**
+ * Successful Response
+ */
+export const zPollsCloseResponse = zPollOut;
 
 export const zTimelineCreateBody = zTimelineEventCreate;
 

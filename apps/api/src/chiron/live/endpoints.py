@@ -12,6 +12,8 @@ from chiron.deps import StateDep
 from chiron.errors import ERROR_RESPONSES, InvalidInput
 from chiron.gates.schemas import AlarmPayload, GatePayload
 from chiron.live.sse import EventStreamResponse
+from chiron.log.schemas import LogPayload
+from chiron.polls.schemas import PollPayload
 from chiron.stream.bus import valid_id
 from chiron.stream.messages import ResyncPayload
 from chiron.telemetry.schemas import MetricPayload, SamplesPayload
@@ -22,7 +24,14 @@ router = APIRouter(prefix="/api/v1/dashboard", tags=["stream"])
 
 # The one place that knows every domain's stream payload: each domain owns its own model.
 AnyPayload = Annotated[
-    SamplesPayload | GatePayload | AlarmPayload | MetricPayload | TimelinePayload | ResyncPayload,
+    SamplesPayload
+    | GatePayload
+    | AlarmPayload
+    | MetricPayload
+    | TimelinePayload
+    | LogPayload
+    | PollPayload
+    | ResyncPayload,
     Field(discriminator="type"),
 ]
 

@@ -4,6 +4,8 @@ from chiron.models.base import Base
 from chiron.models.client import ApiClient
 from chiron.models.gate import HeroGate
 from chiron.models.idempotency import IdempotencyRecord
+from chiron.models.log import LogEntry, LogEntryEdit, LogEntryTag
+from chiron.models.poll import Poll, PollAnswer
 from chiron.models.sample import MetricLatest, SampleRollup, TelemetrySample
 from chiron.models.signing_key import SigningKey
 from chiron.models.timeline import TimelineEvent
@@ -13,7 +15,12 @@ __all__ = [
     "Base",
     "HeroGate",
     "IdempotencyRecord",
+    "LogEntry",
+    "LogEntryEdit",
+    "LogEntryTag",
     "MetricLatest",
+    "Poll",
+    "PollAnswer",
     "SampleRollup",
     "SigningKey",
     "TelemetrySample",

@@ -49,6 +49,9 @@ class TimelineRepository(Repository):
         await self.session.flush()
         return event
 
+    async def get(self, event_id: int) -> TimelineEvent | None:
+        return await self.session.get(TimelineEvent, event_id)
+
     async def page(
         self,
         limit: int,

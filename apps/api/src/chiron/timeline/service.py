@@ -29,9 +29,14 @@ if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
 
-def encode_cursor(event: TimelineEvent) -> str:
-    raw = f"{as_utc(event.ts).isoformat()}|{event.id}".encode()
+def encode_key(ts: datetime, row_id: int) -> str:
+    """The opaque newest-first cursor for a (time, id) key (also the operator log's)."""
+    raw = f"{as_utc(ts).isoformat()}|{row_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def encode_cursor(event: TimelineEvent) -> str:
+    return encode_key(event.ts, event.id)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
@@ -74,6 +79,23 @@ async def record(
         attrs=attrs,
     )
     await TimelineRepository(await uow.begin()).add(event)
+    out = TimelineEventOut.model_validate(event)
+    uow.publish(TimelinePayload(event=out))
+    return out
+
+
+async def amend(
+    uow: UnitOfWork, event_id: int, *, body: str, attrs: dict[str, Any]
+) -> TimelineEventOut | None:
+    """Rewrite an event's body and merge `attrs` (an edited log entry); the stream hears
+    the event again, same id. None when there is no such event."""
+    repo = TimelineRepository(await uow.begin())
+    event = await repo.get(event_id)
+    if event is None:
+        return None
+    event.body = body
+    event.attrs = {**(event.attrs or {}), **attrs}
+    await repo.flush()
     out = TimelineEventOut.model_validate(event)
     uow.publish(TimelinePayload(event=out))
     return out

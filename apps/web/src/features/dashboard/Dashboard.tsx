@@ -12,9 +12,11 @@ import { useNow } from "@/lib/use-now";
 import { gateView } from "../gates/gate-view";
 import { AlarmList } from "../alarms/AlarmList";
 import { GatesBand } from "../gates/GatesBand";
+import { LogComposer } from "../log/LogComposer";
 import { balancedColumns, KeyMetrics } from "../metrics/KeyMetrics";
 import { metricTitle } from "../metrics/metric-titles";
 import { SignalsGrid, type SignalItem } from "../metrics/SignalsGrid";
+import { OpenPolls } from "../polls/OpenPolls";
 import { skewedSources } from "../metrics/SkewBadge";
 import { useDashboardStream } from "../stream/useDashboardStream";
 import { useIngestMeter } from "../stream/useIngestMeter";
@@ -102,12 +104,14 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
           // More rows of gates leave less height to the metric panels (the timeline stays in view).
           <main className={styles.main} style={{ "--gate-rows": Math.ceil(gates.length / balancedColumns(gates.length, 8)) || 1 } as CSSProperties}>
             <GatesBand gates={gates} metrics={data.metrics} now={now} />
+            <OpenPolls />
             <AlarmList gates={data.gates} />
             <div className={styles.metricsRow}>
               <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />
               <SignalsGrid groups={signals} now={now} windowLabel={`last ${SPARK_WINDOW_MS / 60_000} min`} />
             </div>
             <TimelineBand events={events ?? NO_EVENTS} now={now} density={meter.density} />
+            <LogComposer />
           </main>
         )}
       </div>

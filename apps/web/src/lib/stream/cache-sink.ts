@@ -61,11 +61,16 @@ export function createCacheSink(
         // A source's clock crossed the skew line or came back: the summary's `sources` says how far.
         if (CLOCK_EVENTS.has(payload.event.kind)) void qc.invalidateQueries({ queryKey: queryKeys.summary });
         break;
+      case "poll":
+        // A poll opened, was answered or closed: the open polls panel reads the list again.
+        void qc.invalidateQueries({ queryKey: queryKeys.openPolls });
+        break;
       case "resync":
         // Our cursor fell behind the bus: the snapshot is the truth again.
         samples.discard();
         void qc.invalidateQueries({ queryKey: queryKeys.summary });
         void qc.invalidateQueries({ queryKey: queryKeys.timeline(null) });
+        void qc.invalidateQueries({ queryKey: queryKeys.openPolls });
         break;
     }
   };

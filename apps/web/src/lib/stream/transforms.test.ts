@@ -171,6 +171,15 @@ describe("prependTimeline", () => {
     expect(next.items.map((e) => e.id)).toEqual([2, 1]);
     expect(prependTimeline(next, event({ id: 2 }))).toBe(next);
   });
+
+  it("replaces an event heard again with new text (an edited log entry) in place", () => {
+    const page = { items: [event({ id: 2, body: "Heater on" }), event({ id: 1 })], next_cursor: null };
+    const next = prependTimeline(page, event({ id: 2, body: "Heater ON at 40%" }));
+    expect(next.items.map((e) => [e.id, e.body])).toEqual([
+      [2, "Heater ON at 40%"],
+      [1, page.items[1]!.body],
+    ]);
+  });
 });
 
 describe("compareEventIds", () => {

@@ -153,9 +153,14 @@ export function applyGate(summary: Summary, gate: Gate): Summary {
   return { ...summary, gates, counts: { ...summary.counts, gates: counts } };
 }
 
-/** Prepends a live event to the newest timeline page, once. */
+/** Prepends a live event to the newest timeline page, once; an event heard again with new text
+ * (an edited operator log entry keeps its id) replaces the one shown, in place. */
 export function prependTimeline(page: TimelinePage, event: TimelineEventOut, limit = TIMELINE_CACHE_LIMIT): TimelinePage {
-  if (page.items.some((e) => e.id === event.id)) return page;
+  const seen = page.items.find((e) => e.id === event.id);
+  if (seen) {
+    if (seen.title === event.title && seen.body === event.body) return page;
+    return { ...page, items: page.items.map((e) => (e.id === event.id ? event : e)) };
+  }
   return { ...page, items: [event, ...page.items].slice(0, limit) };
 }
 

@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { alarmsAcknowledge, alarmsList, alarmsShelve, alarmsUnshelve, authDevAssertion, authDevJwks, authLogout, authMe, authRefresh, authToken, dashboardGetSeries, dashboardGetSummary, dashboardIngestSamples, gatesList, gatesUpsert, healthLive, healthReady, type Options, timelineCreate, timelineList } from '../sdk.gen';
-import type { AlarmsAcknowledgeData, AlarmsAcknowledgeError, AlarmsAcknowledgeResponse, AlarmsListData, AlarmsListError, AlarmsListResponse, AlarmsShelveData, AlarmsShelveError, AlarmsShelveResponse, AlarmsUnshelveData, AlarmsUnshelveError, AlarmsUnshelveResponse, AuthDevAssertionData, AuthDevAssertionError, AuthDevAssertionResponse, AuthDevJwksData, AuthDevJwksResponse, AuthLogoutData, AuthLogoutResponse, AuthMeData, AuthMeError, AuthMeResponse, AuthRefreshData, AuthRefreshError, AuthRefreshResponse, AuthTokenData, AuthTokenError, AuthTokenResponse, DashboardGetSeriesData, DashboardGetSeriesError, DashboardGetSeriesResponse, DashboardGetSummaryData, DashboardGetSummaryError, DashboardGetSummaryResponse, DashboardIngestSamplesData, DashboardIngestSamplesError, DashboardIngestSamplesResponse, GatesListData, GatesListError, GatesListResponse, GatesUpsertData, GatesUpsertError, GatesUpsertResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, HealthReadyError, HealthReadyResponse, TimelineCreateData, TimelineCreateError, TimelineCreateResponse, TimelineListData, TimelineListError, TimelineListResponse } from '../types.gen';
+import { alarmsAcknowledge, alarmsList, alarmsShelve, alarmsUnshelve, authDevAssertion, authDevJwks, authLogout, authMe, authRefresh, authToken, dashboardGetSeries, dashboardGetSummary, dashboardIngestSamples, gatesList, gatesUpsert, healthLive, healthReady, logCreate, logEdit, logList, type Options, pollsAnswer, pollsClose, pollsGet, pollsList, pollsOpen, timelineCreate, timelineList } from '../sdk.gen';
+import type { AlarmsAcknowledgeData, AlarmsAcknowledgeError, AlarmsAcknowledgeResponse, AlarmsListData, AlarmsListError, AlarmsListResponse, AlarmsShelveData, AlarmsShelveError, AlarmsShelveResponse, AlarmsUnshelveData, AlarmsUnshelveError, AlarmsUnshelveResponse, AuthDevAssertionData, AuthDevAssertionError, AuthDevAssertionResponse, AuthDevJwksData, AuthDevJwksResponse, AuthLogoutData, AuthLogoutResponse, AuthMeData, AuthMeError, AuthMeResponse, AuthRefreshData, AuthRefreshError, AuthRefreshResponse, AuthTokenData, AuthTokenError, AuthTokenResponse, DashboardGetSeriesData, DashboardGetSeriesError, DashboardGetSeriesResponse, DashboardGetSummaryData, DashboardGetSummaryError, DashboardGetSummaryResponse, DashboardIngestSamplesData, DashboardIngestSamplesError, DashboardIngestSamplesResponse, GatesListData, GatesListError, GatesListResponse, GatesUpsertData, GatesUpsertError, GatesUpsertResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, HealthReadyError, HealthReadyResponse, LogCreateData, LogCreateError, LogCreateResponse, LogEditData, LogEditError, LogEditResponse, LogListData, LogListError, LogListResponse, PollsAnswerData, PollsAnswerError, PollsAnswerResponse, PollsCloseData, PollsCloseError, PollsCloseResponse, PollsGetData, PollsGetError, PollsGetResponse, PollsListData, PollsListError, PollsListResponse, PollsOpenData, PollsOpenError, PollsOpenResponse, TimelineCreateData, TimelineCreateError, TimelineCreateResponse, TimelineListData, TimelineListError, TimelineListResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -292,6 +292,193 @@ export const alarmsUnshelveMutation = (options?: Partial<Options<AlarmsUnshelveD
     const mutationOptions: UseMutationOptions<AlarmsUnshelveResponse, AlarmsUnshelveError, Options<AlarmsUnshelveData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await alarmsUnshelve({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const logListQueryKey = (options?: Options<LogListData>) => createQueryKey('logList', options);
+
+/**
+ * List Entries
+ *
+ * Newest first (by `at`); pass `next_cursor` back as `before` for the next page.
+ */
+export const logListOptions = (options?: Options<LogListData>) => queryOptions<LogListResponse, LogListError, LogListResponse, ReturnType<typeof logListQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await logList({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: logListQueryKey(options)
+});
+
+export const logListInfiniteQueryKey = (options?: Options<LogListData>): QueryKey<Options<LogListData>> => createQueryKey('logList', options, true);
+
+/**
+ * List Entries
+ *
+ * Newest first (by `at`); pass `next_cursor` back as `before` for the next page.
+ */
+export const logListInfiniteOptions = (options?: Options<LogListData>) => infiniteQueryOptions<LogListResponse, LogListError, InfiniteData<LogListResponse>, QueryKey<Options<LogListData>>, string | null | Pick<QueryKey<Options<LogListData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<LogListData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                before: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await logList({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: logListInfiniteQueryKey(options)
+});
+
+/**
+ * Create Entry
+ *
+ * Write an entry (scope `operate`). Its author is the signed-in actor, never the body;
+ * it is also a timeline event of kind `log`.
+ */
+export const logCreateMutation = (options?: Partial<Options<LogCreateData>>): UseMutationOptions<LogCreateResponse, LogCreateError, Options<LogCreateData>> => {
+    const mutationOptions: UseMutationOptions<LogCreateResponse, LogCreateError, Options<LogCreateData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await logCreate({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Edit Entry
+ *
+ * Its author may edit it for 15 minutes (403 `not_author`, then 409 `locked`); what
+ * it said before is kept in `edits`.
+ */
+export const logEditMutation = (options?: Partial<Options<LogEditData>>): UseMutationOptions<LogEditResponse, LogEditError, Options<LogEditData>> => {
+    const mutationOptions: UseMutationOptions<LogEditResponse, LogEditError, Options<LogEditData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await logEdit({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const pollsListQueryKey = (options?: Options<PollsListData>) => createQueryKey('pollsList', options);
+
+/**
+ * List Polls
+ *
+ * Newest first (the latest 200).
+ */
+export const pollsListOptions = (options?: Options<PollsListData>) => queryOptions<PollsListResponse, PollsListError, PollsListResponse, ReturnType<typeof pollsListQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await pollsList({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: pollsListQueryKey(options)
+});
+
+/**
+ * Open Poll
+ *
+ * Open a GO / NO-GO poll over stations (and gates) (scope `direct`).
+ */
+export const pollsOpenMutation = (options?: Partial<Options<PollsOpenData>>): UseMutationOptions<PollsOpenResponse, PollsOpenError, Options<PollsOpenData>> => {
+    const mutationOptions: UseMutationOptions<PollsOpenResponse, PollsOpenError, Options<PollsOpenData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await pollsOpen({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const pollsGetQueryKey = (options: Options<PollsGetData>) => createQueryKey('pollsGet', options);
+
+/**
+ * Get Poll
+ */
+export const pollsGetOptions = (options: Options<PollsGetData>) => queryOptions<PollsGetResponse, PollsGetError, PollsGetResponse, ReturnType<typeof pollsGetQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await pollsGet({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: pollsGetQueryKey(options)
+});
+
+/**
+ * Answer Poll
+ *
+ * The caller's station answers (scope `operate`); its latest answer counts. 403 when
+ * the caller has no station or it is not polled, 409 once closed.
+ */
+export const pollsAnswerMutation = (options?: Partial<Options<PollsAnswerData>>): UseMutationOptions<PollsAnswerResponse, PollsAnswerError, Options<PollsAnswerData>> => {
+    const mutationOptions: UseMutationOptions<PollsAnswerResponse, PollsAnswerError, Options<PollsAnswerData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await pollsAnswer({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Close Poll
+ *
+ * Close it (scope `direct`): `outcome` is `go` only when every station answered GO and
+ * every gate is GO, fresh and not in an unacknowledged alarm; otherwise `no-go` with
+ * `reasons`. 409 when already closed. An optional `comment` goes on the timeline.
+ */
+export const pollsCloseMutation = (options?: Partial<Options<PollsCloseData>>): UseMutationOptions<PollsCloseResponse, PollsCloseError, Options<PollsCloseData>> => {
+    const mutationOptions: UseMutationOptions<PollsCloseResponse, PollsCloseError, Options<PollsCloseData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await pollsClose({
                 ...options,
                 ...fnOptions,
                 throwOnError: true

@@ -1,0 +1,1 @@
+"""The operator log: timestamped, tagged notes authored by whoever is signed in."""

@@ -1,0 +1,1 @@
+"""Readiness polls: the director asks, each listed station answers GO / NO-GO."""
