@@ -23,11 +23,12 @@ import { parseArgs } from "node:util";
 /**
  * Compressed client bytes allowed per route (1 kB = 1000 bytes, like Next's own output). `/` was
  * 250 kB until the browser moved onto the generated SDK (issue 18): its fetch client runtime is
- * +4.8 kB in this sum and tree-shaking cannot remove it (docs/performance.md, "Web bundle"). 262 kB
- * since wave 2's alarm controls, skew badges and the server's stale / fresh events came in
- * (+5.1 kB; loading the alarm list lazily cost more than it saved).
+ * +4.8 kB in this sum and tree-shaking cannot remove it (docs/performance.md, "Web bundle"). 266 kB
+ * since wave 2's alarm controls, skew badges, live staleness, the open polls panel and the log
+ * composer came in (+8.3 kB; next/dynamic for those panels cost more than it saved: the route
+ * summary counts the loader and its chunks).
  */
-export const BUDGETS = { "/": 262_000 };
+export const BUDGETS = { "/": 266_000 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
