@@ -2238,6 +2238,14 @@ export type LogEditErrors = {
      */
     403: ErrorResponse;
     /**
+     * No such entry
+     */
+    404: ErrorResponse;
+    /**
+     * `locked`: past the 15-minute edit window
+     */
+    409: ErrorResponse;
+    /**
      * Invalid input
      */
     422: ErrorResponse;
@@ -2361,6 +2369,10 @@ export type PollsGetErrors = {
      */
     403: ErrorResponse;
     /**
+     * `poll_not_found`: no such poll
+     */
+    404: ErrorResponse;
+    /**
      * Invalid input
      */
     422: ErrorResponse;
@@ -2402,6 +2414,14 @@ export type PollsAnswerErrors = {
      * The credential lacks the required scope
      */
     403: ErrorResponse;
+    /**
+     * `poll_not_found`: no such poll
+     */
+    404: ErrorResponse;
+    /**
+     * `poll_closed`: the poll is closed
+     */
+    409: ErrorResponse;
     /**
      * Invalid input
      */
@@ -2447,6 +2467,14 @@ export type PollsCloseErrors = {
      * The credential lacks the required scope
      */
     403: ErrorResponse;
+    /**
+     * `poll_not_found`: no such poll
+     */
+    404: ErrorResponse;
+    /**
+     * `poll_closed`: the poll is closed
+     */
+    409: ErrorResponse;
     /**
      * Invalid input
      */

@@ -927,7 +927,7 @@ export const zLogCreateResponse = zLogEntryOut;
 export const zLogEditBody = zLogEntryEdit;
 
 export const zLogEditPath = z.object({
-    entry_id: z.int().check(z.gte(1))
+    entry_id: z.int().check(z.gte(1), z.lte(9223372036854776000))
 });
 
 /**
@@ -952,7 +952,7 @@ export const zPollsOpenBody = zPollCreate;
 export const zPollsOpenResponse = zPollOut;
 
 export const zPollsGetPath = z.object({
-    poll_id: z.int().check(z.gte(1))
+    poll_id: z.int().check(z.gte(1), z.lte(9223372036854776000))
 });
 
 /**
@@ -963,7 +963,7 @@ export const zPollsGetResponse = zPollOut;
 export const zPollsAnswerBody = zAnswerCreate;
 
 export const zPollsAnswerPath = z.object({
-    poll_id: z.int().check(z.gte(1))
+    poll_id: z.int().check(z.gte(1), z.lte(9223372036854776000))
 });
 
 /**
@@ -977,7 +977,7 @@ export const zPollsAnswerResponse = zPollOut;
 export const zPollsCloseBody = z.nullable(zPollClose);
 
 export const zPollsClosePath = z.object({
-    poll_id: z.int().check(z.gte(1))
+    poll_id: z.int().check(z.gte(1), z.lte(9223372036854776000))
 });
 
 /**

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query
 
 from chiron.auth.deps import OperatePrincipal, ReadPrincipal
 from chiron.deps import DatabaseDep, SettingsDep, UnitOfWorkDep
-from chiron.errors import ERROR_RESPONSES, InvalidInput
+from chiron.errors import ERROR_RESPONSES, ErrorResponse, InvalidInput
 from chiron.kit.schema import UTC_DATETIME
 from chiron.log import service
 from chiron.log.schemas import LogEntryCreate, LogEntryEdit, LogEntryOut, LogFilter, LogPage
@@ -69,10 +69,14 @@ async def list_entries(
     "/api/v1/log/{entry_id}",
     response_model=LogEntryOut,
     operation_id="log-edit",
-    responses=ERROR_RESPONSES,
+    responses={
+        **ERROR_RESPONSES,
+        404: {"model": ErrorResponse, "description": "No such entry"},
+        409: {"model": ErrorResponse, "description": "`locked`: past the 15-minute edit window"},
+    },
 )
 async def edit_entry(
-    entry_id: Annotated[int, Path(ge=1)],
+    entry_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     data: LogEntryEdit,
     principal: OperatePrincipal,
     uow: UnitOfWorkDep,

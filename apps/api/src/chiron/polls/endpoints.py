@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
 from chiron.auth.deps import DirectPrincipal, OperatePrincipal, ReadPrincipal
 from chiron.deps import DatabaseDep, UnitOfWorkDep
-from chiron.errors import ERROR_RESPONSES
+from chiron.errors import ERROR_RESPONSES, ErrorResponse
 from chiron.polls import service
 from chiron.polls.schemas import (
     AnswerCreate,
@@ -20,7 +20,15 @@ from chiron.polls.schemas import (
 )
 
 router = APIRouter(tags=["polls"])
-PollId = Annotated[int, Path(ge=1)]
+PollId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    **ERROR_RESPONSES,
+    404: {"model": ErrorResponse, "description": "`poll_not_found`: no such poll"},
+}
+_ACTION: dict[int | str, dict[str, Any]] = {
+    **_NOT_FOUND,
+    409: {"model": ErrorResponse, "description": "`poll_closed`: the poll is closed"},
+}
 
 
 @router.post(
@@ -52,7 +60,7 @@ async def list_polls(
     "/api/v1/polls/{poll_id}",
     response_model=PollOut,
     operation_id="polls-get",
-    responses=ERROR_RESPONSES,
+    responses=_NOT_FOUND,
 )
 async def get_poll(poll_id: PollId, _: ReadPrincipal, db: DatabaseDep) -> PollOut:
     async with db.readers() as session:
@@ -63,7 +71,7 @@ async def get_poll(poll_id: PollId, _: ReadPrincipal, db: DatabaseDep) -> PollOu
     "/api/v1/polls/{poll_id}/answers",
     response_model=PollOut,
     operation_id="polls-answer",
-    responses=ERROR_RESPONSES,
+    responses=_ACTION,
 )
 async def answer_poll(
     poll_id: PollId, data: AnswerCreate, principal: OperatePrincipal, uow: UnitOfWorkDep
@@ -77,7 +85,7 @@ async def answer_poll(
     "/api/v1/polls/{poll_id}/close",
     response_model=PollOut,
     operation_id="polls-close",
-    responses=ERROR_RESPONSES,
+    responses=_ACTION,
 )
 async def close_poll(
     poll_id: PollId,
