@@ -116,3 +116,30 @@ async def test_the_writer_is_held_from_begin_to_the_end(db: Database) -> None:
     assert not lock.locked()
     with pytest.raises(RuntimeError):
         await uow.begin()  # a committed unit is finished
+
+
+async def test_a_periodic_job_that_fails_sends_nothing_and_the_next_still_runs(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from chiron import uow as uow_module
+
+    bus = RecordingBus(db)
+
+    async def failing(uow: UnitOfWork) -> None:
+        await _note(uow, "half done")
+        raise RuntimeError("store hiccup")
+
+    async def working(uow: UnitOfWork) -> None:
+        await _note(uow, "done")
+
+    async def stop(_: float) -> None:
+        raise asyncio.CancelledError
+
+    monkeypatch.setattr(uow_module.asyncio, "sleep", stop)
+    with pytest.raises(asyncio.CancelledError):
+        await uow_module.run_periodically(db, bus, 1.0, [failing, working], failed="job_failed")  # type: ignore[arg-type]
+    assert [e for e, _, _ in bus.published] == ["timeline"]
+    assert b"done" in bus.published[0][1]
+    assert bus.published[0][2] == 1  # the failed job's note was rolled back

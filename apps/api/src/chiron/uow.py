@@ -19,8 +19,9 @@ validates its body without holding the store's one writer.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
 from typing import Self
 
@@ -28,6 +29,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from chiron.db import Database
+from chiron.kit.tasks import cancel_requested
 from chiron.stream.bus import Bus
 from chiron.stream.messages import Message
 from chiron.stream.publisher import publish_all
@@ -143,3 +145,28 @@ class UnitOfWork:
             await self.commit()
         else:
             await self.rollback()
+
+
+Job = Callable[["UnitOfWork"], Awaitable[object]]
+
+
+async def run_periodically(
+    db: Database, bus: Bus, interval_s: float, jobs: Sequence[Job], *, failed: str
+) -> None:
+    """Every `interval_s`, each job in a unit of work of its own, in order. Every replica
+    runs its jobs; each job's own claims make what it does happen once. A failing job is
+    logged as `failed` and the others still run."""
+    while True:
+        for job in jobs:
+            try:
+                async with UnitOfWork(db, bus) as uow:
+                    await job(uow)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                if cancel_requested():
+                    raise asyncio.CancelledError from exc
+                log.warning(
+                    failed, job=getattr(job, "__name__", repr(job)), error=type(exc).__name__
+                )
+        await asyncio.sleep(interval_s)

@@ -136,6 +136,7 @@ async def test_the_periodic_sweep_ends_due_shelves(
 ) -> None:
     """`run_sweeper` (every process's background job) runs the expiry after the staleness
     sweep: one pass of its loop, with the clock a minute on."""
+    from chiron import uow as uow_module
     from chiron.gates import alarms
     from chiron.telemetry import staleness
 
@@ -153,7 +154,7 @@ async def test_the_periodic_sweep_ends_due_shelves(
     async def stop(_: float) -> None:
         raise asyncio.CancelledError
 
-    monkeypatch.setattr(staleness.asyncio, "sleep", stop)
+    monkeypatch.setattr(uow_module.asyncio, "sleep", stop)
     with pytest.raises(asyncio.CancelledError):
         await staleness.run_sweeper(state.db, state.bus, 5.0)
     assert (await alarm(client, auth_headers))["state"] == "unacked"

@@ -8,7 +8,6 @@ The conditional UPDATE lets exactly one replica win each change.
 
 from __future__ import annotations
 
-import asyncio
 from collections import defaultdict
 from datetime import datetime
 
@@ -18,13 +17,12 @@ from chiron.db import Database
 from chiron.gates import alarms
 from chiron.gates import service as gates
 from chiron.gates.repository import GateRepository
-from chiron.kit.tasks import cancel_requested
 from chiron.kit.time import as_utc, utcnow
 from chiron.stream.bus import Bus
 from chiron.telemetry.repository import TelemetryRepository
 from chiron.telemetry.schemas import MetricPayload, MetricState
 from chiron.timeline import service as timeline
-from chiron.uow import UnitOfWork
+from chiron.uow import UnitOfWork, run_periodically
 
 log = structlog.get_logger("chiron.staleness")
 
@@ -78,16 +76,6 @@ async def sweep(uow: UnitOfWork, now: datetime | None = None) -> int:
 
 async def run_sweeper(db: Database, bus: Bus, interval_s: float) -> None:
     """Staleness, then shelved alarms that are due (each in a unit of work of its own)."""
-    while True:
-        try:
-            async with UnitOfWork(db, bus) as uow:
-                await sweep(uow)
-            async with UnitOfWork(db, bus) as uow:
-                await alarms.expire_shelves(uow)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            if cancel_requested():
-                raise asyncio.CancelledError from exc
-            log.warning("staleness_sweep_failed", error=type(exc).__name__)
-        await asyncio.sleep(interval_s)
+    await run_periodically(
+        db, bus, interval_s, [sweep, alarms.expire_shelves], failed="staleness_sweep_failed"
+    )
