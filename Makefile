@@ -11,7 +11,7 @@ PY := $(ROOT)/apps/api/.venv/bin
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help setup setup-api setup-web services run api web simulate test test-api test-api-sqlite \
+.PHONY: help setup setup-api setup-web services run api web web-build simulate test test-api test-api-sqlite \
         test-api-pg lint lint-api test-web e2e topology check-client check-deploy openapi client bench \
         bench-smoke bench-dashboard \
         migrate seed collector
@@ -47,7 +47,15 @@ migrate: setup-api ## apply migrations to CHIRON_DATABASE_URL
 seed: setup-api ## load demo data into CHIRON_DATABASE_URL
 	$(API) $(PY)/chiron db seed
 
-test: setup services lint test-api bench-smoke test-web check-client check-deploy e2e topology ## run every test
+# Three lanes side by side (2 cores: the API suites spend much of their time waiting on the
+# store, the stream and subprocesses), then the two e2e stores side by side. Every suite is
+# isolated from the others: own PostgreSQL database, stream key, ports and results directory.
+test: setup services ## run every test (lint, API on both stores, web, client, deploy, topology, e2e)
+	@$(ROOT)/scripts/side-by-side.sh \
+		checks '$(MAKE) --no-print-directory lint bench-smoke test-web check-client check-deploy web-build topology' \
+		api-sqlite '$(MAKE) --no-print-directory test-api-sqlite' \
+		api-pg '$(MAKE) --no-print-directory test-api-pg'
+	@$(MAKE) --no-print-directory e2e
 	@echo "make test: all suites passed"
 
 lint: lint-api lint-web ## lint and type-check everything
@@ -60,7 +68,9 @@ lint-web: setup-web ## type-aware ESLint with boundary rules, and tsc, for apps/
 	@echo "==> type-aware ESLint with boundaries + tsc (web, ui, api-client)"
 	cd $(ROOT) && pnpm turbo run lint typecheck
 
-test-api: test-api-sqlite test-api-pg ## API tests on SQLite + in-process bus, then PostgreSQL + Redis
+test-api: setup-api services ## API tests on SQLite + in-process bus and on PostgreSQL + Redis, side by side
+	@$(ROOT)/scripts/side-by-side.sh api-sqlite '$(MAKE) --no-print-directory test-api-sqlite' \
+		api-pg '$(MAKE) --no-print-directory test-api-pg'
 
 test-api-sqlite: setup-api ## API tests on SQLite + the in-process bus
 	@echo "==> API tests on SQLite + in-process bus"
@@ -87,6 +97,9 @@ check-client: setup-api setup-web ## fail when the committed client differs from
 
 check-deploy: ## static checks of Dockerfiles, compose, workflow and collector config
 	@$(ROOT)/scripts/check-deploy.sh
+
+web-build: setup-web ## build the dashboard (next build; turbo caches it for e2e and topology)
+	cd $(ROOT) && pnpm turbo run build --filter web --output-logs=errors-only
 
 e2e: setup ## Playwright smoke suite on the real stack (embedded, then PostgreSQL + Redis)
 	@$(ROOT)/scripts/e2e.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Playwright e2e suite on the real stack, twice: embedded (SQLite + in-process bus), then
-# PostgreSQL + Redis. Called by `make e2e` (after `make setup`). The suite starts the API and
+# Playwright e2e suite on the real stack, twice, side by side: embedded (SQLite + in-process
+# bus) and PostgreSQL + Redis. Called by `make e2e` (after `make setup`). The suite starts the API and
 # `next start` itself (apps/web/e2e/global-setup.ts); this script makes sure there is a browser,
 # the services and a build, and says where the traces and screenshots of a failure are.
 #   E2E_STORES="sqlite postgres" (default) picks the modes; extra arguments go to Playwright.
@@ -41,26 +41,30 @@ fi
 
 cd "$ROOT"
 start=$SECONDS
-# 2. Build once (the turbo `e2e` task depends on `build`; each mode then runs it with --only so
-#    the build is not redone or even re-hashed while someone edits the tree).
+# 2. Build once (turbo caches it); each store then runs Playwright against that build.
 pnpm turbo run build --filter web --output-logs=errors-only
 echo "==> e2e: web built in $((SECONDS - start)) s"
 
-status=0
+# 3. The stores side by side: each has its own stack (free ports, its own store) and results
+#    directory, and most of a spec's time is spent waiting on the stream, not on the CPU.
+args=""
+[ $# -eq 0 ] || args="$(printf '%q ' "$@")"
+commands=()
 for store in $STORES; do
-  results="$ROOT/apps/web/test-results/e2e-$store"
-  rm -rf "$results"
-  t=$SECONDS
+  rm -rf "$ROOT/apps/web/test-results/e2e-$store"
   echo "==> e2e on $store (results in apps/web/test-results/e2e-$store)"
-  if E2E_STORE="$store" pnpm turbo run e2e --filter web --only --output-logs=full --log-prefix=none -- "$@"; then
-    echo "==> e2e on $store: passed in $((SECONDS - t)) s"
-  else
-    status=1
-    echo "==> e2e on $store: FAILED after $((SECONDS - t)) s" >&2
-    echo "    traces, screenshots and error context: $results/artifacts" >&2
-    echo "    stack logs (API, next start):          $results/logs" >&2
-    echo "    open a trace: (cd apps/web && pnpm exec playwright show-trace $results/artifacts/<test>/trace.zip)" >&2
-  fi
+  commands+=("e2e-$store" "cd '$ROOT/apps/web' && E2E_STORE=$store pnpm exec playwright test $args")
 done
+status=0
+SIDE_BY_SIDE_LOGS="$ROOT/apps/web/test-results/logs" "$ROOT/scripts/side-by-side.sh" "${commands[@]}" || status=1
+if [ "$status" -ne 0 ]; then
+  for store in $STORES; do
+    results="$ROOT/apps/web/test-results/e2e-$store"
+    [ -d "$results/artifacts" ] || continue
+    echo "    $store: traces, screenshots and error context: $results/artifacts" >&2
+    echo "    $store: stack logs (API, next start):          $results/logs" >&2
+  done
+  echo "    open a trace: (cd apps/web && pnpm exec playwright show-trace <artifacts>/<test>/trace.zip)" >&2
+fi
 echo "==> e2e: total $((SECONDS - start)) s"
 exit $status
