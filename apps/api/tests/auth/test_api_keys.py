@@ -14,10 +14,11 @@ import httpx
 import pytest
 from sqlalchemy import event, text
 
-from chiron.auth import keys, repository, service
+from chiron.auth import authenticator, keys, repository, service
 from chiron.auth.authenticator import KeyCache, KeyRecord
 from chiron.config import Settings
 from chiron.db import Database
+from chiron.kit.time import utcnow
 from chiron.uow import UnitOfWork
 from tests.fixtures.auth import MakeToken
 
@@ -160,11 +161,14 @@ async def test_cache_window_is_capped_at_five_seconds(
 
 
 async def test_expiry_applies_even_to_a_cached_key(
-    client: httpx.AsyncClient, make_token: MakeToken
+    client: httpx.AsyncClient, make_token: MakeToken, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    token = await make_token(["read"], expires_in=timedelta(seconds=1))
+    # The clock moves past the expiry instead of the test sleeping through it: on a loaded
+    # machine a one-second key could expire before its first request.
+    token = await make_token(["read"], expires_in=timedelta(minutes=10))
     assert (await client.get(READ, headers=bearer(token))).status_code == 200
-    await asyncio.sleep(1.1)
+    later = utcnow() + timedelta(minutes=10, seconds=1)
+    monkeypatch.setattr(authenticator, "utcnow", lambda: later)
     response = await client.get(READ, headers=bearer(token))
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "expired_token"
