@@ -98,8 +98,11 @@ async def seed(
                 )
             )
         if len(batch) >= CHUNK or step == steps:
+            # Received as it happened: a backfill's receive time is its chunk's last device
+            # time, so the seeded day's clocks read in step however long the seeding takes
+            # (on a loaded machine, seconds past the skew limit).
             async with UnitOfWork(db, bus) as uow:
-                await telemetry.ingest(uow, batch, settings)
+                await telemetry.ingest(uow, batch, settings, now=t)
             total += len(batch)
             batch = []
             progress(f"  {total} samples")
