@@ -204,3 +204,37 @@ def _ts(text: str) -> float:
     from datetime import datetime
 
     return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+
+
+async def test_two_replicas_make_one_silence_per_acknowledgement(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], am: str, settings: Settings
+) -> None:
+    from tests.notify.test_delivery import replica
+
+    async with replica(settings):  # a second dispatcher on the same store
+        await put_gate(client, auth_headers)
+        for round_ in range(2):
+            await ingest(client, auth_headers, temp([95]))  # raised (again)
+            operator = person(settings, "operator", name=f"Op{round_}", station="THERMAL")
+            acked = await client.post(
+                action("thermal", "acknowledge"),
+                json={"comment": f"ack {round_}"},
+                headers=operator,
+            )
+            assert acked.status_code == 200, acked.text
+
+            async def silenced(n: int = round_) -> bool:
+                return any(
+                    s["comment"] == f"ack {n}" and s["status"]["state"] == "active"
+                    for s in await _silences(am)
+                )
+
+            await eventually(silenced, f"silence {round_}")
+            await ingest(client, auth_headers, temp([70]))  # cleared
+
+            async def quiet() -> bool:
+                return all(s["status"]["state"] == "expired" for s in await _silences(am))
+
+            await eventually(quiet, f"silence {round_} expired")
+    found = await _silences(am)
+    assert sorted(s["comment"] for s in found) == ["ack 0", "ack 1"]

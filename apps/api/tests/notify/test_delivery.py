@@ -9,6 +9,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -18,7 +19,9 @@ from chiron.app import create_app
 from chiron.config import Settings
 from chiron.db import Database
 from chiron.gates.schemas import AlarmPayload
+from chiron.kit.time import utcnow
 from chiron.notify.outbox import enqueue
+from chiron.notify.repository import NotifyRepository
 from chiron.notify.signing import verify
 from chiron.state import AppState
 from chiron.uow import UnitOfWork
@@ -217,3 +220,28 @@ async def quiet(state: AppState) -> None:
 async def _all(db: Database, test: Any) -> bool:
     rows = await outbox(db)
     return bool(rows) and all(test(r) for r in rows)
+
+
+async def test_a_delivery_failing_past_the_give_up_age_is_failed(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], hooks: Receiver, state: AppState
+) -> None:
+    async def always_500(_: Hit) -> int:
+        return 500
+
+    hooks.behaviours["/hook"] = always_500
+    state.settings.notify_give_up_s = 0.3  # the dispatcher reads the app's settings
+    hook = await subscribe(client, auth_headers, hooks.url(), ["alarm"])
+    await client.post(f"{HOOKS}/{hook['id']}/ping", headers=auth_headers)
+
+    async def failed() -> dict[str, Any] | None:
+        page = await client.get(f"{HOOKS}/{hook['id']}/deliveries", headers=auth_headers)
+        item = page.json()["items"][0]
+        return item if item["status"] == "failed" else None
+
+    item = await eventually(failed, "the delivery given up")
+    assert item["attempts"] >= 2
+    assert item["last_error"].startswith("HTTP 500")
+    # Never claimed again, however late it gets.
+    async with state.db.readers() as session:
+        later = utcnow() + timedelta(days=30)
+        assert not await NotifyRepository(session).any_due(later)
