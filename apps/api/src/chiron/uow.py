@@ -91,8 +91,8 @@ class UnitOfWork:
         if self._committed:
             return self.last_event_id
         if self._outbox and self.db.commit_hooks:
-            # In the transaction: what the hooks write commits, or rolls back, with the rest.
-            await self.begin()
+            # In the transaction (a hook that writes `begin()`s it if nothing else did):
+            # what the hooks write commits, or rolls back, with the rest.
             messages = tuple(self._outbox)
             try:
                 for hook in self.db.commit_hooks:

@@ -70,7 +70,8 @@ def alerts(alarm: dict[str, Any], settings: Settings, now: datetime) -> list[dic
     set, so the old one is ended rather than left to time out)."""
     state = alarm["alarm"]["state"]
     active = state != "normal"
-    since = _when(alarm["alarm"].get("since")) or now
+    # Never after now: `since` is device time, which may run a little ahead of ours.
+    since = min(_when(alarm["alarm"].get("since")) or now, now)
     current = severity(alarm)
     latched = alarm["alarm"].get("latched_status") or alarm["status"]
     peak = alarm["alarm"].get("peak") or {}
@@ -94,7 +95,7 @@ def alerts(alarm: dict[str, Any], settings: Settings, now: datetime) -> list[dic
             {
                 "labels": {**matchers(alarm), "severity": level},
                 "annotations": annotations,
-                "startsAt": (since if firing else min(since, now)).isoformat(),
+                "startsAt": since.isoformat(),
                 "endsAt": (ahead if firing else now).isoformat(),
                 "generatorURL": annotations["dashboard_url"],
             }

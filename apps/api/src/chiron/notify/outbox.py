@@ -21,6 +21,7 @@ from typing import Any
 from chiron.config import Settings
 from chiron.gates.alarms import gate_alarm
 from chiron.kit.time import utcnow
+from chiron.models import Webhook
 from chiron.notify.repository import ALERTMANAGER, WEBHOOK, NotifyRepository
 from chiron.stream.messages import Message
 from chiron.uow import UnitOfWork
@@ -55,12 +56,21 @@ def row(
     }
 
 
-async def enqueue(uow: UnitOfWork, event: str, payload: dict[str, Any], settings: Settings) -> int:
+async def enqueue(
+    uow: UnitOfWork,
+    event: str,
+    payload: dict[str, Any],
+    settings: Settings,
+    webhooks: Sequence[Webhook] | None = None,
+) -> int:
     """Queue `payload` for every webhook subscribed to `event` (and, for an alarm, for
-    Alertmanager) in the unit's transaction. Returns the rows added."""
+    Alertmanager) in the unit's transaction. Returns the rows added. `webhooks`: the
+    subscriptions, when the caller already read them."""
     session = await uow.begin()
     repo = NotifyRepository(session)
     now = utcnow()
+    if webhooks is None:
+        webhooks = await repo.webhooks()
     rows = [
         row(
             kind=WEBHOOK,
@@ -70,7 +80,7 @@ async def enqueue(uow: UnitOfWork, event: str, payload: dict[str, Any], settings
             payload=payload,
             now=now,
         )
-        for hook in await repo.webhooks()
+        for hook in webhooks
         if event in hook.events
     ]
     if event == "alarm" and settings.alertmanager_url:
@@ -93,9 +103,11 @@ class Notifier:
         wanted = [m for m in messages if m.type in _EVENTS]
         if not wanted:
             return
+        webhooks = await NotifyRepository(await uow.begin()).webhooks()
         added = 0
         for message in wanted:
-            added += await enqueue(uow, message.type, json.loads(message.encode()), self.settings)
+            payload = json.loads(message.encode())
+            added += await enqueue(uow, message.type, payload, self.settings, webhooks)
         if added:
             uow.after_commit(self.wake_up)
 
