@@ -245,3 +245,23 @@ async def test_a_delivery_failing_past_the_give_up_age_is_failed(
     async with state.db.readers() as session:
         later = utcnow() + timedelta(days=30)
         assert not await NotifyRepository(session).any_due(later)
+
+
+async def test_a_crashed_replicas_leases_expire_and_its_deliveries_go_out(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], hooks: Receiver, state: AppState
+) -> None:
+    await quiet(state)
+    await subscribe(client, auth_headers, hooks.url(), ["log"])
+    async with UnitOfWork(state.db, state.bus) as uow:
+        for n in range(3):
+            await enqueue(uow, "log", {"type": "log", "n": n}, state.settings)
+    # A replica claims them and dies without a word: its leases run out by themselves.
+    now = utcnow()
+    async with UnitOfWork(state.db, None) as uow:
+        repo = NotifyRepository(await uow.begin())
+        held = await repo.claim(now, now + timedelta(seconds=1), "crashed", 10)
+        assert len(held) == 3
+        assert await repo.claim(now, now + timedelta(seconds=60), "other", 10) == []
+    async with replica(state.settings) as survivor:
+        await eventually(lambda: _all(survivor.db, lambda r: r.status == "delivered"), "sent")
+    assert len({h.headers["Chiron-Delivery"] for h in hooks.hits}) == 3
