@@ -20,7 +20,7 @@ from chiron.health import router as health_router
 from chiron.kit.tasks import stop_tasks
 from chiron.middleware import RequestBodyMiddleware, RequestIdMiddleware
 from chiron.notify.dispatcher import Dispatcher
-from chiron.notify.outbox import Notifier, resend_active
+from chiron.notify.outbox import Notifier, prune, resend_active
 from chiron.observability.http import instrument_app
 from chiron.observability.instrument import observe_resources
 from chiron.observability.logging import configure_logging
@@ -81,17 +81,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if dispatcher is not None:
             state.extras["notify.dispatcher"] = dispatcher
             dispatcher.start()
+        # Active alarms re-posted to Alertmanager (when set) and the delivery log pruned.
         resender = (
             asyncio.create_task(
                 run_periodically(
                     db,
                     bus,
                     settings.alertmanager_resend_s,
-                    [partial(resend_active, settings=settings)],
-                    failed="alertmanager_resend_failed",
+                    [partial(resend_active, settings=settings), partial(prune, settings=settings)],
+                    failed="notify_job_failed",
                 )
             )
-            if settings.alertmanager_url and settings.notify_poll_s > 0
+            if settings.notify_poll_s > 0
             else None
         )
         mqtt = None

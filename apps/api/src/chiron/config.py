@@ -114,6 +114,8 @@ class Settings(BaseSettings):
     notify_give_up_s: float = Field(24 * 3600.0, gt=0)
     notify_poll_s: float = Field(1.0, ge=0)
     notify_concurrency: int = Field(16, ge=1)
+    # Delivered, failed and superseded deliveries stay in the delivery log this long.
+    notify_keep_s: float = Field(7 * 24 * 3600.0, gt=0)
 
     # http
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

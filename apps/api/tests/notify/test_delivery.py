@@ -20,7 +20,7 @@ from chiron.config import Settings
 from chiron.db import Database
 from chiron.gates.schemas import AlarmPayload
 from chiron.kit.time import utcnow
-from chiron.notify.outbox import enqueue
+from chiron.notify.outbox import enqueue, prune
 from chiron.notify.repository import NotifyRepository
 from chiron.notify.signing import verify
 from chiron.state import AppState
@@ -265,3 +265,24 @@ async def test_a_crashed_replicas_leases_expire_and_its_deliveries_go_out(
     async with replica(state.settings) as survivor:
         await eventually(lambda: _all(survivor.db, lambda r: r.status == "delivered"), "sent")
     assert len({h.headers["Chiron-Delivery"] for h in hooks.hits}) == 3
+
+
+async def test_finished_deliveries_are_pruned_after_the_keep_time(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], hooks: Receiver, state: AppState
+) -> None:
+    await quiet(state)
+    await subscribe(client, auth_headers, hooks.url(), ["log"])
+    async with UnitOfWork(state.db, state.bus) as uow:
+        for n in range(3):
+            await enqueue(uow, "log", {"type": "log", "n": n}, state.settings)
+    async with replica(state.settings) as other:
+        await eventually(lambda: _all(other.db, lambda r: r.status == "delivered"), "sent")
+    async with UnitOfWork(state.db, state.bus) as uow:
+        await enqueue(uow, "log", {"type": "log", "n": 3}, state.settings)  # still pending
+    soon = state.settings.model_copy(update={"notify_keep_s": 1e-6})
+    async with UnitOfWork(state.db, None) as uow:
+        assert await prune(uow, soon) == 3
+    rows = await outbox(state.db)
+    assert [r.status for r in rows] == ["pending"]
+    async with UnitOfWork(state.db, None) as uow:
+        assert await prune(uow, state.settings) == 0  # a week: nothing that old

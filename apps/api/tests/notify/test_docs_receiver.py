@@ -98,6 +98,6 @@ def test_every_notification_setting_is_in_the_deployment_matrix() -> None:
         for name in Settings.model_fields
         if name.startswith(("notify_", "alertmanager_", "public_url"))
     ]
-    assert len(names) == 9
+    assert len(names) == 10
     for name in names:
         assert f"| `{name}` |" in matrix, name

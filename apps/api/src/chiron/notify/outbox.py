@@ -15,7 +15,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from chiron.config import Settings
@@ -139,3 +139,16 @@ async def resend_active(uow: UnitOfWork, settings: Settings) -> int:
             )
         )
     return added
+
+
+PRUNE_BATCH = 1000
+
+
+async def prune(uow: UnitOfWork, settings: Settings) -> int:
+    """Keep the delivery log bounded: finished deliveries older than `notify_keep_s` go, a
+    batch per run (every replica may run it: a DELETE twice deletes once)."""
+    before = utcnow() - timedelta(seconds=settings.notify_keep_s)
+    async with uow.db.readers() as session:  # most runs find nothing: no writer taken
+        if not await NotifyRepository(session).any_finished(before):
+            return 0
+    return await NotifyRepository(await uow.begin()).prune(before, PRUNE_BATCH)

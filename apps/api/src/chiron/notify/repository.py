@@ -127,6 +127,24 @@ class NotifyRepository(Repository):
             update(t).where(t.lease_token == token).values(lease_until=None, lease_token=None)
         )
 
+    async def any_finished(self, before: datetime) -> bool:
+        t = NotificationOutbox
+        old = select(t.id).where(t.status != "pending", t.created_at < before).limit(1)
+        return (await self.session.scalar(old)) is not None
+
+    async def prune(self, before: datetime, limit: int) -> int:
+        """Forget up to `limit` finished deliveries queued before `before` (a bounded batch:
+        the SQLite writer is never held long)."""
+        t = NotificationOutbox
+        done = (
+            select(t.id)
+            .where(t.status != "pending", t.created_at < before)
+            .order_by(t.id)
+            .limit(limit)
+        )
+        result = await self.session.execute(delete(t).where(t.id.in_(done)))
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def deliveries(
         self, webhook_id: int, limit: int, before: int | None
     ) -> Sequence[NotificationOutbox]:
