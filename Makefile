@@ -29,6 +29,7 @@ setup-web: ## install pnpm and the web's locked packages
 
 services: ## start PostgreSQL and Redis if they are down
 	@$(ROOT)/scripts/ensure-services.sh
+	@$(ROOT)/scripts/ensure-alertmanager.sh
 
 # `set -m` gives run.sh a process group of its own in the terminal's foreground: Ctrl-C
 # reaches it and what it started, not make, so a deliberate stop exits 0 (run.sh traps it).

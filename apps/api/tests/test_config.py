@@ -87,3 +87,13 @@ def test_absolute_and_server_urls_are_kept_as_given(tmp_path: Path) -> None:
     assert Settings(database_url=memory, _env_file=None).database_url == memory  # type: ignore[call-arg]
     pg = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
     assert Settings(database_url=pg, _env_file=None).database_url == pg  # type: ignore[call-arg]
+
+
+def test_alertmanager_urls_parse_from_a_comma_list_and_must_be_http() -> None:
+    parsed = Settings(
+        alertmanager_url="http://am-1:9093/, http://am-2:9093",  # type: ignore[arg-type]
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    assert parsed.alertmanager_url == ["http://am-1:9093", "http://am-2:9093"]
+    with pytest.raises((ConfigError, ValueError), match="CHIRON_ALERTMANAGER_URL"):
+        Settings(alertmanager_url="am-1:9093", _env_file=None)  # type: ignore[arg-type, call-arg]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from types import ModuleType
 
 import structlog
@@ -18,6 +19,8 @@ from chiron.error_handlers import install_error_handlers
 from chiron.health import router as health_router
 from chiron.kit.tasks import stop_tasks
 from chiron.middleware import RequestBodyMiddleware, RequestIdMiddleware
+from chiron.notify.dispatcher import Dispatcher
+from chiron.notify.outbox import Notifier, prune, resend_active
 from chiron.observability.http import instrument_app
 from chiron.observability.instrument import observe_resources
 from chiron.observability.logging import configure_logging
@@ -31,6 +34,7 @@ from chiron.stream.workers import start_workers
 from chiron.strict_query import reject_unknown_query
 from chiron.telemetry.housekeeping import housekeeper
 from chiron.telemetry.staleness import run_sweeper
+from chiron.uow import run_periodically
 
 log = structlog.get_logger("chiron.app")
 
@@ -70,6 +74,27 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.stale_sweep_s > 0
             else None
         )
+        # Notifications: the outbox is written by a commit hook, in each unit's transaction.
+        notifier = state.extras["notify.notifier"] = Notifier(settings)
+        db.commit_hooks.append(notifier.on_commit)
+        dispatcher = Dispatcher(db, settings, notifier) if settings.notify_poll_s > 0 else None
+        if dispatcher is not None:
+            state.extras["notify.dispatcher"] = dispatcher
+            dispatcher.start()
+        # Active alarms re-posted to Alertmanager (when set) and the delivery log pruned.
+        resender = (
+            asyncio.create_task(
+                run_periodically(
+                    db,
+                    bus,
+                    settings.alertmanager_resend_s,
+                    [partial(resend_active, settings=settings), partial(prune, settings=settings)],
+                    failed="notify_job_failed",
+                )
+            )
+            if settings.notify_poll_s > 0
+            else None
+        )
         mqtt = None
         if settings.mqtt_url:
             from chiron.telemetry.protocols.mqtt import MqttIngest
@@ -86,6 +111,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await stop_tasks([sweeper])
             if closer is not None:
                 await stop_tasks([closer])
+            if resender is not None:
+                await stop_tasks([resender])
+            if dispatcher is not None:
+                await dispatcher.stop()
             await workers.stop()
             await hub.stop()
             await bus.close()
@@ -158,6 +187,7 @@ def _include_routers(app: FastAPI) -> None:
     from chiron.gates.endpoints import router as gates_router
     from chiron.live.endpoints import router as stream_router
     from chiron.log.endpoints import router as log_router
+    from chiron.notify.endpoints import router as webhooks_router
     from chiron.polls.endpoints import router as polls_router
     from chiron.telemetry.endpoints import router as telemetry_router
     from chiron.telemetry.protocols.endpoints import routers as protocol_routers
@@ -171,6 +201,7 @@ def _include_routers(app: FastAPI) -> None:
     app.include_router(timeline_router)
     app.include_router(log_router)
     app.include_router(polls_router)
+    app.include_router(webhooks_router)
     app.include_router(stream_router)
     for protocol_router in protocol_routers:
         app.include_router(protocol_router)

@@ -99,6 +99,24 @@ class Settings(BaseSettings):
     mqtt_session_expiry_s: int = 7 * 24 * 3600
     mqtt_max_batch: int = 5_000  # samples of queued messages committed in one transaction
 
+    # Notifications (docs/notifications.md). Alertmanager: one URL, or several (comma-
+    # separated) for a cluster; alerts go to every one, silences to the first that answers.
+    alertmanager_url: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Active alarms are re-posted this often, below Alertmanager's resolve_timeout (5 m).
+    alertmanager_resend_s: float = Field(60.0, gt=0)
+    # Where people open the dashboard: the link in every alert (annotation dashboard_url).
+    public_url: str = "http://localhost:3000"
+    # Each delivery's own deadline, then retries with exponential backoff and full jitter
+    # (base, cap) until it is this old; 0 s poll disables the dispatcher in this process.
+    notify_timeout_s: float = Field(5.0, gt=0)
+    notify_backoff_s: float = Field(2.0, gt=0)
+    notify_backoff_max_s: float = Field(3600.0, gt=0)
+    notify_give_up_s: float = Field(24 * 3600.0, gt=0)
+    notify_poll_s: float = Field(1.0, ge=0)
+    notify_concurrency: int = Field(16, ge=1)
+    # Delivered, failed and superseded deliveries stay in the delivery log this long.
+    notify_keep_s: float = Field(7 * 24 * 3600.0, gt=0)
+
     # http
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_format: LogFormat | None = None
@@ -124,6 +142,23 @@ class Settings(BaseSettings):
                 "CHIRON_MQTT_URL must look like mqtt://[user:password@]host[:1883] "
                 "(or mqtts://host:8883 for TLS)"
             )
+        return value
+
+    @field_validator("alertmanager_url", mode="before")
+    @classmethod
+    def _split_alertmanagers(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [u.strip().rstrip("/") for u in value.split(",") if u.strip()]
+        if isinstance(value, list):
+            from urllib.parse import urlsplit
+
+            for url in value:
+                parts = urlsplit(str(url))
+                if parts.scheme not in {"http", "https"} or not parts.hostname:
+                    raise ConfigError(
+                        "CHIRON_ALERTMANAGER_URL must be http(s)://host:9093 URLs, "
+                        "comma-separated for a cluster"
+                    )
         return value
 
     @field_validator("cors_origins", mode="before")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -97,6 +97,10 @@ class Database:
     sessionmaker: async_sessionmaker[AsyncSession] = field(init=False)
     readers: async_sessionmaker[AsyncSession] = field(init=False)
     _write_lock: asyncio.Lock = field(init=False, default_factory=asyncio.Lock)
+    # Called by every unit of work that has stream messages, inside its transaction just
+    # before the commit, with (unit of work, messages): how notifications join the change
+    # they announce (chiron.notify registers one in the app's lifespan).
+    commit_hooks: list[Callable[..., Awaitable[None]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)

@@ -3,7 +3,8 @@
 It owns the SQLite writer lock, the transaction and an outbox. Domain code records what
 the stream should hear (`publish`) and what should run once the data is durable
 (`after_commit`); nothing leaves before the commit, everything leaves after it exactly
-once and in order, and a rolled-back unit sends nothing. Modelled on polar's
+once and in order, and a rolled-back unit sends nothing. The database's commit hooks see
+the messages inside the transaction (the notification outbox is written there). Modelled on polar's
 request-owned session and its post-commit job queue.
 
     async with UnitOfWork(db, bus) as uow:      # a background job
@@ -89,6 +90,16 @@ class UnitOfWork:
         (None when nothing was). Nothing to commit is not an error."""
         if self._committed:
             return self.last_event_id
+        if self._outbox and self.db.commit_hooks:
+            # In the transaction (a hook that writes `begin()`s it if nothing else did):
+            # what the hooks write commits, or rolls back, with the rest.
+            messages = tuple(self._outbox)
+            try:
+                for hook in self.db.commit_hooks:
+                    await hook(self, messages)
+            except BaseException:
+                await self.rollback()
+                raise
         session = self._session
         if session is not None:
             try:

@@ -4,8 +4,8 @@ import * as z from 'zod/mini';
 
 import type { Client, Options as Options2, TDataShape } from './client';
 import { client } from './client.gen';
-import type { AlarmsAcknowledgeData, AlarmsAcknowledgeErrors, AlarmsAcknowledgeResponses, AlarmsListData, AlarmsListErrors, AlarmsListResponses, AlarmsShelveData, AlarmsShelveErrors, AlarmsShelveResponses, AlarmsUnshelveData, AlarmsUnshelveErrors, AlarmsUnshelveResponses, AuthDevAssertionData, AuthDevAssertionErrors, AuthDevAssertionResponses, AuthDevJwksData, AuthDevJwksResponses, AuthLogoutData, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, DashboardGetSeriesData, DashboardGetSeriesErrors, DashboardGetSeriesResponses, DashboardGetSummaryData, DashboardGetSummaryErrors, DashboardGetSummaryResponses, DashboardIngestSamplesData, DashboardIngestSamplesErrors, DashboardIngestSamplesResponses, GatesListData, GatesListErrors, GatesListResponses, GatesUpsertData, GatesUpsertErrors, GatesUpsertResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, LogCreateData, LogCreateErrors, LogCreateResponses, LogEditData, LogEditErrors, LogEditResponses, LogListData, LogListErrors, LogListResponses, PollsAnswerData, PollsAnswerErrors, PollsAnswerResponses, PollsCloseData, PollsCloseErrors, PollsCloseResponses, PollsGetData, PollsGetErrors, PollsGetResponses, PollsListData, PollsListErrors, PollsListResponses, PollsOpenData, PollsOpenErrors, PollsOpenResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, TimelineCreateData, TimelineCreateErrors, TimelineCreateResponses, TimelineListData, TimelineListErrors, TimelineListResponses } from './types.gen';
-import { zAlarmsAcknowledgeBody, zAlarmsAcknowledgePath, zAlarmsAcknowledgeResponse, zAlarmsListQuery, zAlarmsListResponse, zAlarmsShelveBody, zAlarmsShelvePath, zAlarmsShelveResponse, zAlarmsUnshelveBody, zAlarmsUnshelvePath, zAlarmsUnshelveResponse, zAuthDevAssertionBody, zAuthDevAssertionResponse, zAuthDevJwksResponse, zAuthLogoutResponse, zAuthMeResponse, zAuthRefreshResponse, zAuthTokenBody, zAuthTokenResponse, zDashboardGetSeriesQuery, zDashboardGetSeriesResponse, zDashboardGetSummaryResponse, zDashboardIngestSamplesBody, zDashboardIngestSamplesHeaders, zDashboardIngestSamplesResponse, zGatesListQuery, zGatesListResponse, zGatesUpsertBody, zGatesUpsertPath, zGatesUpsertResponse, zHealthLiveResponse, zHealthReadyResponse, zLogCreateBody, zLogCreateResponse, zLogEditBody, zLogEditPath, zLogEditResponse, zLogListQuery, zLogListResponse, zPollsAnswerBody, zPollsAnswerPath, zPollsAnswerResponse, zPollsCloseBody, zPollsClosePath, zPollsCloseResponse, zPollsGetPath, zPollsGetResponse, zPollsListQuery, zPollsListResponse, zPollsOpenBody, zPollsOpenResponse, zStreamEventsQuery, zStreamEventsResponse, zTimelineCreateBody, zTimelineCreateResponse, zTimelineListQuery, zTimelineListResponse } from './zod.gen';
+import type { AlarmsAcknowledgeData, AlarmsAcknowledgeErrors, AlarmsAcknowledgeResponses, AlarmsListData, AlarmsListErrors, AlarmsListResponses, AlarmsShelveData, AlarmsShelveErrors, AlarmsShelveResponses, AlarmsUnshelveData, AlarmsUnshelveErrors, AlarmsUnshelveResponses, AuthDevAssertionData, AuthDevAssertionErrors, AuthDevAssertionResponses, AuthDevJwksData, AuthDevJwksResponses, AuthLogoutData, AuthLogoutResponses, AuthMeData, AuthMeErrors, AuthMeResponses, AuthRefreshData, AuthRefreshErrors, AuthRefreshResponses, AuthTokenData, AuthTokenErrors, AuthTokenResponses, DashboardGetSeriesData, DashboardGetSeriesErrors, DashboardGetSeriesResponses, DashboardGetSummaryData, DashboardGetSummaryErrors, DashboardGetSummaryResponses, DashboardIngestSamplesData, DashboardIngestSamplesErrors, DashboardIngestSamplesResponses, GatesListData, GatesListErrors, GatesListResponses, GatesUpsertData, GatesUpsertErrors, GatesUpsertResponses, HealthLiveData, HealthLiveResponses, HealthReadyData, HealthReadyErrors, HealthReadyResponses, LogCreateData, LogCreateErrors, LogCreateResponses, LogEditData, LogEditErrors, LogEditResponses, LogListData, LogListErrors, LogListResponses, PollsAnswerData, PollsAnswerErrors, PollsAnswerResponses, PollsCloseData, PollsCloseErrors, PollsCloseResponses, PollsGetData, PollsGetErrors, PollsGetResponses, PollsListData, PollsListErrors, PollsListResponses, PollsOpenData, PollsOpenErrors, PollsOpenResponses, StreamEventsData, StreamEventsErrors, StreamEventsResponse, StreamEventsResponses, TimelineCreateData, TimelineCreateErrors, TimelineCreateResponses, TimelineListData, TimelineListErrors, TimelineListResponses, WebhooksCreateData, WebhooksCreateErrors, WebhooksCreateResponses, WebhooksDeleteData, WebhooksDeleteErrors, WebhooksDeleteResponses, WebhooksDeliveriesData, WebhooksDeliveriesErrors, WebhooksDeliveriesResponses, WebhooksListData, WebhooksListErrors, WebhooksListResponses, WebhooksPingData, WebhooksPingErrors, WebhooksPingResponses } from './types.gen';
+import { zAlarmsAcknowledgeBody, zAlarmsAcknowledgePath, zAlarmsAcknowledgeResponse, zAlarmsListQuery, zAlarmsListResponse, zAlarmsShelveBody, zAlarmsShelvePath, zAlarmsShelveResponse, zAlarmsUnshelveBody, zAlarmsUnshelvePath, zAlarmsUnshelveResponse, zAuthDevAssertionBody, zAuthDevAssertionResponse, zAuthDevJwksResponse, zAuthLogoutResponse, zAuthMeResponse, zAuthRefreshResponse, zAuthTokenBody, zAuthTokenResponse, zDashboardGetSeriesQuery, zDashboardGetSeriesResponse, zDashboardGetSummaryResponse, zDashboardIngestSamplesBody, zDashboardIngestSamplesHeaders, zDashboardIngestSamplesResponse, zGatesListQuery, zGatesListResponse, zGatesUpsertBody, zGatesUpsertPath, zGatesUpsertResponse, zHealthLiveResponse, zHealthReadyResponse, zLogCreateBody, zLogCreateResponse, zLogEditBody, zLogEditPath, zLogEditResponse, zLogListQuery, zLogListResponse, zPollsAnswerBody, zPollsAnswerPath, zPollsAnswerResponse, zPollsCloseBody, zPollsClosePath, zPollsCloseResponse, zPollsGetPath, zPollsGetResponse, zPollsListQuery, zPollsListResponse, zPollsOpenBody, zPollsOpenResponse, zStreamEventsQuery, zStreamEventsResponse, zTimelineCreateBody, zTimelineCreateResponse, zTimelineListQuery, zTimelineListResponse, zWebhooksCreateBody, zWebhooksCreateResponse, zWebhooksDeletePath, zWebhooksDeleteResponse, zWebhooksDeliveriesPath, zWebhooksDeliveriesQuery, zWebhooksDeliveriesResponse, zWebhooksListResponse, zWebhooksPingPath, zWebhooksPingResponse } from './zod.gen';
 
 export type Options<TData extends TDataShape = TDataShape, ThrowOnError extends boolean = boolean, TResponse = unknown> = Options2<TData, ThrowOnError, TResponse> & {
     /**
@@ -504,6 +504,114 @@ export const timelineCreate = <ThrowOnError extends boolean = false>(options: Op
         'Content-Type': 'application/json',
         ...options.headers
     }
+});
+
+/**
+ * List Webhooks
+ */
+export const webhooksList = <ThrowOnError extends boolean = false>(options?: Options<WebhooksListData, ThrowOnError>) => (options?.client ?? client).get<WebhooksListResponses, WebhooksListErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: z.optional(z.never()),
+        path: z.optional(z.never()),
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zWebhooksListResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/webhooks',
+    ...options
+});
+
+/**
+ * Create Webhook
+ *
+ * Subscribe a URL to events (`alarm`, `gate`, `poll`, `log`). The secret that signs
+ * deliveries is generated when absent, and returned only in this answer.
+ */
+export const webhooksCreate = <ThrowOnError extends boolean = false>(options: Options<WebhooksCreateData, ThrowOnError>) => (options.client ?? client).post<WebhooksCreateResponses, WebhooksCreateErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: zWebhooksCreateBody,
+        path: z.optional(z.never()),
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zWebhooksCreateResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/webhooks',
+    ...options,
+    headers: {
+        'Content-Type': 'application/json',
+        ...options.headers
+    }
+});
+
+/**
+ * Delete Webhook
+ *
+ * Unsubscribe; its deliveries not yet sent are dropped with it.
+ */
+export const webhooksDelete = <ThrowOnError extends boolean = false>(options: Options<WebhooksDeleteData, ThrowOnError>) => (options.client ?? client).delete<WebhooksDeleteResponses, WebhooksDeleteErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: z.optional(z.never()),
+        path: zWebhooksDeletePath,
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zWebhooksDeleteResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/webhooks/{webhook_id}',
+    ...options
+});
+
+/**
+ * List Deliveries
+ *
+ * Newest first: status, attempts, the last error and the receiver's answer.
+ */
+export const webhooksDeliveries = <ThrowOnError extends boolean = false>(options: Options<WebhooksDeliveriesData, ThrowOnError>) => (options.client ?? client).get<WebhooksDeliveriesResponses, WebhooksDeliveriesErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: z.optional(z.never()),
+        path: zWebhooksDeliveriesPath,
+        query: z.optional(zWebhooksDeliveriesQuery)
+    }).parseAsync(data),
+    responseValidator: async (data) => await zWebhooksDeliveriesResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/webhooks/{webhook_id}/deliveries',
+    ...options
+});
+
+/**
+ * Ping Webhook
+ *
+ * Queue a test delivery (event `ping`), signed and retried like any other.
+ */
+export const webhooksPing = <ThrowOnError extends boolean = false>(options: Options<WebhooksPingData, ThrowOnError>) => (options.client ?? client).post<WebhooksPingResponses, WebhooksPingErrors, ThrowOnError>({
+    requestValidator: async (data) => await z.object({
+        body: z.optional(z.never()),
+        path: zWebhooksPingPath,
+        query: z.optional(z.never())
+    }).parseAsync(data),
+    responseValidator: async (data) => await zWebhooksPingResponse.parseAsync(data),
+    security: [{ scheme: 'bearer', type: 'http' }, {
+            in: 'cookie',
+            name: 'chiron_session',
+            type: 'apiKey'
+        }],
+    url: '/api/v1/webhooks/{webhook_id}/ping',
+    ...options
 });
 
 /**

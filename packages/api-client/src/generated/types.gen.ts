@@ -231,6 +231,68 @@ export type Counts = {
 };
 
 /**
+ * DeliveryOut
+ */
+export type DeliveryOut = {
+    /**
+     * Attempted At
+     */
+    attempted_at: string | null;
+    /**
+     * Attempts
+     */
+    attempts: number;
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Delivered At
+     */
+    delivered_at: string | null;
+    /**
+     * Event
+     */
+    event: string;
+    /**
+     * Id
+     *
+     * The `Chiron-Delivery` header: the same on every retry
+     */
+    id: string;
+    /**
+     * Last Error
+     */
+    last_error: string | null;
+    /**
+     * Next Attempt At
+     */
+    next_attempt_at: string;
+    /**
+     * Response
+     */
+    response: string | null;
+    /**
+     * Status
+     */
+    status: 'pending' | 'delivered' | 'failed' | 'superseded';
+};
+
+/**
+ * DeliveryPage
+ */
+export type DeliveryPage = {
+    /**
+     * Items
+     */
+    items: Array<DeliveryOut>;
+    /**
+     * Next Cursor
+     */
+    next_cursor: string | null;
+};
+
+/**
  * DevAssertion
  */
 export type DevAssertion = {
@@ -1511,6 +1573,100 @@ export type TokenResponse = {
     token_type: 'bearer';
 };
 
+/**
+ * WebhookCreate
+ */
+export type WebhookCreate = {
+    /**
+     * Events
+     */
+    events: Array<'alarm' | 'gate' | 'poll' | 'log'>;
+    /**
+     * Secret
+     *
+     * Signs deliveries; generated when absent
+     */
+    secret?: string | null;
+    /**
+     * Url
+     *
+     * Where deliveries are POSTed (http or https)
+     */
+    url: string;
+};
+
+/**
+ * WebhookCreated
+ */
+export type WebhookCreated = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: {
+        [key: string]: string | null;
+    } | null;
+    /**
+     * Events
+     */
+    events: Array<string>;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Secret
+     *
+     * Shown once: keep it to verify `Chiron-Signature`
+     */
+    secret: string;
+    /**
+     * Url
+     */
+    url: string;
+};
+
+/**
+ * WebhookList
+ */
+export type WebhookList = {
+    /**
+     * Items
+     */
+    items: Array<WebhookOut>;
+};
+
+/**
+ * WebhookOut
+ */
+export type WebhookOut = {
+    /**
+     * Created At
+     */
+    created_at: string;
+    /**
+     * Created By
+     */
+    created_by: {
+        [key: string]: string | null;
+    } | null;
+    /**
+     * Events
+     */
+    events: Array<string>;
+    /**
+     * Id
+     */
+    id: number;
+    /**
+     * Url
+     */
+    url: string;
+};
+
 export type AlarmsListData = {
     body?: never;
     path?: never;
@@ -2532,6 +2688,229 @@ export type TimelineCreateResponses = {
 };
 
 export type TimelineCreateResponse = TimelineCreateResponses[keyof TimelineCreateResponses];
+
+export type WebhooksListData = {
+    body?: never;
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhooks';
+};
+
+export type WebhooksListErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type WebhooksListError = WebhooksListErrors[keyof WebhooksListErrors];
+
+export type WebhooksListResponses = {
+    /**
+     * Successful Response
+     */
+    200: WebhookList;
+};
+
+export type WebhooksListResponse = WebhooksListResponses[keyof WebhooksListResponses];
+
+export type WebhooksCreateData = {
+    body: WebhookCreate;
+    path?: never;
+    query?: never;
+    url: '/api/v1/webhooks';
+};
+
+export type WebhooksCreateErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type WebhooksCreateError = WebhooksCreateErrors[keyof WebhooksCreateErrors];
+
+export type WebhooksCreateResponses = {
+    /**
+     * Successful Response
+     */
+    201: WebhookCreated;
+};
+
+export type WebhooksCreateResponse = WebhooksCreateResponses[keyof WebhooksCreateResponses];
+
+export type WebhooksDeleteData = {
+    body?: never;
+    path: {
+        /**
+         * Webhook Id
+         */
+        webhook_id: number;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/{webhook_id}';
+};
+
+export type WebhooksDeleteErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * `webhook_not_found`: no such webhook
+     */
+    404: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type WebhooksDeleteError = WebhooksDeleteErrors[keyof WebhooksDeleteErrors];
+
+export type WebhooksDeleteResponses = {
+    /**
+     * Successful Response
+     */
+    204: void;
+};
+
+export type WebhooksDeleteResponse = WebhooksDeleteResponses[keyof WebhooksDeleteResponses];
+
+export type WebhooksDeliveriesData = {
+    body?: never;
+    path: {
+        /**
+         * Webhook Id
+         */
+        webhook_id: number;
+    };
+    query?: {
+        /**
+         * Limit
+         */
+        limit?: number;
+        /**
+         * Before
+         *
+         * `next_cursor` of the previous page
+         */
+        before?: string | null;
+    };
+    url: '/api/v1/webhooks/{webhook_id}/deliveries';
+};
+
+export type WebhooksDeliveriesErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * `webhook_not_found`: no such webhook
+     */
+    404: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type WebhooksDeliveriesError = WebhooksDeliveriesErrors[keyof WebhooksDeliveriesErrors];
+
+export type WebhooksDeliveriesResponses = {
+    /**
+     * Successful Response
+     */
+    200: DeliveryPage;
+};
+
+export type WebhooksDeliveriesResponse = WebhooksDeliveriesResponses[keyof WebhooksDeliveriesResponses];
+
+export type WebhooksPingData = {
+    body?: never;
+    path: {
+        /**
+         * Webhook Id
+         */
+        webhook_id: number;
+    };
+    query?: never;
+    url: '/api/v1/webhooks/{webhook_id}/ping';
+};
+
+export type WebhooksPingErrors = {
+    /**
+     * Missing, malformed, expired or revoked credentials
+     */
+    401: ErrorResponse;
+    /**
+     * The credential lacks the required scope
+     */
+    403: ErrorResponse;
+    /**
+     * `webhook_not_found`: no such webhook
+     */
+    404: ErrorResponse;
+    /**
+     * Invalid input
+     */
+    422: ErrorResponse;
+    /**
+     * Store or bus unavailable
+     */
+    503: ErrorResponse;
+};
+
+export type WebhooksPingError = WebhooksPingErrors[keyof WebhooksPingErrors];
+
+export type WebhooksPingResponses = {
+    /**
+     * Successful Response
+     */
+    202: DeliveryOut;
+};
+
+export type WebhooksPingResponse = WebhooksPingResponses[keyof WebhooksPingResponses];
 
 export type AuthDevAssertionData = {
     body: DevAssertionRequest;

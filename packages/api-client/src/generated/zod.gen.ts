@@ -76,6 +76,35 @@ export const zCounts = z.object({
 });
 
 /**
+ * DeliveryOut
+ */
+export const zDeliveryOut = z.object({
+    attempted_at: z.nullable(z.iso.datetime({ offset: true })),
+    attempts: z.int(),
+    created_at: z.iso.datetime({ offset: true }),
+    delivered_at: z.nullable(z.iso.datetime({ offset: true })),
+    event: z.string(),
+    id: z.string(),
+    last_error: z.nullable(z.string()),
+    next_attempt_at: z.iso.datetime({ offset: true }),
+    response: z.nullable(z.string()),
+    status: z.enum([
+        'pending',
+        'delivered',
+        'failed',
+        'superseded'
+    ])
+});
+
+/**
+ * DeliveryPage
+ */
+export const zDeliveryPage = z.object({
+    items: z.array(zDeliveryOut),
+    next_cursor: z.nullable(z.string())
+});
+
+/**
  * DevAssertion
  */
 export const zDevAssertion = z.object({
@@ -759,6 +788,50 @@ export const zTokenResponse = z.object({
     token_type: z._default(z.literal('bearer'), 'bearer')
 });
 
+/**
+ * WebhookCreate
+ */
+export const zWebhookCreate = z.object({
+    events: z.array(z.enum([
+        'alarm',
+        'gate',
+        'poll',
+        'log'
+    ])).check(z.minLength(1), z.maxLength(4)),
+    secret: z.nullish(z.string().check(z.minLength(16), z.maxLength(255), z.regex(/^[\x21-\x7e]+$/))),
+    url: z.string().check(z.minLength(8), z.maxLength(2048))
+});
+
+/**
+ * WebhookCreated
+ */
+export const zWebhookCreated = z.object({
+    created_at: z.iso.datetime({ offset: true }),
+    created_by: z.nullable(z.record(z.string(), z.nullable(z.string()))),
+    events: z.array(z.string()),
+    id: z.int(),
+    secret: z.string(),
+    url: z.string()
+});
+
+/**
+ * WebhookOut
+ */
+export const zWebhookOut = z.object({
+    created_at: z.iso.datetime({ offset: true }),
+    created_by: z.nullable(z.record(z.string(), z.nullable(z.string()))),
+    events: z.array(z.string()),
+    id: z.int(),
+    url: z.string()
+});
+
+/**
+ * WebhookList
+ */
+export const zWebhookList = z.object({
+    items: z.array(zWebhookOut)
+});
+
 export const zAlarmsListQuery = z.object({
     state: z.nullish(z.array(z.enum([
         'normal',
@@ -991,6 +1064,50 @@ export const zTimelineCreateBody = zTimelineEventCreate;
  * Successful Response
  */
 export const zTimelineCreateResponse = zTimelineEventOut;
+
+/**
+ * Successful Response
+ */
+export const zWebhooksListResponse = zWebhookList;
+
+export const zWebhooksCreateBody = zWebhookCreate;
+
+/**
+ * Successful Response
+ */
+export const zWebhooksCreateResponse = zWebhookCreated;
+
+export const zWebhooksDeletePath = z.object({
+    webhook_id: z.int().check(z.gte(1), z.lte(9223372036854776000))
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksDeleteResponse = z.void();
+
+export const zWebhooksDeliveriesPath = z.object({
+    webhook_id: z.int().check(z.gte(1), z.lte(9223372036854776000))
+});
+
+export const zWebhooksDeliveriesQuery = z.object({
+    limit: z._default(z.optional(z.int().check(z.gte(1), z.lte(200))), 50),
+    before: z.nullish(z.string().check(z.maxLength(200)))
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksDeliveriesResponse = zDeliveryPage;
+
+export const zWebhooksPingPath = z.object({
+    webhook_id: z.int().check(z.gte(1), z.lte(9223372036854776000))
+});
+
+/**
+ * Successful Response
+ */
+export const zWebhooksPingResponse = zDeliveryOut;
 
 export const zAuthDevAssertionBody = zDevAssertionRequest;
 

@@ -5,6 +5,7 @@ from chiron.models.client import ApiClient
 from chiron.models.gate import HeroGate
 from chiron.models.idempotency import IdempotencyRecord
 from chiron.models.log import LogEntry, LogEntryEdit, LogEntryTag
+from chiron.models.notification import NotificationOutbox, Webhook
 from chiron.models.poll import Poll, PollAnswer
 from chiron.models.sample import MetricLatest, SampleRollup, TelemetrySample
 from chiron.models.signing_key import SigningKey
@@ -19,10 +20,12 @@ __all__ = [
     "LogEntryEdit",
     "LogEntryTag",
     "MetricLatest",
+    "NotificationOutbox",
     "Poll",
     "PollAnswer",
     "SampleRollup",
     "SigningKey",
     "TelemetrySample",
     "TimelineEvent",
+    "Webhook",
 ]

@@ -3,8 +3,8 @@
 import { type DefaultError, type InfiniteData, infiniteQueryOptions, queryOptions, type UseMutationOptions } from '@tanstack/react-query';
 
 import { client } from '../client.gen';
-import { alarmsAcknowledge, alarmsList, alarmsShelve, alarmsUnshelve, authDevAssertion, authDevJwks, authLogout, authMe, authRefresh, authToken, dashboardGetSeries, dashboardGetSummary, dashboardIngestSamples, gatesList, gatesUpsert, healthLive, healthReady, logCreate, logEdit, logList, type Options, pollsAnswer, pollsClose, pollsGet, pollsList, pollsOpen, timelineCreate, timelineList } from '../sdk.gen';
-import type { AlarmsAcknowledgeData, AlarmsAcknowledgeError, AlarmsAcknowledgeResponse, AlarmsListData, AlarmsListError, AlarmsListResponse, AlarmsShelveData, AlarmsShelveError, AlarmsShelveResponse, AlarmsUnshelveData, AlarmsUnshelveError, AlarmsUnshelveResponse, AuthDevAssertionData, AuthDevAssertionError, AuthDevAssertionResponse, AuthDevJwksData, AuthDevJwksResponse, AuthLogoutData, AuthLogoutResponse, AuthMeData, AuthMeError, AuthMeResponse, AuthRefreshData, AuthRefreshError, AuthRefreshResponse, AuthTokenData, AuthTokenError, AuthTokenResponse, DashboardGetSeriesData, DashboardGetSeriesError, DashboardGetSeriesResponse, DashboardGetSummaryData, DashboardGetSummaryError, DashboardGetSummaryResponse, DashboardIngestSamplesData, DashboardIngestSamplesError, DashboardIngestSamplesResponse, GatesListData, GatesListError, GatesListResponse, GatesUpsertData, GatesUpsertError, GatesUpsertResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, HealthReadyError, HealthReadyResponse, LogCreateData, LogCreateError, LogCreateResponse, LogEditData, LogEditError, LogEditResponse, LogListData, LogListError, LogListResponse, PollsAnswerData, PollsAnswerError, PollsAnswerResponse, PollsCloseData, PollsCloseError, PollsCloseResponse, PollsGetData, PollsGetError, PollsGetResponse, PollsListData, PollsListError, PollsListResponse, PollsOpenData, PollsOpenError, PollsOpenResponse, TimelineCreateData, TimelineCreateError, TimelineCreateResponse, TimelineListData, TimelineListError, TimelineListResponse } from '../types.gen';
+import { alarmsAcknowledge, alarmsList, alarmsShelve, alarmsUnshelve, authDevAssertion, authDevJwks, authLogout, authMe, authRefresh, authToken, dashboardGetSeries, dashboardGetSummary, dashboardIngestSamples, gatesList, gatesUpsert, healthLive, healthReady, logCreate, logEdit, logList, type Options, pollsAnswer, pollsClose, pollsGet, pollsList, pollsOpen, timelineCreate, timelineList, webhooksCreate, webhooksDelete, webhooksDeliveries, webhooksList, webhooksPing } from '../sdk.gen';
+import type { AlarmsAcknowledgeData, AlarmsAcknowledgeError, AlarmsAcknowledgeResponse, AlarmsListData, AlarmsListError, AlarmsListResponse, AlarmsShelveData, AlarmsShelveError, AlarmsShelveResponse, AlarmsUnshelveData, AlarmsUnshelveError, AlarmsUnshelveResponse, AuthDevAssertionData, AuthDevAssertionError, AuthDevAssertionResponse, AuthDevJwksData, AuthDevJwksResponse, AuthLogoutData, AuthLogoutResponse, AuthMeData, AuthMeError, AuthMeResponse, AuthRefreshData, AuthRefreshError, AuthRefreshResponse, AuthTokenData, AuthTokenError, AuthTokenResponse, DashboardGetSeriesData, DashboardGetSeriesError, DashboardGetSeriesResponse, DashboardGetSummaryData, DashboardGetSummaryError, DashboardGetSummaryResponse, DashboardIngestSamplesData, DashboardIngestSamplesError, DashboardIngestSamplesResponse, GatesListData, GatesListError, GatesListResponse, GatesUpsertData, GatesUpsertError, GatesUpsertResponse, HealthLiveData, HealthLiveResponse, HealthReadyData, HealthReadyError, HealthReadyResponse, LogCreateData, LogCreateError, LogCreateResponse, LogEditData, LogEditError, LogEditResponse, LogListData, LogListError, LogListResponse, PollsAnswerData, PollsAnswerError, PollsAnswerResponse, PollsCloseData, PollsCloseError, PollsCloseResponse, PollsGetData, PollsGetError, PollsGetResponse, PollsListData, PollsListError, PollsListResponse, PollsOpenData, PollsOpenError, PollsOpenResponse, TimelineCreateData, TimelineCreateError, TimelineCreateResponse, TimelineListData, TimelineListError, TimelineListResponse, WebhooksCreateData, WebhooksCreateError, WebhooksCreateResponse, WebhooksDeleteData, WebhooksDeleteError, WebhooksDeleteResponse, WebhooksDeliveriesData, WebhooksDeliveriesError, WebhooksDeliveriesResponse, WebhooksListData, WebhooksListError, WebhooksListResponse, WebhooksPingData, WebhooksPingError, WebhooksPingResponse } from '../types.gen';
 
 export type QueryKey<TOptions extends Options> = [
     Pick<TOptions, 'baseUrl' | 'body' | 'headers' | 'path' | 'query'> & {
@@ -499,6 +499,131 @@ export const timelineCreateMutation = (options?: Partial<Options<TimelineCreateD
     const mutationOptions: UseMutationOptions<TimelineCreateResponse, TimelineCreateError, Options<TimelineCreateData>> = {
         mutationFn: async (fnOptions) => {
             const { data } = await timelineCreate({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const webhooksListQueryKey = (options?: Options<WebhooksListData>) => createQueryKey('webhooksList', options);
+
+/**
+ * List Webhooks
+ */
+export const webhooksListOptions = (options?: Options<WebhooksListData>) => queryOptions<WebhooksListResponse, WebhooksListError, WebhooksListResponse, ReturnType<typeof webhooksListQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await webhooksList({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: webhooksListQueryKey(options)
+});
+
+/**
+ * Create Webhook
+ *
+ * Subscribe a URL to events (`alarm`, `gate`, `poll`, `log`). The secret that signs
+ * deliveries is generated when absent, and returned only in this answer.
+ */
+export const webhooksCreateMutation = (options?: Partial<Options<WebhooksCreateData>>): UseMutationOptions<WebhooksCreateResponse, WebhooksCreateError, Options<WebhooksCreateData>> => {
+    const mutationOptions: UseMutationOptions<WebhooksCreateResponse, WebhooksCreateError, Options<WebhooksCreateData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await webhooksCreate({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+/**
+ * Delete Webhook
+ *
+ * Unsubscribe; its deliveries not yet sent are dropped with it.
+ */
+export const webhooksDeleteMutation = (options?: Partial<Options<WebhooksDeleteData>>): UseMutationOptions<WebhooksDeleteResponse, WebhooksDeleteError, Options<WebhooksDeleteData>> => {
+    const mutationOptions: UseMutationOptions<WebhooksDeleteResponse, WebhooksDeleteError, Options<WebhooksDeleteData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await webhooksDelete({
+                ...options,
+                ...fnOptions,
+                throwOnError: true
+            });
+            return data;
+        }
+    };
+    return mutationOptions;
+};
+
+export const webhooksDeliveriesQueryKey = (options: Options<WebhooksDeliveriesData>) => createQueryKey('webhooksDeliveries', options);
+
+/**
+ * List Deliveries
+ *
+ * Newest first: status, attempts, the last error and the receiver's answer.
+ */
+export const webhooksDeliveriesOptions = (options: Options<WebhooksDeliveriesData>) => queryOptions<WebhooksDeliveriesResponse, WebhooksDeliveriesError, WebhooksDeliveriesResponse, ReturnType<typeof webhooksDeliveriesQueryKey>>({
+    queryFn: async ({ queryKey, signal }) => {
+        const { data } = await webhooksDeliveries({
+            ...options,
+            ...queryKey[0],
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: webhooksDeliveriesQueryKey(options)
+});
+
+export const webhooksDeliveriesInfiniteQueryKey = (options: Options<WebhooksDeliveriesData>): QueryKey<Options<WebhooksDeliveriesData>> => createQueryKey('webhooksDeliveries', options, true);
+
+/**
+ * List Deliveries
+ *
+ * Newest first: status, attempts, the last error and the receiver's answer.
+ */
+export const webhooksDeliveriesInfiniteOptions = (options: Options<WebhooksDeliveriesData>) => infiniteQueryOptions<WebhooksDeliveriesResponse, WebhooksDeliveriesError, InfiniteData<WebhooksDeliveriesResponse>, QueryKey<Options<WebhooksDeliveriesData>>, string | null | Pick<QueryKey<Options<WebhooksDeliveriesData>>[0], 'body' | 'headers' | 'path' | 'query'>>(
+// @ts-ignore
+{
+    queryFn: async ({ pageParam, queryKey, signal }) => {
+        // @ts-ignore
+        const page: Pick<QueryKey<Options<WebhooksDeliveriesData>>[0], 'body' | 'headers' | 'path' | 'query'> = typeof pageParam === 'object' ? pageParam : {
+            query: {
+                before: pageParam
+            }
+        };
+        const params = createInfiniteParams(queryKey, page);
+        const { data } = await webhooksDeliveries({
+            ...options,
+            ...params,
+            signal,
+            throwOnError: true
+        });
+        return data;
+    },
+    queryKey: webhooksDeliveriesInfiniteQueryKey(options)
+});
+
+/**
+ * Ping Webhook
+ *
+ * Queue a test delivery (event `ping`), signed and retried like any other.
+ */
+export const webhooksPingMutation = (options?: Partial<Options<WebhooksPingData>>): UseMutationOptions<WebhooksPingResponse, WebhooksPingError, Options<WebhooksPingData>> => {
+    const mutationOptions: UseMutationOptions<WebhooksPingResponse, WebhooksPingError, Options<WebhooksPingData>> = {
+        mutationFn: async (fnOptions) => {
+            const { data } = await webhooksPing({
                 ...options,
                 ...fnOptions,
                 throwOnError: true

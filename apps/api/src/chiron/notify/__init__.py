@@ -1,0 +1,1 @@
+"""Reaching people who are not watching: signed webhooks and Alertmanager, from an outbox."""
