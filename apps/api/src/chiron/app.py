@@ -30,6 +30,7 @@ from chiron.stream.hub import Hub
 from chiron.stream.workers import start_workers
 from chiron.strict_query import reject_unknown_query
 from chiron.telemetry.housekeeping import housekeeper
+from chiron.telemetry.retention import run_pruner
 from chiron.telemetry.staleness import run_sweeper
 
 log = structlog.get_logger("chiron.app")
@@ -70,6 +71,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.stale_sweep_s > 0
             else None
         )
+        # Retention: each replica tries every CHIRON_PRUNE_INTERVAL_S; on PostgreSQL one at a
+        # time (advisory lock). It also creates the partitions ahead, so it starts at once.
+        pruner = (
+            asyncio.create_task(run_pruner(db, bus, settings))
+            if settings.prune_interval_s > 0
+            else None
+        )
         mqtt = None
         if settings.mqtt_url:
             from chiron.telemetry.protocols.mqtt import MqttIngest
@@ -86,6 +94,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await stop_tasks([sweeper])
             if closer is not None:
                 await stop_tasks([closer])
+            if pruner is not None:
+                await stop_tasks([pruner])
             await workers.stop()
             await hub.stop()
             await bus.close()
