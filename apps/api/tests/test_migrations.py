@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 from alembic import command
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from chiron.cli import alembic_config
 from chiron.config import Settings
@@ -61,3 +62,87 @@ def test_models_and_migrations_agree(migrated: str) -> None:
         return list(result)
 
     assert asyncio.run(diff()) == []
+
+
+async def test_partitioning_the_samples_keeps_every_sample(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A store with data moves over to daily partitions (PostgreSQL) and back without
+    losing or changing a sample; ids keep coming from the same sequence."""
+
+    if store_kind() == "postgres":
+        name, url = await create_pg_database()
+    else:
+        name, url = "", f"sqlite+aiosqlite:///{tmp_path / 'partitions.db'}"
+    previous = "b7c4e2d1f3a8"
+    now = datetime.now(UTC).replace(microsecond=0)
+    # Today, last week, 3 years ago (no partition: the default one), next year (a day with
+    # data gets its partition).
+    times = [now, now - timedelta(days=7), now - timedelta(days=3 * 365), now + timedelta(days=365)]
+    rows = [(f"rover-{i % 3}", "battery.voltage", float(i), times[i % 4]) for i in range(200)]
+    engine = create_engine(Settings(database_url=url, _env_file=None))  # type: ignore[call-arg]
+
+    async def snapshot() -> list[tuple[object, ...]]:
+        async with engine.connect() as conn:
+            result = await conn.execute(
+                text("SELECT id, source, metric, value, ts FROM telemetry_samples ORDER BY id")
+            )
+            return [tuple(r) for r in result.all()]
+
+    try:
+        config = alembic_config(url)
+        await asyncio.to_thread(command.upgrade, config, previous)
+        async with engine.begin() as conn:
+            for source, metric, value, ts in rows:
+                await conn.execute(
+                    text(
+                        "INSERT INTO telemetry_samples (source, metric, value, ts, received_at) "
+                        "VALUES (:source, :metric, :value, :ts, :ts)"
+                    ),
+                    {"source": source, "metric": metric, "value": value, "ts": ts},
+                )
+        before = await snapshot()
+        assert len(before) == len(rows)
+
+        await asyncio.to_thread(command.upgrade, config, "head")
+        assert await snapshot() == before
+        async with engine.begin() as conn:
+            if store_kind() == "postgres":
+                kind = await conn.scalar(
+                    text("SELECT relkind::text FROM pg_class WHERE relname = 'telemetry_samples'")
+                )
+                assert kind == "p"  # partitioned
+                in_default = await conn.scalar(
+                    text("SELECT count(*) FROM telemetry_samples_default")
+                )
+                assert in_default == 50  # 3 years ago: older than the days given partitions
+                today = await conn.scalar(
+                    text(f"SELECT count(*) FROM telemetry_samples_p{now:%Y%m%d}")
+                )
+                assert today == 50
+            # A series query answers, and a new row takes the next id.
+            week = await conn.scalar(
+                text(
+                    "SELECT count(*) FROM telemetry_samples WHERE source = 'rover-1' "
+                    "AND metric = 'battery.voltage' AND ts >= :lo AND ts < :hi"
+                ),
+                {"lo": times[1] - timedelta(hours=1), "hi": times[1] + timedelta(hours=1)},
+            )
+            assert week == sum(1 for i in range(200) if i % 4 == 1 and i % 3 == 1)
+            await conn.execute(
+                text(
+                    "INSERT INTO telemetry_samples (source, metric, value, ts, received_at) "
+                    "VALUES ('rover-9', 'm', 1, :ts, :ts)"
+                ),
+                {"ts": now},
+            )
+        after = await snapshot()
+        assert after[:-1] == before
+        assert after[-1][0] > before[-1][0]  # type: ignore[operator]
+
+        await asyncio.to_thread(command.downgrade, config, previous)
+        assert await snapshot() == after
+        await asyncio.to_thread(command.upgrade, config, "head")
+        assert await snapshot() == after
+    finally:
+        await engine.dispose()
+        if name:
+            await drop_pg_database(name)
