@@ -124,8 +124,9 @@ class Settings(BaseSettings):
     retention_rollup_1h: timedelta | None = timedelta(days=365 * 5)
     # How often each replica runs the prune job (0: never; `chiron db prune` still works).
     prune_interval_s: float = Field(3600.0, ge=0)
-    # SQLite: rows deleted per batch (one writer-lock hold each, ~10-20 ms at the default).
-    prune_batch_rows: int = Field(2_000, ge=1, le=100_000)
+    # Rows deleted per batch: on SQLite one hold of the writer each (~30 ms at the default
+    # on this machine under ingest; docs/performance.md "Retention").
+    prune_batch_rows: int = Field(1_000, ge=1, le=100_000)
     # PostgreSQL: daily partitions kept created ahead of today.
     partition_ahead_days: int = Field(3, ge=1, le=60)
 

@@ -6,6 +6,8 @@ prune never touches, so the summary and gates stay whole whatever retention says
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime
 
 import structlog
@@ -47,7 +49,17 @@ def prune_job(settings: Settings):  # type: ignore[no-untyped-def]
     """The job for `run_periodically`: its own bounded units of work, not the one given."""
 
     async def prune_store(uow: UnitOfWork) -> None:
+        log.info("prune_started")
+        started = time.perf_counter()
         result = await prune(uow.db, settings)
+        log.info(
+            "prune_finished",
+            seconds=round(time.perf_counter() - started, 3),
+            rows=result.rows,
+            batches=result.batches,
+            longest_batch_ms=round(result.longest_batch_s * 1000, 1),
+            skipped=result.skipped,
+        )
         if result.skipped:
             log.info("prune_skipped", reason=result.skipped)
             return
@@ -67,8 +79,15 @@ def prune_job(settings: Settings):  # type: ignore[no-untyped-def]
     return prune_store
 
 
+# The first prune waits this long (or one interval, if shorter) after the process starts:
+# not while a replica is coming up and taking its first traffic. The partitions for today
+# and the days ahead exist already (the migration, or the last prune).
+FIRST_PRUNE_AFTER_S = 60.0
+
+
 async def run_pruner(db: Database, bus: Bus, settings: Settings) -> None:
-    """Prune now and then every CHIRON_PRUNE_INTERVAL_S, until cancelled."""
+    """Prune a minute after start and then every CHIRON_PRUNE_INTERVAL_S, until cancelled."""
+    await asyncio.sleep(min(FIRST_PRUNE_AFTER_S, settings.prune_interval_s))
     await run_periodically(
         db, bus, settings.prune_interval_s, [prune_job(settings)], failed="prune_failed"
     )

@@ -69,7 +69,7 @@ class SampleStore(Protocol):
         units of work; skipped when another prune is running on the same store."""
 
 
-def sample_store(db: Database, *, batch_rows: int = 2_000, ahead_days: int = 3) -> SampleStore:
+def sample_store(db: Database, *, batch_rows: int = 1_000, ahead_days: int = 3) -> SampleStore:
     if db.is_sqlite:
         from chiron.telemetry.stores.sqlite import SqliteSampleStore
 

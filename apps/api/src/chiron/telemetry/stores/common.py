@@ -61,6 +61,12 @@ class Removal:
     rows: int = 0
     batches: int = 0
     partitions: list[str] = field(default_factory=list)
+    longest_batch_s: float = 0.0  # the longest unit of work (SQLite: writer held)
+
+    def batch_done(self, rows: int, seconds: float) -> None:
+        self.rows += rows
+        self.batches += 1
+        self.longest_batch_s = max(self.longest_batch_s, seconds)
 
 
 @dataclass(slots=True)
@@ -77,6 +83,10 @@ class PruneReport:
     @property
     def batches(self) -> int:
         return sum(r.batches for r in self.removals)
+
+    @property
+    def longest_batch_s(self) -> float:
+        return max((r.longest_batch_s for r in self.removals), default=0.0)
 
 
 # Called after every batch (a committed unit of work) with the tier's running totals; may

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 
@@ -157,6 +158,7 @@ class PostgresSampleStore(SqlSampleStore):
             if day is not None and _day_end(day) <= tier.cutoff
         ]
         for name in old:
+            started = time.perf_counter()
             async with UnitOfWork(self.db, None) as uow:
                 session = await uow.begin()
                 count = text(f"SELECT count(*) FROM {name}")  # noqa: S608 - a partition's name
@@ -164,9 +166,8 @@ class PostgresSampleStore(SqlSampleStore):
                 if not dry_run:
                     await session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
                     await session.execute(text(f"DROP TABLE {name}"))
-            removal.rows += rows
             removal.partitions.append(name)
-            removal.batches += 1
+            removal.batch_done(rows, time.perf_counter() - started)
             await report(progress, removal)
         await self._delete_batches(
             DEFAULT_PARTITION, _DEFAULT_OLD, {"cutoff": tier.cutoff}, removal, dry_run, progress
@@ -198,12 +199,12 @@ class PostgresSampleStore(SqlSampleStore):
             return
         delete = text(f"DELETE FROM {table} WHERE ctid = ANY(ARRAY({old}))")  # noqa: S608
         while True:
+            started = time.perf_counter()
             async with UnitOfWork(self.db, None) as uow:
                 session = await uow.begin()
                 deleted = (await session.execute(delete, params)).rowcount  # type: ignore[attr-defined]
             if deleted:
-                removal.rows += deleted
-                removal.batches += 1
+                removal.batch_done(deleted, time.perf_counter() - started)
                 await report(progress, removal)
             if deleted < self.batch_rows:
                 return

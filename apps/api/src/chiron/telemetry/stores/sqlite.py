@@ -9,6 +9,7 @@ for the writer gets in between two batches (the writer lock is first come, first
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -93,11 +94,11 @@ class SqliteSampleStore(SqlSampleStore):
         while True:
             async with UnitOfWork(self.db, None) as uow:
                 session = await uow.begin()
+                held = time.perf_counter()  # the writer is ours from here to the commit
                 deleted = (await session.execute(statement, params)).rowcount  # type: ignore[attr-defined]
             # The writer is free again here: whoever queued for it goes first.
             if deleted:
-                removal.rows += deleted
-                removal.batches += 1
+                removal.batch_done(deleted, time.perf_counter() - held)
                 await report(progress, removal)
             if deleted < self.batch_rows:
                 return
