@@ -87,6 +87,16 @@ async def test_partitioning_the_samples_keeps_every_sample(tmp_path) -> None:  #
             )
             return [tuple(r) for r in result.all()]
 
+    async def rollups() -> list[tuple[object, ...]]:
+        async with engine.connect() as conn:
+            result = await conn.execute(
+                text(
+                    "SELECT source, metric, resolution_s, bucket_start, min, max, sum, count "
+                    "FROM sample_rollups ORDER BY 1, 2, 3, 4"
+                )
+            )
+            return [tuple(r) for r in result.all()]
+
     try:
         config = alembic_config(url)
         await asyncio.to_thread(command.upgrade, config, previous)
@@ -99,11 +109,24 @@ async def test_partitioning_the_samples_keeps_every_sample(tmp_path) -> None:  #
                     ),
                     {"source": source, "metric": metric, "value": value, "ts": ts},
                 )
+            for res in (10, 60, 600, 3600, 86400):  # 86400: no resolution of today's
+                for i, ts in enumerate(times):
+                    await conn.execute(
+                        text(
+                            "INSERT INTO sample_rollups (source, metric, resolution_s, "
+                            "bucket_start, min, max, sum, count) "
+                            "VALUES ('rover-1', 'battery.voltage', :res, :ts, 1, 2, 3, :n)"
+                        ),
+                        {"res": res, "ts": ts, "n": i + 1},
+                    )
         before = await snapshot()
         assert len(before) == len(rows)
+        rollups_before = await rollups()
+        assert len(rollups_before) == 20
 
         await asyncio.to_thread(command.upgrade, config, "head")
         assert await snapshot() == before
+        assert await rollups() == rollups_before
         async with engine.begin() as conn:
             if store_kind() == "postgres":
                 kind = await conn.scalar(
@@ -118,6 +141,40 @@ async def test_partitioning_the_samples_keeps_every_sample(tmp_path) -> None:  #
                     text(f"SELECT count(*) FROM telemetry_samples_p{now:%Y%m%d}")
                 )
                 assert today == 50
+                in_r10 = await conn.scalar(
+                    text(f"SELECT count(*) FROM sample_rollups_r10_p{now:%Y%m%d}")
+                )
+                assert in_r10 == 1
+                elsewhere = await conn.scalar(text("SELECT count(*) FROM sample_rollups_rdefault"))
+                assert elsewhere == 4  # the unknown resolution
+                # Upserts still find their row across partitions (the key holds both keys).
+                await conn.execute(
+                    text(
+                        "INSERT INTO sample_rollups AS r (source, metric, resolution_s, "
+                        "bucket_start, min, max, sum, count) "
+                        "VALUES ('rover-1', 'battery.voltage', 10, :ts, 0, 9, 1, 1) "
+                        "ON CONFLICT (source, metric, resolution_s, bucket_start) "
+                        "DO UPDATE SET count = r.count + excluded.count"
+                    ),
+                    {"ts": now},
+                )
+                assert (
+                    await conn.scalar(
+                        text(
+                            "SELECT count FROM sample_rollups WHERE resolution_s = 10 "
+                            "AND bucket_start = :ts"
+                        ),
+                        {"ts": now},
+                    )
+                    == 2
+                )
+                await conn.execute(
+                    text(
+                        "UPDATE sample_rollups SET count = 1 WHERE resolution_s = 10 "
+                        "AND bucket_start = :ts"
+                    ),
+                    {"ts": now},
+                )
             # A series query answers, and a new row takes the next id.
             week = await conn.scalar(
                 text(
@@ -140,6 +197,7 @@ async def test_partitioning_the_samples_keeps_every_sample(tmp_path) -> None:  #
 
         await asyncio.to_thread(command.downgrade, config, previous)
         assert await snapshot() == after
+        assert await rollups() == rollups_before
         await asyncio.to_thread(command.upgrade, config, "head")
         assert await snapshot() == after
     finally:

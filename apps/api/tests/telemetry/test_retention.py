@@ -194,7 +194,8 @@ async def test_partitions_are_created_ahead_and_old_days_dropped(
         assert created == []  # one table, nothing to create
         return
     assert name in created
-    assert len(created) == config.partition_ahead_days + 2  # yesterday .. today + ahead
+    # Yesterday to today + ahead, for the samples and the 10 s and 1 min rollups.
+    assert len(created) == 3 * (config.partition_ahead_days + 2)
     assert await _partition_rows(db, name) == OLD
     assert await _partition_rows(db, "telemetry_samples_default") == 0
     assert await store.prepare(_old_start(now)) == []  # idempotent
@@ -204,10 +205,23 @@ async def test_partitions_are_created_ahead_and_old_days_dropped(
     partitions = await store.partitions()  # type: ignore[attr-defined]
     assert set(ahead) <= set(partitions)
 
+    # The 10 s and 1 min rollups are daily partitions too.
+    from chiron.telemetry.stores.postgres import DAILY_ROLLUPS
+
+    r10, r60 = DAILY_ROLLUPS[10], DAILY_ROLLUPS[60]
+    assert {r10.name(old_day), r60.name(old_day)} <= set(created)
+    assert await _partition_rows(db, r10.name(old_day)) == OLD
+    assert await _partition_rows(db, r10.default) == 0
+
     result = await prune(db, config, now=now)
-    raw = next(r for r in result.removals if r.tier.name == "raw")
-    assert name in raw.partitions
-    assert raw.rows == OLD
+    removed = {r.tier.name: r for r in result.removals}
+    assert name in removed["raw"].partitions
+    assert removed["raw"].rows == OLD
+    assert r10.name(old_day) in removed["10s"].partitions  # past the 10 s tier's 35 days
+    assert removed["10s"].rows == OLD
+    assert removed["1m"].partitions == []  # inside the 1 min tier's 45 days
+    assert r60.name(old_day) in await store.partitions(r60)  # type: ignore[attr-defined]
+    assert r10.name(old_day) not in await store.partitions(r10)  # type: ignore[attr-defined]
     assert name not in await store.partitions()  # type: ignore[attr-defined]
     assert set(ahead) <= set(await store.partitions())  # type: ignore[attr-defined]
     assert (await _counts(db))["raw"] == RECENT

@@ -11,10 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from chiron.models.base import Base, BigId, JsonType, UTCDateTime
 
-# On PostgreSQL the samples table is partitioned by RANGE (ts), one partition per UTC day
-# and a DEFAULT one (migration c9e4f2a7d613, chiron.telemetry.stores.postgres); its primary
-# key there is (id, ts). The partitions are not models: schema comparisons skip them.
-SAMPLE_PARTITION = re.compile(r"^telemetry_samples_(p\d{8}|default)$")
+# On PostgreSQL (migration c9e4f2a7d613, chiron.telemetry.stores.postgres) the samples are
+# partitioned by RANGE (ts), one partition per UTC day and a DEFAULT one, primary key
+# (id, ts); the rollups by LIST (resolution_s), the 10 s and 1 min ones again by day of
+# bucket_start. The partitions are not models: schema comparisons skip them.
+SAMPLE_PARTITION = re.compile(
+    r"^(telemetry_samples_(p\d{8}|default)|sample_rollups_r(\d+|default)(_p\d{8}|_default)?)$"
+)
 
 
 def is_sample_partition(name: str | None) -> bool:
