@@ -49,13 +49,19 @@ def days(now: datetime) -> tuple[datetime, datetime]:
 async def fill_postgres(url: str, first: datetime, rows: int) -> None:
     conn = await asyncpg.connect(url.replace("+asyncpg", ""))
     try:
+        # The days' partitions, as the prune job would have created them ahead.
         for d in range(2):
             lo = first + timedelta(days=d)
-            await conn.execute(
-                f"CREATE TABLE IF NOT EXISTS telemetry_samples_p{lo:%Y%m%d} PARTITION OF "
-                f"telemetry_samples FOR VALUES FROM ('{lo.isoformat()}') "
-                f"TO ('{(lo + timedelta(days=1)).isoformat()}')"
-            )
+            for parent in (
+                "telemetry_samples",
+                "sample_rollups_r10",
+                "sample_rollups_r60",
+            ):
+                await conn.execute(
+                    f"CREATE TABLE IF NOT EXISTS {parent}_p{lo:%Y%m%d} PARTITION OF {parent} "
+                    f"FOR VALUES FROM ('{lo.isoformat()}') "
+                    f"TO ('{(lo + timedelta(days=1)).isoformat()}')"
+                )
         chunk = 200_000
         for at in range(0, rows, chunk):
             records = _chunk(first, rows, at, chunk)
