@@ -145,9 +145,12 @@ async def test_each_batch_is_its_own_unit_and_the_job_prunes(
     await _fill(client, auth_headers, now)
     result = await prune(db, _retention(settings), now=now)
     tiers = {r.tier.name: r for r in result.removals}
+    # 30 rows in batches of at most 7 (SQLite: fewer rows when a batch held the writer long).
     if store_kind() == "sqlite":
-        assert tiers["raw"].batches == -(-OLD // 7)  # 30 rows in batches of 7
-    assert tiers["10s"].batches == -(-OLD // 7)
+        assert tiers["raw"].batches >= -(-OLD // 7)
+        assert tiers["10s"].batches >= -(-OLD // 7)
+    else:  # the default partitions' rows (no partition for that day yet): in batches of 7
+        assert tiers["raw"].batches == tiers["10s"].batches == -(-OLD // 7)
     # The lifespan's job: the same prune through its own units of work.
     await _fill(client, auth_headers, now)
     await prune_job(_retention(settings))(UnitOfWork(db, None))
@@ -289,7 +292,7 @@ async def test_sqlite_batches_let_another_writer_in(tmp_path: Path, settings: Se
         result = await prune(db, config, now=utcnow(), progress=progress)
         assert task is not None
         await task
-        assert result.removals[0].batches == 5
+        assert result.removals[0].batches >= 5  # 50 rows, at most 10 a batch
         assert events[:3] == ["batch 1", "other writer", "batch 2"]
     finally:
         await db.dispose()
@@ -310,3 +313,32 @@ def test_cli_prune_dry_run_then_prune(store_url: str, tmp_path: Path) -> None:
     assert "[1h]" not in done
     if store_kind() == "postgres":
         assert "Created partition" not in done  # the migration made them ahead
+
+
+async def test_the_app_runs_the_prune_job(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], db: Database, settings: Settings
+) -> None:
+    """CHIRON_PRUNE_INTERVAL_S > 0: the lifespan starts the job (first run after one short
+    interval here), which prunes what is past retention."""
+    from chiron.app import create_app
+
+    now = utcnow()
+    await _fill(client, auth_headers, now)
+    app = create_app(_retention(settings, prune_interval_s=0.05))
+    async with app.router.lifespan_context(app):
+        deadline = asyncio.get_running_loop().time() + 30
+        while (await _counts(db))["raw"] != RECENT:
+            assert asyncio.get_running_loop().time() < deadline, "the job never pruned"
+            await asyncio.sleep(0.05)
+    assert (await _counts(db))["latest"] == 1
+
+
+def test_sqlite_batches_shrink_when_they_hold_the_writer_long() -> None:
+    from chiron.telemetry.stores.sqlite import MIN_BATCH, TARGET_HOLD_S, next_size
+
+    assert next_size(1000, TARGET_HOLD_S * 3, 1000) == 500
+    assert next_size(60, TARGET_HOLD_S * 3, 1000) == MIN_BATCH
+    assert next_size(7, TARGET_HOLD_S * 3, 7) == 7  # never above the configured size
+    assert next_size(500, TARGET_HOLD_S / 4, 1000) == 625
+    assert next_size(1000, TARGET_HOLD_S / 4, 1000) == 1000
+    assert next_size(400, TARGET_HOLD_S * 0.75, 1000) == 400

@@ -45,7 +45,12 @@ LIMIT :n
 _ROLLUP_DELETE = f"DELETE FROM sample_rollups WHERE rowid IN ({_ROLLUP_OLD})"  # noqa: S608
 _ROLLUP_COUNT = """
 SELECT count(*) FROM sample_rollups WHERE resolution_s = :resolution AND bucket_start < :cutoff
-"""  # Stores with a prune running in this process (SQLite has one writer process anyway).
+"""  # A batch aims to hold the writer at most this long (DESIGN: never more than ~50 ms); the
+# batch size adapts to what the machine does now, within [MIN_BATCH, prune_batch_rows].
+TARGET_HOLD_S = 0.02
+MIN_BATCH = 50
+
+# Stores with a prune running in this process (SQLite has one writer process anyway).
 _running: set[int] = set()
 
 
@@ -91,15 +96,28 @@ class SqliteSampleStore(SqlSampleStore):
         self, tier: Tier, params: dict[str, object], removal: Removal, progress: Progress | None
     ) -> None:
         statement = text(_RAW_DELETE if tier.resolution_s is None else _ROLLUP_DELETE)
+        size = self.batch_rows
         while True:
             async with UnitOfWork(self.db, None) as uow:
                 session = await uow.begin()
                 held = time.perf_counter()  # the writer is ours from here to the commit
-                deleted = (await session.execute(statement, params)).rowcount  # type: ignore[attr-defined]
+                deleted = (await session.execute(statement, {**params, "n": size})).rowcount  # type: ignore[attr-defined]
             # The writer is free again here: whoever queued for it goes first.
+            seconds = time.perf_counter() - held
             if deleted:
-                removal.batch_done(deleted, time.perf_counter() - held)
+                removal.batch_done(deleted, seconds)
                 await report(progress, removal)
-            if deleted < self.batch_rows:
+            if deleted < size:
                 return
+            size = next_size(size, seconds, self.batch_rows)
             await asyncio.sleep(0)
+
+
+def next_size(size: int, held_s: float, most: int) -> int:
+    """The next batch's rows: half after a batch that held the writer past the target (a
+    busy machine, a cold cache), a quarter more after one well under it, up to `most`."""
+    if held_s > TARGET_HOLD_S:
+        return max(min(MIN_BATCH, most), size // 2)
+    if held_s < TARGET_HOLD_S / 2:
+        return min(most, max(size + 1, size * 5 // 4))
+    return size
