@@ -110,7 +110,7 @@ topology: setup services ## the compose topology as local processes (2 API repli
 
 bench: setup-api services ## ingest, protocol doors, fan-out and dashboard benchmarks (prints figures and ratios)
 	cd $(ROOT) && $(PY)/python bench/ingest.py && $(PY)/python bench/line_protocol.py \
-		&& $(PY)/python bench/mqtt.py && $(PY)/python bench/fanout.py
+		&& $(PY)/python bench/mqtt.py && $(PY)/python bench/fanout.py && $(PY)/python bench/prune.py
 	$(MAKE) bench-dashboard
 
 bench-dashboard: setup services ## the dashboard under 20 metrics x 10 Hz in Chromium, 3 runs, strict: no task over 50 ms

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from chiron.config import get_settings
 from chiron.db import create_engine
 from chiron.models import Base
+from chiron.models.sample import is_sample_partition
 
 config = context.config
 target_metadata = Base.metadata
@@ -17,6 +18,11 @@ target_metadata = Base.metadata
 
 def _url() -> str:
     return config.attributes.get("database_url") or get_settings().database_url
+
+
+def _include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Autogenerate compares the models, not PostgreSQL's daily sample partitions."""
+    return not (type_ == "table" and is_sample_partition(name))
 
 
 def run_migrations_offline() -> None:
@@ -33,7 +39,12 @@ def run_migrations_offline() -> None:
 
 def do_run_migrations(connection: Connection) -> None:
     # Batch mode lets ALTERs work on SQLite as well.
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        include_name=_include_name,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -52,6 +52,7 @@ def settings(migrated: str, redis_url: str | None) -> Settings:
         secret_key=TEST_SECRET,
         seed_on_start=False,
         stale_sweep_s=0,
+        prune_interval_s=0,  # tests prune explicitly (tests/telemetry/test_retention.py)
         log_format="console",
         _env_file=None,  # type: ignore[call-arg]
     )

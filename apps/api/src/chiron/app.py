@@ -33,6 +33,7 @@ from chiron.stream.hub import Hub
 from chiron.stream.workers import start_workers
 from chiron.strict_query import reject_unknown_query
 from chiron.telemetry.housekeeping import housekeeper
+from chiron.telemetry.retention import run_pruner
 from chiron.telemetry.staleness import run_sweeper
 from chiron.uow import run_periodically
 
@@ -95,6 +96,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if settings.notify_poll_s > 0
             else None
         )
+        # Retention: each replica tries every CHIRON_PRUNE_INTERVAL_S; on PostgreSQL one at a
+        # time (advisory lock). It also creates the partitions ahead, so it starts at once.
+        pruner = (
+            asyncio.create_task(run_pruner(db, bus, settings))
+            if settings.prune_interval_s > 0
+            else None
+        )
         mqtt = None
         if settings.mqtt_url:
             from chiron.telemetry.protocols.mqtt import MqttIngest
@@ -115,6 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await stop_tasks([resender])
             if dispatcher is not None:
                 await dispatcher.stop()
+            if pruner is not None:
+                await stop_tasks([pruner])
             await workers.stop()
             await hub.stop()
             await bus.close()

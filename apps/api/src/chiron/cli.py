@@ -126,6 +126,68 @@ def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision")
     command.downgrade(alembic_config(settings.database_url), revision)
 
 
+@db_app.command("prune")
+def db_prune(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Count what would be removed; change nothing")
+    ] = False,
+) -> None:
+    """Remove samples and rollups past their retention (CHIRON_RETENTION_*), in bounded
+    batches; on PostgreSQL also create the partitions ahead. The latest value of every
+    series is kept whatever the retention."""
+    import asyncio
+    import time
+
+    from chiron.config import format_duration
+    from chiron.db import Database
+    from chiron.telemetry.retention import prune
+    from chiron.telemetry.stores import Removal
+
+    settings = settings_or_exit()
+    ensure_embedded_store(settings)
+    kept = ", ".join(f"{tier} {format_duration(v)}" for tier, v in settings.retention.items())
+    typer.echo(f"Retention: {kept}{' (dry run: nothing is changed)' if dry_run else ''}")
+    last = time.monotonic()
+
+    def progress(removal: Removal) -> None:
+        nonlocal last
+        if dry_run or time.monotonic() - last < 1.0:
+            return
+        last = time.monotonic()
+        typer.echo(
+            f"  {removal.tier.name}: {removal.rows:,} rows so far ({removal.batches} batches)"
+        )
+
+    async def run() -> None:
+        db = Database.from_settings(settings)
+        try:
+            started = time.perf_counter()
+            result = await prune(db, settings, dry_run=dry_run, progress=progress)
+            elapsed = time.perf_counter() - started
+        finally:
+            await db.dispose()
+        if result.skipped:
+            typer.echo(f"Skipped: {result.skipped}")
+            return
+        for name in result.created:
+            typer.echo(f"Created partition {name}")
+        verb = "would remove" if dry_run else "removed"
+        for removal in result.removals:
+            tier = removal.tier
+            what = f"{removal.rows:,} rows"
+            if removal.partitions:
+                what += f" ({len(removal.partitions)} partitions: {', '.join(removal.partitions)})"
+            typer.echo(
+                f"{tier.table} [{tier.name}] before {tier.cutoff.isoformat()}: {verb} {what}"
+                + ("" if dry_run else f" in {removal.batches} batches")
+            )
+        if not result.removals:
+            typer.echo("Every tier is kept forever: nothing to prune")
+        typer.echo(f"Total: {verb} {result.rows:,} rows in {elapsed:.2f} s")
+
+    asyncio.run(run())
+
+
 @db_app.command("seed")
 def db_seed(
     force: Annotated[bool, typer.Option(help="Seed even when the store has data")] = False,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+from datetime import timedelta
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_SECRET_KEY = "chiron-dev-secret-change-me"  # noqa: S105 - a development default production refuses
@@ -27,6 +30,18 @@ class Environment(StrEnum):
 class LogFormat(StrEnum):
     json = "json"
     console = "console"
+
+
+# The samples store's tiers, finest first: raw samples, then one per rollup resolution
+# (chiron.telemetry.rollups.RESOLUTIONS: 10 s, 1 min, 10 min, 1 h).
+RETENTION_FIELDS = (
+    "retention_raw",
+    "retention_rollup_10s",
+    "retention_rollup_1m",
+    "retention_rollup_10m",
+    "retention_rollup_1h",
+)
+MIN_RETENTION = timedelta(hours=1)
 
 
 class ConfigError(RuntimeError):
@@ -117,6 +132,22 @@ class Settings(BaseSettings):
     # Delivered, failed and superseded deliveries stay in the delivery log this long.
     notify_keep_s: float = Field(7 * 24 * 3600.0, gt=0)
 
+    # retention (docs/retention.md): how long each tier of the samples store is kept; None
+    # (`off` or `0` in the environment) keeps it forever. Coarser tiers must be kept at least
+    # as long as finer ones, so a long-range read never finds a hole a finer tier still has.
+    retention_raw: timedelta | None = timedelta(days=30)
+    retention_rollup_10s: timedelta | None = timedelta(days=90)
+    retention_rollup_1m: timedelta | None = timedelta(days=180)
+    retention_rollup_10m: timedelta | None = timedelta(days=365)
+    retention_rollup_1h: timedelta | None = timedelta(days=365 * 5)
+    # How often each replica runs the prune job (0: never; `chiron db prune` still works).
+    prune_interval_s: float = Field(3600.0, ge=0)
+    # Rows deleted per batch: on SQLite one hold of the writer each (~30 ms at the default
+    # on this machine under ingest; docs/performance.md "Retention").
+    prune_batch_rows: int = Field(1_000, ge=1, le=100_000)
+    # PostgreSQL: daily partitions kept created ahead of today.
+    partition_ahead_days: int = Field(3, ge=1, le=60)
+
     # http
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_format: LogFormat | None = None
@@ -161,6 +192,16 @@ class Settings(BaseSettings):
                     )
         return value
 
+    @field_validator(*RETENTION_FIELDS, mode="before")
+    @classmethod
+    def _retention_duration(cls, value: object, info: ValidationInfo) -> object:
+        name = f"CHIRON_{(info.field_name or '').upper()}"
+        if isinstance(value, str):
+            return parse_retention(value, name)
+        if isinstance(value, timedelta) and value <= timedelta(0):
+            return None
+        return value
+
     @field_validator("cors_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
@@ -179,6 +220,36 @@ class Settings(BaseSettings):
                 'python -c "import secrets; print(secrets.token_urlsafe(48))")'
             )
         return self
+
+    @model_validator(mode="after")
+    def _coarser_tiers_kept_longer(self) -> Settings:
+        tiers = [(f"CHIRON_{name.upper()}", getattr(self, name)) for name in RETENTION_FIELDS]
+        for name, kept in tiers:
+            if kept is not None and kept < MIN_RETENTION:
+                raise ConfigError(
+                    f"{name} must be at least 1h (or off to keep forever), got "
+                    f"{format_duration(kept)}: shorter drops what the dashboard still draws"
+                )
+        for (finer, finer_kept), (coarser, coarser_kept) in itertools.pairwise(tiers):
+            if finer_kept is None and coarser_kept is not None:
+                raise ConfigError(
+                    f"{coarser} ({format_duration(coarser_kept)}) must be off too, since "
+                    f"{finer} is off: a "
+                    "coarser tier is kept at least as long as a finer one"
+                )
+            if finer_kept is not None and coarser_kept is not None and coarser_kept < finer_kept:
+                raise ConfigError(
+                    f"{coarser} ({format_duration(coarser_kept)}) must be at least {finer} "
+                    f"({format_duration(finer_kept)}): "
+                    "a coarser tier is kept at least as long as a finer one, so a long-range "
+                    "read never misses what a finer tier still holds"
+                )
+        return self
+
+    @property
+    def retention(self) -> dict[str, timedelta | None]:
+        """Tier name (`raw`, `10s`, `1m`, `10m`, `1h`) -> how long it is kept (None: forever)."""
+        return {name.rsplit("_", 1)[-1]: getattr(self, name) for name in RETENTION_FIELDS}
 
     @property
     def is_sqlite(self) -> bool:
@@ -205,6 +276,37 @@ class Settings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return self.env is Environment.production
+
+
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$", re.IGNORECASE)
+_UNIT_S = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_retention(text: str, name: str) -> timedelta | None:
+    """`30d`, `12h`, `90m`, `2w`, `3600s` -> a timedelta; `off`, `0`, `forever` -> None."""
+    if text.strip().lower() in {"0", "off", "none", "forever", "never"}:
+        return None
+    match = _DURATION.match(text)
+    if match is None:
+        raise ConfigError(
+            f"{name} must be a duration such as 30d, 12h, 90m or 2w (units s, m, h, d, w), "
+            f"or off to keep forever; got {text!r}"
+        )
+    seconds = int(match[1]) * _UNIT_S[match[2].lower()]
+    if seconds > 100 * 366 * 86400:
+        raise ConfigError(f"{name} must be at most 100 years (or off to keep forever)")
+    return timedelta(seconds=seconds) if seconds else None
+
+
+def format_duration(value: timedelta | None) -> str:
+    """The largest whole unit: `30d`, `12h`, `90m`; `off` for None."""
+    if value is None:
+        return "off"
+    seconds = int(value.total_seconds())
+    for unit in ("w", "d", "h", "m"):
+        if seconds and seconds % _UNIT_S[unit] == 0:
+            return f"{seconds // _UNIT_S[unit]}{unit}"
+    return f"{seconds}s"
 
 
 def anchored_sqlite_url(url: str, base: Path = API_DIR) -> str:

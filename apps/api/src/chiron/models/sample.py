@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +10,18 @@ from sqlalchemy import Float, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chiron.models.base import Base, BigId, JsonType, UTCDateTime
+
+# On PostgreSQL (migration c9e4f2a7d613, chiron.telemetry.stores.postgres) the samples are
+# partitioned by RANGE (ts), one partition per UTC day and a DEFAULT one, primary key
+# (id, ts); the rollups by LIST (resolution_s), the 10 s and 1 min ones again by day of
+# bucket_start. The partitions are not models: schema comparisons skip them.
+SAMPLE_PARTITION = re.compile(
+    r"^(telemetry_samples_(p\d{8}|default)|sample_rollups_r(\d+|default)(_p\d{8}|_default)?)$"
+)
+
+
+def is_sample_partition(name: str | None) -> bool:
+    return name is not None and SAMPLE_PARTITION.match(name) is not None
 
 
 class TelemetrySample(Base):

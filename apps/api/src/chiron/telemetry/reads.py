@@ -25,6 +25,7 @@ from chiron.telemetry.schemas import (
     Series,
     Summary,
 )
+from chiron.telemetry.stores import sample_store
 from chiron.timeline.repository import TimelineRepository
 from chiron.vocabulary import GateStanding
 
@@ -35,7 +36,7 @@ MAX_SERIES_RANGE = timedelta(days=366 * 5)
 
 async def _sparklines(db: Database, since: datetime) -> dict[SeriesKey, list[dict[str, Any]]]:
     async with db.readers() as session:
-        return await TelemetryRepository(session).recent_means(SPARK_RESOLUTION_S, since)
+        return await sample_store(db).rollups(session, SPARK_RESOLUTION_S, since)
 
 
 async def summary(
@@ -50,7 +51,7 @@ async def summary(
     sparklines = asyncio.ensure_future(_sparklines(db, since))
     try:
         async with db.readers() as session:
-            latest = await TelemetryRepository(session).all_latest()
+            latest = await sample_store(db).latest(session)
             gate_rows = await GateRepository(session).all()
             events_24h = await TimelineRepository(session).count_since(now - timedelta(hours=24))
     except BaseException:

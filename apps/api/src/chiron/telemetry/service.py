@@ -27,6 +27,7 @@ from chiron.telemetry.repository import (
 )
 from chiron.telemetry.rollups import RESOLUTIONS
 from chiron.telemetry.schemas import IngestResult, MetricPayload, MetricState
+from chiron.telemetry.stores import sample_store
 from chiron.timeline import service as timeline
 from chiron.uow import UnitOfWork
 
@@ -269,8 +270,9 @@ async def _store(
         batch.source, batch.metric, batch.ts, batch.value, batch.unit, strict=True
     ):
         series[(source, metric)].append((ts, value, unit))
-    repo = TelemetryRepository(await uow.begin())
-    await repo.insert_samples(batch, RESOLUTIONS)
+    session = await uow.begin()
+    repo = TelemetryRepository(session)
+    await sample_store(uow.db).write_batch(session, batch, RESOLUTIONS)
     locked = await repo.lock_latest(series.keys())
     known = locked.latest
     rows = _latest_rows(series, known, now)
