@@ -35,8 +35,8 @@ test("write a log entry from the keyboard", async ({ page, chiron }) => {
   // The log view finds it by text, with the station beside the author, and it is still editable.
   await page.getByRole("button", { name: "Log", exact: true }).click();
   const sheet = page.getByRole("dialog", { name: "Operator log" });
-  await sheet.getByLabel("Search").fill(text.split(" ").at(-1)!);
-  await sheet.getByRole("button", { name: "Search" }).click();
+  await sheet.getByLabel("Search", { exact: true }).fill(text.split(" ").at(-1)!);
+  await sheet.getByRole("button", { name: "Search", exact: true }).click();
   const entry = sheet.getByRole("listitem").filter({ hasText: text });
   await expect(entry).toContainText("Ada");
   await expect(entry).toContainText("THERMAL");
