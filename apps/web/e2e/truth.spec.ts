@@ -115,17 +115,34 @@ test("a spike among ordinary readings stays visible in its sparkline", async ({ 
   expect(top!).toBeLessThan(8);
 });
 
-test.describe("on a phone (390 x 844)", () => {
-  test.use({ viewport: { width: 390, height: 844 } });
+// No horizontal scroll at any of the three sizes, with an alarm raised (its cards and the alarm
+// list are the widest things the page draws) and the operator chip in the header (it pushed a
+// 1440 px page 76 px wide).
+for (const { width, height } of [
+  { width: 390, height: 844 },
+  { width: 1440, height: 900 },
+  { width: 1600, height: 1000 },
+]) {
+  test.describe(`at ${width} x ${height}`, () => {
+    test.use({ viewport: { width, height } });
 
-  test("the dashboard renders without horizontal scroll", async ({ page }) => {
-    await signIn(page);
-    await expect(badge(page)).toHaveAttribute("data-status", "live", { timeout: 15_000 });
-    await expect(page.getByRole("region", { name: "Timeline" })).toBeAttached();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    test("the dashboard renders without horizontal scroll, alarms active", async ({ page, chiron }) => {
+      const id = chiron.uid("hs");
+      const src = `wide-${id.slice(3)}`;
+      const metric = `hs.temp_${id.slice(3)}`;
+      await chiron.putGate(id, { title: `Overflow ${id}`, source: src, metric, warn: 60, critical: 80, direction: "above", position: 0 });
+      await chiron.ingest([{ source: src, metric, value: 91.5, unit: "°C" }]);
+      await signIn(page);
+      await expect(badge(page)).toHaveAttribute("data-status", "live", { timeout: 15_000 });
+      await expect(page.getByRole("region", { name: "Timeline" })).toBeAttached();
+      await expect(gateCard(page, `Overflow ${id}`).getByRole("region", { name: `Overflow ${id} alarm` })).toContainText("ALARM");
+      await expect(page.getByRole("region", { name: /^Alarms/ }).getByRole("listitem", { name: `Overflow ${id}: ALARM` })).toBeVisible();
+      await expect(page.getByTestId("operator-station")).toBeAttached();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+    });
   });
-});
+}
 
 test("every gate, metric and timeline event is reachable by keyboard, with a visible focus", async ({ page, chiron }) => {
   test.setTimeout(90_000);

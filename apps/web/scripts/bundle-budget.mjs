@@ -26,9 +26,11 @@ import { parseArgs } from "node:util";
  * +4.8 kB in this sum and tree-shaking cannot remove it (docs/performance.md, "Web bundle"). 266 kB
  * since wave 2's alarm controls, skew badges, live staleness, the open polls panel and the log
  * composer came in (+8.3 kB; next/dynamic for those panels cost more than it saved: the route
- * summary counts the loader and its chunks).
+ * summary counts the loader and its chunks). 271 kB since the dashboard's log view (search,
+ * cursor pages, edits and history: useInfiniteQuery), the poll result and the poll form with gates
+ * came in (issue 22: 270.5 kB, +5 kB; React.lazy for the log view measured 271.4 kB, worse).
  */
-export const BUDGETS = { "/": 266_000 };
+export const BUDGETS = { "/": 271_000 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({

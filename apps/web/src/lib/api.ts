@@ -12,7 +12,7 @@ import { safeValidate } from "./validate";
 // those; server-only calls (healthReady) are imported where they are used (server-api.ts).
 export { authDevAssertion, authLogout, authMe, authRefresh, authToken, dashboardGetSeries, dashboardGetSummary, timelineList } from "@chiron/api-client/sdk";
 export { alarmsAcknowledge, alarmsShelve, alarmsUnshelve } from "@chiron/api-client/sdk";
-export { logCreate, pollsAnswer, pollsClose, pollsList, pollsOpen } from "@chiron/api-client/sdk";
+export { logCreate, logEdit, logList, pollsAnswer, pollsClose, pollsList, pollsOpen } from "@chiron/api-client/sdk";
 export { safeValidate } from "./validate";
 export type { Client };
 

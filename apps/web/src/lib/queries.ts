@@ -15,7 +15,12 @@ export const queryKeys = {
   timeline: (cursor: string | null) => ["dashboard", "timeline", cursor ?? "head"] as const,
   series: (p: SeriesParams) => ["dashboard", "series", p] as const,
   me: ["auth", "me"] as const,
+  /** Every poll list (open and closed): a `poll` stream event refreshes them all. */
+  polls: ["polls"] as const,
   openPolls: ["polls", "open"] as const,
+  closedPolls: ["polls", "closed"] as const,
+  /** Every operator log query: a `log` stream event (an entry written or edited) refreshes them. */
+  log: ["log"] as const,
 };
 
 export const TIMELINE_LIMIT = 50;

@@ -125,6 +125,45 @@ describe("AlarmList", () => {
     expect(screen.getAllByRole("listitem").map((li) => li.getAttribute("aria-label"))).toEqual(["Alpha: ALARM", "Bravo: SHELVED"]);
     fireEvent.change(screen.getByLabelText("Show"), { target: { value: "shelved" } });
     expect(screen.getAllByRole("listitem").map((li) => li.getAttribute("aria-label"))).toEqual(["Bravo: SHELVED"]);
-    expect(list.querySelectorAll("button")).toHaveLength(0);
+    // The only button a viewer gets is the list's own Hide / Show.
+    expect([...list.querySelectorAll("button")].map((b) => b.textContent)).toEqual(["Hide"]);
+  });
+
+  it("stays collapsed while nothing waits for an acknowledgement, and opens for a new alarm", async () => {
+    const { AlarmList, listExpanded } = await import("./AlarmList");
+    const { fireEvent } = await import("@testing-library/react");
+    const acked = alarm({ state: "acked", actions: ["shelve"] });
+    const qc = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+    qc.setQueryData(queryKeys.me, me(["read", "operate"]));
+    const view = (gates: ReturnType<typeof gate>[]) => (
+      <QueryClientProvider client={qc}>
+        <AlarmList gates={gates} />
+      </QueryClientProvider>
+    );
+    const { rerender } = render(view([gate({ slug: "a", title: "Alpha", alarm: acked })]));
+    expect(screen.getByRole("button", { name: "Show" })).toHaveAttribute("aria-expanded", "false");
+    expect(screen.queryAllByRole("listitem")).toEqual([]);
+    fireEvent.click(screen.getByRole("button", { name: "Show" }));
+    expect(screen.getAllByRole("listitem")).toHaveLength(1);
+    fireEvent.click(screen.getByRole("button", { name: "Hide" }));
+    // A new unacknowledged alarm opens the list again, with its compact card's actions.
+    rerender(view([gate({ slug: "a", title: "Alpha", alarm: acked }), gate({ slug: "b", title: "Bravo", alarm: raised })]));
+    expect(screen.getByRole("button", { name: "Hide" })).toHaveAttribute("aria-expanded", "true");
+    expect(screen.getByRole("listitem", { name: "Bravo: ALARM" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Acknowledge" })).toHaveTextContent("Ack");
+    expect(listExpanded("", null)).toBe(false);
+    expect(listExpanded("b", { waiting: "b", open: false })).toBe(false);
+    expect(listExpanded("a b", { waiting: "b", open: false })).toBe(true);
+  });
+
+  it("draws nothing without an active alarm", async () => {
+    const { AlarmList } = await import("./AlarmList");
+    const qc = new QueryClient({ defaultOptions: { queries: { staleTime: Infinity, retry: false } } });
+    const { container } = render(
+      <QueryClientProvider client={qc}>
+        <AlarmList gates={[gate()]} />
+      </QueryClientProvider>,
+    );
+    expect(container).toBeEmptyDOMElement();
   });
 });

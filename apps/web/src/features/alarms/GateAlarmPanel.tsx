@@ -17,7 +17,7 @@ import styles from "./alarms.module.css";
 export type GateAlarmPanelProps = { gate: Gate };
 
 /** A bell with a slash when shelved, a filled bell when raised, an outlined one when acknowledged. */
-function AlarmShape({ state }: { state: Gate["alarm"]["state"] }) {
+export function AlarmShape({ state }: { state: Gate["alarm"]["state"] }) {
   return (
     <svg className={styles.shape} width="18" height="18" viewBox="0 0 16 16" aria-hidden>
       <path
@@ -75,16 +75,27 @@ function ShelveForm({ gate, onDone }: { gate: Gate; onDone: () => void }) {
   );
 }
 
-export function AlarmControls({ gate }: GateAlarmPanelProps) {
+/**
+ * Acknowledge / shelve / unshelve. `compact` (the gate card and the alarm list): short visible
+ * words ("Ack") whose accessible names stay the full verbs.
+ */
+export function AlarmControls({ gate, compact = false }: GateAlarmPanelProps & { compact?: boolean }) {
   const action = useAlarmAction(gate.slug);
   const [shelving, setShelving] = useState(false);
   const allowed = gate.alarm.actions;
   if (shelving) return <ShelveForm gate={gate} onDone={() => setShelving(false)} />;
   return (
-    <div className={styles.controls}>
+    <div className={styles.controls} data-compact={compact || undefined}>
       {allowed.includes("acknowledge") ? (
-        <button type="button" className={styles.button} disabled={action.isPending} onClick={() => action.mutate({ verb: "acknowledge" })}>
-          Acknowledge
+        <button
+          type="button"
+          className={styles.button}
+          disabled={action.isPending}
+          aria-label={compact ? "Acknowledge" : undefined}
+          title={compact ? "Acknowledge" : undefined}
+          onClick={() => action.mutate({ verb: "acknowledge" })}
+        >
+          {compact ? "Ack" : "Acknowledge"}
         </button>
       ) : null}
       {allowed.includes("shelve") && gate.alarm.state !== "normal" ? (
@@ -102,6 +113,11 @@ export function AlarmControls({ gate }: GateAlarmPanelProps) {
   );
 }
 
+/**
+ * The card's alarm, compact (the band must leave the timeline above the fold): the shape and
+ * the word on one line with the actions beside them when they fit, the latched peak on one
+ * line under it (in full in its title and in the alarm list).
+ */
 export function GateAlarmPanel({ gate }: GateAlarmPanelProps) {
   const me = useQuery(meQuery());
   const motion = useMotionEnabled();
@@ -113,14 +129,19 @@ export function GateAlarmPanel({ gate }: GateAlarmPanelProps) {
   const until = alarm.state === "shelved" && alarm.shelved_until ? `until ${hhmm(Date.parse(alarm.shelved_until))}` : null;
   return (
     <section className={styles.panel} data-alarm={alarm.state} data-motion={motion && needsAck(alarm) ? "on" : "off"} aria-label={`${gate.title} alarm`}>
-      <p className={styles.state} role={needsAck(alarm) ? "alert" : undefined}>
-        <AlarmShape state={alarm.state} />
-        <strong className={styles.word}>{word}</strong>
-        {until ? <span className="mono">{until}</span> : null}
-        {by ? <span className={styles.by}>{by}</span> : null}
-      </p>
-      {peak ? <p className={`${styles.peak} mono`}>{peak}</p> : null}
-      {canOperate(me.data) ? <AlarmControls gate={gate} /> : null}
+      <div className={styles.line}>
+        <p className={styles.state} role={needsAck(alarm) ? "alert" : undefined}>
+          <AlarmShape state={alarm.state} />
+          <strong className={styles.word}>{word}</strong>
+          {until ? <span className="mono">{until}</span> : null}
+        </p>
+        {canOperate(me.data) ? <AlarmControls gate={gate} compact /> : null}
+      </div>
+      {peak || by ? (
+        <p className={`${styles.peak} mono`} title={peak ?? by ?? undefined}>
+          {peak ?? by}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -4,7 +4,7 @@ import type { Gate, MetricSummary, TimelineEventOut } from "@chiron/api-client";
 import { AuroraBackground, NoiseOverlay, worstSeverity } from "@chiron/ui";
 import { useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useDeferredValue, useEffect, useMemo, type CSSProperties } from "react";
+import { useDeferredValue, useEffect, useMemo } from "react";
 import { isUnauthorized } from "@/lib/http";
 import { summaryQuery, timelineQuery } from "@/lib/queries";
 import { SPARK_WINDOW_MS } from "@/lib/stream/transforms";
@@ -12,8 +12,8 @@ import { useNow } from "@/lib/use-now";
 import { gateView } from "../gates/gate-view";
 import { AlarmList } from "../alarms/AlarmList";
 import { GatesBand } from "../gates/GatesBand";
-import { LogComposer } from "../log/LogComposer";
-import { balancedColumns, KeyMetrics } from "../metrics/KeyMetrics";
+import { LogControls } from "../log/LogControls";
+import { KeyMetrics } from "../metrics/KeyMetrics";
 import { metricTitle } from "../metrics/metric-titles";
 import { SignalsGrid, type SignalItem } from "../metrics/SignalsGrid";
 import { OpenPolls } from "../polls/OpenPolls";
@@ -83,6 +83,10 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
     return [...groups.entries()].map(([source, items]) => ({ source, items }));
   }, [data?.metrics, data?.sources]);
 
+  // The log's buttons, composer and list; a stable element for the memoised band. The time
+  // conductor hands its range down here (`<LogControls range={{ from, to }} />`); none: now.
+  const logControls = useMemo(() => <LogControls />, []);
+
   const worst = worstSeverity(gates.map((g) => g.view.severity));
   const worstIndex = gates.findIndex((g) => g.view.severity === worst);
   const focus = gates.length ? (worstIndex + 0.5) / gates.length : 0.3;
@@ -101,8 +105,8 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
             {summary.isError || summary.failureCount > 0 ? "The Chiron API is not answering. Retrying…" : "Loading the command surface…"}
           </div>
         ) : (
-          // More rows of gates leave less height to the metric panels (the timeline stays in view).
-          <main className={styles.main} style={{ "--gate-rows": Math.ceil(gates.length / balancedColumns(gates.length, 8)) || 1 } as CSSProperties}>
+          // The metrics row takes the height the other bands leave (dashboard.module.css).
+          <main className={styles.main}>
             <GatesBand gates={gates} metrics={data.metrics} now={now} />
             <OpenPolls />
             <AlarmList gates={data.gates} />
@@ -110,8 +114,7 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
               <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />
               <SignalsGrid groups={signals} now={now} windowLabel={`last ${SPARK_WINDOW_MS / 60_000} min`} />
             </div>
-            <TimelineBand events={events ?? NO_EVENTS} now={now} density={meter.density} />
-            <LogComposer />
+            <TimelineBand events={events ?? NO_EVENTS} now={now} density={meter.density} actions={logControls} />
           </main>
         )}
       </div>

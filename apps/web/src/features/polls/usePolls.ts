@@ -19,9 +19,22 @@ export function openPollsQuery() {
   });
 }
 
+/** Closed polls, newest first: the latest outcome stays on screen (OpenPolls). */
+export function closedPollsQuery() {
+  return queryOptions({
+    queryKey: queryKeys.closedPolls,
+    queryFn: async ({ signal }) => {
+      const { sdk, client } = await browserApi();
+      return (await sdk.pollsList({ client, signal, query: { state: "closed" }, throwOnError: true })).data;
+    },
+    refetchInterval: 30_000,
+  });
+}
+
 export function usePollActions() {
   const qc = useQueryClient();
-  const refresh = () => void qc.invalidateQueries({ queryKey: openPollsKey });
+  // Open and closed lists: a close moves a poll from one to the other.
+  const refresh = () => void qc.invalidateQueries({ queryKey: queryKeys.polls });
   const answer = useMutation({
     mutationFn: async ({ id, body }: { id: number; body: AnswerCreate }) => {
       const { sdk, client } = await browserApi();

@@ -2,7 +2,7 @@
 /** The timeline band: lanes with pulses on a 30-minute axis, and the latest events as a list. */
 import type { TimelineEventOut } from "@chiron/api-client";
 import { SeverityIcon, TimelinePulseOverlay, type DensityPoint } from "@chiron/ui";
-import { memo } from "react";
+import { memo, type ReactNode } from "react";
 import { hhmmss } from "@/lib/format";
 import { useElementWidth } from "@/lib/use-element-width";
 import { colorOf, EventGlyph, LANES, laneOf } from "./event-style";
@@ -12,10 +12,21 @@ const WINDOW_MS = 30 * 60_000;
 const getKey = (e: TimelineEventOut) => String(e.id);
 const getTime = (e: TimelineEventOut) => Date.parse(e.ts);
 const getTitle = (e: TimelineEventOut) => `${e.title}${e.body ? ` (${e.body})` : ""}`;
+const legendEvent = (kind: string): TimelineEventOut => ({ id: 0, ts: "", kind, severity: "info", title: "", body: "", gate_slug: null, source: null, actor: null });
+const LEGEND_FRESH = legendEvent("fresh");
+const LEGEND_LOG = legendEvent("log");
 const renderMarker = (e: TimelineEventOut) => <EventGlyph event={e} size={18} centered />;
 
 /** Memoised: redrawn by the clock tick and new events, not by every stream flush. */
-export const TimelineBand = memo(function TimelineBand({ events, now, density }: { events: TimelineEventOut[]; now: number; density?: DensityPoint[] }) {
+export type TimelineBandProps = {
+  events: TimelineEventOut[];
+  now: number;
+  density?: DensityPoint[];
+  /** Controls in the band's head (the operator log's); keep it a stable element, the band is memoised. */
+  actions?: ReactNode;
+};
+
+export const TimelineBand = memo(function TimelineBand({ events, now, density, actions }: TimelineBandProps) {
   const [ref, width] = useElementWidth<HTMLDivElement>(900);
   const recent = events.slice(0, 4);
   return (
@@ -41,9 +52,16 @@ export const TimelineBand = memo(function TimelineBand({ events, now, density }:
             deploy
           </li>
           <li>
+            <EventGlyph event={LEGEND_FRESH} size={14} /> reporting again
+          </li>
+          <li>
+            <EventGlyph event={LEGEND_LOG} size={14} /> log
+          </li>
+          <li>
             <span className={styles.noteDot} aria-hidden /> note
           </li>
         </ul>
+        {actions}
       </div>
       <div className={styles.body}>
         <div ref={ref} className={styles.chart}>

@@ -62,15 +62,20 @@ export function createCacheSink(
         if (CLOCK_EVENTS.has(payload.event.kind)) void qc.invalidateQueries({ queryKey: queryKeys.summary });
         break;
       case "poll":
-        // A poll opened, was answered or closed: the open polls panel reads the list again.
-        void qc.invalidateQueries({ queryKey: queryKeys.openPolls });
+        // A poll opened, was answered or closed: the open and the closed polls are read again.
+        void qc.invalidateQueries({ queryKey: queryKeys.polls });
+        break;
+      case "log":
+        // An entry written or edited (by anyone): the log view reads its pages again.
+        void qc.invalidateQueries({ queryKey: queryKeys.log });
         break;
       case "resync":
         // Our cursor fell behind the bus: the snapshot is the truth again.
         samples.discard();
         void qc.invalidateQueries({ queryKey: queryKeys.summary });
         void qc.invalidateQueries({ queryKey: queryKeys.timeline(null) });
-        void qc.invalidateQueries({ queryKey: queryKeys.openPolls });
+        void qc.invalidateQueries({ queryKey: queryKeys.polls });
+        void qc.invalidateQueries({ queryKey: queryKeys.log });
         break;
     }
   };

@@ -37,7 +37,7 @@ export type EventSourceLike = {
 
 export type AuthCheck = "ok" | "unauthorized" | "error";
 
-export const STREAM_EVENTS = ["samples", "gate", "metric", "alarm", "timeline", "poll", "resync"] as const;
+export const STREAM_EVENTS = ["samples", "gate", "metric", "alarm", "timeline", "log", "poll", "resync"] as const;
 
 /** Checks one frame's JSON against the generated TelemetryPayload schema. */
 export type PayloadCheck = (data: unknown) => SafeResult<TelemetryPayload>;
