@@ -5,6 +5,7 @@ export {
   TimelinePulseOverlay,
   type TimelinePulseOverlayProps,
   type DensityPoint,
+  TIMELINE_PLOT_INSET,
 } from "./charts/TimelinePulseOverlay";
 export { formatValue, withUnit, typographicMinus } from "./charts/format";
 export { thresholdBands, type Direction } from "./charts/levels";

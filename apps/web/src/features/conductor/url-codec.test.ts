@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LIVE_DEFAULT } from "./conductor-state";
-import { parseConductor, writeConductor } from "./url-codec";
+import { parseConductor } from "./url-codec";
+import { writeConductor } from "./url-write";
 
 const q = (s: string) => new URLSearchParams(s);
 

@@ -2,6 +2,8 @@
  * The conductor in the URL (Grafana's shareable range): `?window=1h` or `?from=…&to=…` (ISO 8601
  * with an offset). Parsed with the generated zod schemas of the API's own `from` / `to`; a bad
  * value never throws: it falls back to the default and says why (`notice`), shown on screen.
+ * Parsed on the server (page.tsx), so zod stays out of the browser's first load; the browser
+ * only writes the URL (url-write.ts).
  */
 import { zTimelineListQuery } from "@chiron/api-client";
 import * as z from "zod/mini";
@@ -46,22 +48,4 @@ export function parseConductor(params: Params): ParsedConductor {
     return { state: { mode: "live", window: w.data, pausedAt: null }, notice: null };
   }
   return { state: LIVE_DEFAULT, notice: null };
-}
-
-const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
-
-/**
- * Writes the conductor into `params` (other parameters are kept). A pause is not shared: a link
- * to a paused view opens it live, in the same window. The default live view has a bare URL.
- */
-export function writeConductor(state: ConductorState, params: URLSearchParams = new URLSearchParams()): URLSearchParams {
-  const out = new URLSearchParams(params);
-  for (const k of ["window", "from", "to"]) out.delete(k);
-  if (state.mode === "fixed") {
-    out.set("from", iso(state.from));
-    out.set("to", iso(state.to));
-  } else if (state.window !== DEFAULT_WINDOW) {
-    out.set("window", state.window);
-  }
-  return out;
 }
