@@ -1,5 +1,6 @@
 /** @chiron/ui: chart primitives, severity vocabulary and ambient effects for Chiron. */
 export { TelemetrySparkline, type TelemetrySparklineProps } from "./charts/TelemetrySparkline";
+export { RangeChart, type RangeChartProps, type RangeChartMarker } from "./charts/RangeChart";
 export { TelemetryRadialGauge, type TelemetryRadialGaugeProps } from "./charts/TelemetryRadialGauge";
 export {
   TimelinePulseOverlay,

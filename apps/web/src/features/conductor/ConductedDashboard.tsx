@@ -4,7 +4,7 @@
  * bands draw for the chosen range, and the control that sits in the header bar.
  */
 import type { Summary, TimelinePage } from "@chiron/api-client";
-import { useCallback, useMemo } from "react";
+import { lazy, Suspense, useCallback, useMemo, useState, type KeyboardEvent, type MouseEvent } from "react";
 import { hhmm } from "@/lib/format";
 import { rangeOf, type TimeRange } from "./conductor-state";
 import { ConductorControl } from "./ConductorControl";
@@ -13,6 +13,9 @@ import { useConductor, type Conductor, type ConductorInit } from "./useConductor
 import { useHeld } from "./useHeld";
 import { useRangeView } from "./useRangeView";
 import { useTimelineView, type TimelineView } from "./useTimelineView";
+
+// The detail and its chart load on first open, not with the page.
+const MetricDetail = lazy(() => import("./MetricDetail"));
 
 export type Conducted = {
   conductor: Conductor;
@@ -27,6 +30,10 @@ export type Conducted = {
   brush: (from: number, to: number) => void;
   /** Stream updates taken into the cache while paused (samples and events), drawn on resume. */
   buffered: number;
+  /** Click or Enter on a metric (any element with `data-series="source/metric"`) opens its detail. */
+  openMetric: (e: MouseEvent<HTMLElement> | KeyboardEvent<HTMLElement>) => void;
+  /** The open metric detail, if any. */
+  metricDetail: React.ReactNode;
 };
 
 function labelOf(c: Conductor["state"], range: TimeRange): string {
@@ -48,6 +55,36 @@ export function useConductedDashboard(init: ConductorInit | undefined, live: Sum
   const brush = useCallback((from: number, to: number) => dispatch({ type: "range", from, to }), [dispatch]);
   const gates = useMemo(() => (live?.gates ?? []).map((g) => g.slug), [live?.gates]);
   const sources = useMemo(() => [...new Set((live?.metrics ?? []).map((m) => m.source))].sort(), [live?.metrics]);
+  const [open, setOpen] = useState<{ series: string; opener: HTMLElement } | null>(null);
+  const openMetric = useCallback((e: MouseEvent<HTMLElement> | KeyboardEvent<HTMLElement>) => {
+    if ("key" in e && e.key !== "Enter") return;
+    const cell = (e.target as HTMLElement).closest<HTMLElement>("[data-series]");
+    if (!cell) return;
+    e.preventDefault();
+    setOpen({ series: cell.dataset.series!, opener: cell });
+  }, []);
+  const selected = open ? view.data?.metrics.find((m) => `${m.source}/${m.metric}` === open.series) : undefined;
+  const close = useCallback(() => {
+    setOpen((o) => {
+      // Focus goes back to the metric that opened the detail.
+      o?.opener.focus();
+      return null;
+    });
+  }, []);
+  const rangeLabel = labelOf(state, range);
+  const metricDetail =
+    open && selected ? (
+      <Suspense fallback={null}>
+        <MetricDetail
+          metric={selected}
+          range={range}
+          rangeLabel={rangeLabel}
+          events={timelineView.events}
+          gates={(view.data?.gates ?? []).filter((g) => g.source === selected.source && g.metric === selected.metric).map((g) => g.slug)}
+          onClose={close}
+        />
+      </Suspense>
+    ) : null;
   let buffered = 0;
   if (paused) {
     buffered = Math.max(0, (live?.counts.samples_total ?? 0) - (summary?.counts.samples_total ?? 0));
@@ -60,11 +97,13 @@ export function useConductedDashboard(init: ConductorInit | undefined, live: Sum
     range,
     data: view.data,
     now: range.to,
-    rangeLabel: labelOf(state, range),
+    rangeLabel,
     timelineView,
     timelineTools: <TimelineTools view={timelineView} gates={gates} sources={sources} />,
     brush,
     buffered,
+    openMetric,
+    metricDetail,
   };
 }
 

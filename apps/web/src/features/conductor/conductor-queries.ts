@@ -48,11 +48,11 @@ export function timelinePagesQuery(filter: TimelineFilter, after: string | null,
 }
 
 /** A CSV download link for the API's export (`format=csv`), through the same-origin proxy. */
-export function csvHref(path: "/api/v1/dashboard/timeline" | "/api/v1/dashboard/series", params: Record<string, string | readonly string[] | null | undefined>): string {
+export function csvHref(path: "/api/v1/dashboard/timeline" | "/api/v1/dashboard/series", params: Record<string, string | number | readonly string[] | null | undefined>): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
     if (v == null || v === "") continue;
-    for (const one of typeof v === "string" ? [v] : v) q.append(k, one);
+    for (const one of typeof v === "string" || typeof v === "number" ? [v] : v) q.append(k, String(one));
   }
   q.set("format", "csv");
   return `${path}?${q.toString()}`;

@@ -127,7 +127,8 @@ export function Dashboard({ site, fleet, serverNow, conductor: conductorInit }: 
             <OpenPolls />
             {/* Alarms are about now, whatever range the bands show. */}
             <AlarmList gates={liveData?.gates ?? data.gates} />
-            <div className={styles.metricsRow}>
+            {/* Click or Enter on a gauge or signal opens its detail (conductor/MetricDetail). */}
+            <div className={styles.metricsRow} onClick={conducted.openMetric} onKeyDown={conducted.openMetric}>
               <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />
               <SignalsGrid groups={signals} now={now} windowLabel={conducted.rangeLabel} />
             </div>
@@ -142,6 +143,7 @@ export function Dashboard({ site, fleet, serverNow, conductor: conductorInit }: 
               tools={conducted.timelineTools}
             />
             <LogComposer />
+            {conducted.metricDetail}
           </main>
         )}
       </div>
