@@ -1,10 +1,12 @@
 /** @chiron/ui: chart primitives, severity vocabulary and ambient effects for Chiron. */
 export { TelemetrySparkline, type TelemetrySparklineProps } from "./charts/TelemetrySparkline";
+export { RangeChart, type RangeChartProps, type RangeChartMarker } from "./charts/RangeChart";
 export { TelemetryRadialGauge, type TelemetryRadialGaugeProps } from "./charts/TelemetryRadialGauge";
 export {
   TimelinePulseOverlay,
   type TimelinePulseOverlayProps,
   type DensityPoint,
+  TIMELINE_PLOT_INSET,
 } from "./charts/TimelinePulseOverlay";
 export { formatValue, withUnit, typographicMinus } from "./charts/format";
 export { thresholdBands, type Direction } from "./charts/levels";

@@ -13,6 +13,7 @@ import { safeValidate } from "./validate";
 export { authDevAssertion, authLogout, authMe, authRefresh, authToken, dashboardGetSeries, dashboardGetSummary, timelineList } from "@chiron/api-client/sdk";
 export { alarmsAcknowledge, alarmsShelve, alarmsUnshelve } from "@chiron/api-client/sdk";
 export { logCreate, logEdit, logList, pollsAnswer, pollsClose, pollsList, pollsOpen } from "@chiron/api-client/sdk";
+export { gatesList } from "@chiron/api-client/sdk";
 export { safeValidate } from "./validate";
 export type { Client };
 

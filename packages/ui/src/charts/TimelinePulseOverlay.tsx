@@ -55,6 +55,8 @@ export type TimelinePulseOverlayProps<Datum> = Omit<SVGProps<SVGSVGElement>, "ch
 /** The density trace's lane (after `lanes`). */
 const DENSITY = "Ingest";
 const GUTTER = 64;
+/** Where the time axis starts and ends inside the chart (px from each side), for overlays such as a brush. */
+export const TIMELINE_PLOT_INSET = { left: GUTTER, right: 16 } as const;
 const AXIS = 24;
 /** Two markers of one lane closer than this (px) would overlap: they are drawn as one cluster. */
 export const CLUSTER_PX = 28;
@@ -198,7 +200,7 @@ export function TimelinePulseOverlay<Datum>({
   const uid = useId().replace(/:/g, "");
   const motionOn = useMotionEnabled();
   const allLanes = useMemo(() => (density ? [...lanes, DENSITY] : [...lanes]), [lanes, density]);
-  const innerRight = width - 16;
+  const innerRight = width - TIMELINE_PLOT_INSET.right;
 
   const xScale = useMemo(
     () => scaleTime({ domain: [from, to], range: [GUTTER, innerRight] }),

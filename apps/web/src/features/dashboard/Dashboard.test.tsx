@@ -102,6 +102,6 @@ describe("Dashboard signals", () => {
     expect(heads).toEqual(["rover-1", "rover-2"]);
     expect(signals.querySelector('[data-series="rover-1/link.quality"]')).toHaveAccessibleName(/rover-1/);
     expect(signals.querySelector('[data-series="rover-2/link.quality"]')).toHaveAccessibleName(/rover-2/);
-    expect(signals).toHaveTextContent("last 10 min");
+    expect(signals).toHaveTextContent("last 15m");
   });
 });

@@ -7,10 +7,11 @@ import { useRouter } from "next/navigation";
 import { useDeferredValue, useEffect, useMemo } from "react";
 import { isUnauthorized } from "@/lib/http";
 import { summaryQuery, timelineQuery } from "@/lib/queries";
-import { SPARK_WINDOW_MS } from "@/lib/stream/transforms";
 import { useNow } from "@/lib/use-now";
 import { gateView } from "../gates/gate-view";
 import { AlarmList } from "../alarms/AlarmList";
+import { ConductorPanel, useConductedDashboard } from "../conductor/ConductedDashboard";
+import type { ConductorInit } from "../conductor/useConductor";
 import { GatesBand } from "../gates/GatesBand";
 import { LogControls } from "../log/LogControls";
 import { KeyMetrics } from "../metrics/KeyMetrics";
@@ -24,13 +25,19 @@ import { TimelineBand } from "../timeline/TimelineBand";
 import { Header } from "./Header";
 import styles from "./dashboard.module.css";
 
-export type DashboardProps = { site: string; fleet: string; serverNow: number };
+export type DashboardProps = {
+  site: string;
+  fleet: string;
+  serverNow: number;
+  /** The time conductor from the URL (parsed on the server, conductor/url-codec.ts). */
+  conductor?: ConductorInit;
+};
 
 const NO_EVENTS: TimelineEventOut[] = [];
 
 const sameSeries = (g: Gate, m: MetricSummary) => g.source === m.source && g.metric === m.metric;
 
-export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
+export function Dashboard({ site, fleet, serverNow, conductor: conductorInit }: DashboardProps) {
   const router = useRouter();
   const clock = useNow(serverNow);
   const summary = useQuery(summaryQuery());
@@ -45,10 +52,14 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
   // useSyncExternalStore, whose updates are otherwise rendered synchronously). With 20 metrics
   // at 10 Hz that was a 25-45 ms task per flush, and over 50 ms on a busy machine. The bands are
   // memoised, so the urgent render in between only redoes the header.
-  const data = useDeferredValue(summary.data);
-  const now = useDeferredValue(clock);
-  const events = useDeferredValue(timeline.data?.items);
-  const meter = useIngestMeter(data?.counts.samples_total, now);
+  const liveData = useDeferredValue(summary.data);
+  const liveNow = useDeferredValue(clock);
+  const head = useDeferredValue(timeline.data);
+  const meter = useIngestMeter(liveData?.counts.samples_total, liveNow);
+  // The time conductor: the range every band below draws (live window, paused, or fixed).
+  const conducted = useConductedDashboard(conductorInit, liveData, head, liveNow);
+  const { data, now, timelineView } = conducted;
+  const events = timelineView.events;
 
   useEffect(() => {
     if (isUnauthorized(summary.error) || isUnauthorized(timeline.error)) router.replace("/login");
@@ -83,14 +94,19 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
     return [...groups.entries()].map(([source, items]) => ({ source, items }));
   }, [data?.metrics, data?.sources]);
 
-  // The log's buttons, composer and list; a stable element for the memoised band. The time
-  // conductor hands its range down here (`<LogControls range={{ from, to }} />`); none: now.
-  const logControls = useMemo(() => <LogControls />, []);
+  // The log's buttons, composer and list; a stable element for the memoised band. A paused
+  // or fixed view (the time conductor's) stamps its range on new entries; the live view, now.
+  const stampFrom = conducted.range.following ? undefined : conducted.range.from;
+  const stampTo = conducted.range.following ? undefined : conducted.range.to;
+  const logControls = useMemo(
+    () => <LogControls range={stampFrom === undefined || stampTo === undefined ? null : { from: stampFrom, to: stampTo }} />,
+    [stampFrom, stampTo],
+  );
 
   const worst = worstSeverity(gates.map((g) => g.view.severity));
   const worstIndex = gates.findIndex((g) => g.view.severity === worst);
   const focus = gates.length ? (worstIndex + 0.5) / gates.length : 0.3;
-  const dataAsOf = Math.max(stream.lastEventAt ?? 0, data ? Date.parse(data.generated_at) : 0) || null;
+  const dataAsOf = Math.max(stream.lastEventAt ?? 0, liveData ? Date.parse(liveData.generated_at) : 0) || null;
   // The devices are named in the signals' groups; here, how many gauges and whether they are live.
   const subtitle = `${keyMetrics.length} gated series · ${stream.status}`;
 
@@ -99,7 +115,16 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
       <AuroraBackground severity={worst} focus={focus} />
       <NoiseOverlay opacity={0.015} />
       <div className={styles.page} data-stream={stream.status}>
-        <Header site={site} fleet={fleet} devices={data?.counts.sources ?? null} now={clock} stream={stream} dataAsOf={dataAsOf} rate={meter.rate} />
+        <Header
+          site={site}
+          fleet={fleet}
+          devices={data?.counts.sources ?? null}
+          now={clock}
+          stream={stream}
+          dataAsOf={dataAsOf}
+          rate={meter.rate}
+          conductor={<ConductorPanel conducted={conducted} now={clock} />}
+        />
         {!data ? (
           <div className={`panel ${styles.waiting}`} role="status">
             {summary.isError || summary.failureCount > 0 ? "The Chiron API is not answering. Retrying…" : "Loading the command surface…"}
@@ -109,12 +134,25 @@ export function Dashboard({ site, fleet, serverNow }: DashboardProps) {
           <main className={styles.main}>
             <GatesBand gates={gates} metrics={data.metrics} now={now} />
             <OpenPolls />
-            <AlarmList gates={data.gates} />
-            <div className={styles.metricsRow}>
+            {/* Alarms are about now, whatever range the bands show. */}
+            <AlarmList gates={liveData?.gates ?? data.gates} />
+            {/* Click or Enter on a gauge or signal opens its detail (conductor/MetricDetail). */}
+            <div className={styles.metricsRow} onClick={conducted.openMetric} onKeyDown={conducted.openMetric}>
               <KeyMetrics items={keyMetrics} now={now} subtitle={subtitle} />
-              <SignalsGrid groups={signals} now={now} windowLabel={`last ${SPARK_WINDOW_MS / 60_000} min`} />
+              <SignalsGrid groups={signals} now={now} windowLabel={conducted.rangeLabel} />
             </div>
-            <TimelineBand events={events ?? NO_EVENTS} now={now} density={meter.density} actions={logControls} />
+            <TimelineBand
+              events={events ?? NO_EVENTS}
+              now={now}
+              from={conducted.range.from}
+              to={conducted.range.to}
+              rangeLabel={conducted.rangeLabel}
+              onBrush={conducted.brush}
+              density={conducted.range.following ? meter.density : undefined}
+              actions={logControls}
+              tools={conducted.timelineTools}
+            />
+            {conducted.metricDetail}
           </main>
         )}
       </div>

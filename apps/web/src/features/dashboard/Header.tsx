@@ -1,5 +1,6 @@
 "use client";
 /** The command bar: brand, site, UTC clock, stream state, token, animations, operator. */
+import type { ReactNode } from "react";
 import { hhmmss } from "@/lib/format";
 import type { StreamState } from "@/lib/stream/manager";
 import { AnimationsToggle, OperatorChip, TokenStatus } from "../session/SessionControls";
@@ -16,9 +17,11 @@ export type HeaderProps = {
   stream: StreamState;
   dataAsOf: number | null;
   rate: number | null;
+  /** The time conductor (features/conductor), in the bar. */
+  conductor?: ReactNode;
 };
 
-export function Header({ site, fleet, devices, now, stream, dataAsOf, rate }: HeaderProps) {
+export function Header({ site, fleet, devices, now, stream, dataAsOf, rate, conductor }: HeaderProps) {
   const session = useSession(now);
   return (
     <header className={styles.header}>
@@ -31,6 +34,7 @@ export function Header({ site, fleet, devices, now, stream, dataAsOf, rate }: He
           {devices !== null ? ` · ${devices} devices` : ""}
         </span>
       </p>
+      {conductor}
       <div className={styles.headerRight}>
         <p className={styles.clock}>
           <time className="mono">{hhmmss(now)}</time> <span>UTC</span>

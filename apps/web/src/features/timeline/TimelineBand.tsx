@@ -4,6 +4,7 @@ import type { TimelineEventOut } from "@chiron/api-client";
 import { SeverityIcon, TimelinePulseOverlay, type DensityPoint } from "@chiron/ui";
 import { memo, type ReactNode } from "react";
 import { hhmmss } from "@/lib/format";
+import { TimelineBrush } from "../conductor/TimelineBrush";
 import { useElementWidth } from "@/lib/use-element-width";
 import { colorOf, EventGlyph, LANES, laneOf } from "./event-style";
 import styles from "./timeline.module.css";
@@ -21,21 +22,48 @@ const renderMarker = (e: TimelineEventOut) => <EventGlyph event={e} size={18} ce
 export type TimelineBandProps = {
   events: TimelineEventOut[];
   now: number;
-  density?: DensityPoint[];
+  density?: DensityPoint[] | undefined;
   /** Controls in the band's head (the operator log's); keep it a stable element, the band is memoised. */
   actions?: ReactNode;
+  /** The conductor's range (default: the 30 minutes before `now`). */
+  from?: number;
+  to?: number;
+  /** Says the range, e.g. "last 1h" or "06:00–07:00". */
+  rangeLabel?: string;
+  /** Brushing the band chooses this range. */
+  onBrush?: (from: number, to: number) => void;
+  /** Under the band: the filterable, pageable list (conductor/TimelineTools). */
+  tools?: ReactNode;
 };
 
-export const TimelineBand = memo(function TimelineBand({ events, now, density, actions }: TimelineBandProps) {
+export const TimelineBand = memo(function TimelineBand({ events, now, density, actions, from = now - WINDOW_MS, to = now, rangeLabel = "last 30 min", onBrush, tools }: TimelineBandProps) {
   const [ref, width] = useElementWidth<HTMLDivElement>(900);
   const recent = events.slice(0, 4);
+  const overlay = (
+    <TimelinePulseOverlay
+      events={events}
+      getKey={getKey}
+      getTime={getTime}
+      getLane={laneOf}
+      getTitle={getTitle}
+      getColor={colorOf}
+      renderMarker={renderMarker}
+      lanes={LANES}
+      from={from}
+      to={to}
+      width={width}
+      height={128}
+      label={`Timeline of gate changes, deploys and notes, ${rangeLabel}`}
+      density={density && density.length > 1 ? density : undefined}
+    />
+  );
   return (
     <section className={`panel ${styles.panel}`} aria-labelledby="timeline-heading">
       <div className="panel-head">
         <h2 id="timeline-heading" className="section-label">
           Timeline
         </h2>
-        <span className="section-meta">last 30 min</span>
+        <span className="section-meta">{rangeLabel}</span>
         <ul className={styles.legend} aria-label="Legend">
           <li>
             <SeverityIcon severity="go" size={13} />
@@ -65,22 +93,13 @@ export const TimelineBand = memo(function TimelineBand({ events, now, density, a
       </div>
       <div className={styles.body}>
         <div ref={ref} className={styles.chart}>
-          <TimelinePulseOverlay
-            events={events}
-            getKey={getKey}
-            getTime={getTime}
-            getLane={laneOf}
-            getTitle={getTitle}
-            getColor={colorOf}
-            renderMarker={renderMarker}
-            lanes={LANES}
-            from={now - WINDOW_MS}
-            to={now}
-            width={width}
-            height={128}
-            label="Timeline of gate changes, deploys and notes over the last 30 minutes"
-            density={density && density.length > 1 ? density : undefined}
-          />
+          {onBrush ? (
+            <TimelineBrush from={from} to={to} width={width} onRange={onBrush}>
+              {overlay}
+            </TimelineBrush>
+          ) : (
+            overlay
+          )}
         </div>
         <ol className={styles.list} aria-label="Latest events">
           {recent.map((e) => (
@@ -98,6 +117,7 @@ export const TimelineBand = memo(function TimelineBand({ events, now, density, a
           {recent.length === 0 ? <li className={styles.empty}>No events yet.</li> : null}
         </ol>
       </div>
+      {tools}
     </section>
   );
 });

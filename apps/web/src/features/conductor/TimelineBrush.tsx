@@ -1,0 +1,68 @@
+"use client";
+/**
+ * Brushing on the timeline band chooses a fixed range (Open MCT's scrub): press, drag across the
+ * lanes, release. The pulses under it keep their hover titles (the brush listens on the wrapper,
+ * it does not cover them). The keyboard way to a range is the conductor's "Range…" form.
+ */
+import { TIMELINE_PLOT_INSET } from "@chiron/ui";
+import { useRef, useState, type PointerEvent, type ReactNode } from "react";
+import styles from "./conductor.module.css";
+
+export type TimelineBrushProps = {
+  /** The axis drawn under the brush, epoch ms. */
+  from: number;
+  to: number;
+  /** The chart's width in px (the same the overlay draws at). */
+  width: number;
+  onRange: (from: number, to: number) => void;
+  children: ReactNode;
+};
+
+/** Less than this many px of drag is a click, not a range. */
+const MIN_DRAG_PX = 4;
+
+export function TimelineBrush({ from, to, width, onRange, children }: TimelineBrushProps) {
+  const start = useRef<number | null>(null);
+  const [sel, setSel] = useState<{ a: number; b: number } | null>(null);
+  const left = TIMELINE_PLOT_INSET.left;
+  const right = width - TIMELINE_PLOT_INSET.right;
+  const clampX = (x: number) => Math.min(right, Math.max(left, x));
+  const xOf = (e: PointerEvent<HTMLDivElement>) => clampX(e.clientX - e.currentTarget.getBoundingClientRect().left);
+  const timeAt = (x: number) => from + ((x - left) / Math.max(1, right - left)) * (to - from);
+
+  const down = (e: PointerEvent<HTMLDivElement>) => {
+    if (e.button !== 0) return;
+    const x = xOf(e);
+    start.current = x;
+    setSel({ a: x, b: x });
+    e.currentTarget.setPointerCapture(e.pointerId);
+  };
+  const move = (e: PointerEvent<HTMLDivElement>) => {
+    if (start.current === null) return;
+    setSel({ a: start.current, b: xOf(e) });
+  };
+  const up = (e: PointerEvent<HTMLDivElement>) => {
+    const a = start.current;
+    start.current = null;
+    setSel(null);
+    if (a === null) return;
+    const b = xOf(e);
+    if (Math.abs(b - a) >= MIN_DRAG_PX) onRange(Math.round(timeAt(Math.min(a, b))), Math.round(timeAt(Math.max(a, b))));
+  };
+  return (
+    <div
+      className={styles.brushLayer}
+      data-testid="timeline-brush"
+      onPointerDown={down}
+      onPointerMove={move}
+      onPointerUp={up}
+      onPointerCancel={() => {
+        start.current = null;
+        setSel(null);
+      }}
+    >
+      {children}
+      {sel ? <div className={styles.brush} style={{ left: Math.min(sel.a, sel.b), width: Math.abs(sel.b - sel.a) }} aria-hidden /> : null}
+    </div>
+  );
+}
