@@ -49,6 +49,11 @@ REAL_ROUTES: list[tuple[str, str, Any, str]] = [
     ("POST", "/api/v1/polls", {"question": "Go?", "stations": ["POWER"]}, "direct"),
     ("POST", "/api/v1/polls/1/answers", {"answer": "go"}, "operate"),
     ("POST", "/api/v1/polls/1/close", {}, "direct"),
+    ("POST", "/api/v1/webhooks", {"url": "http://127.0.0.1:9/h", "events": ["alarm"]}, "admin"),
+    ("GET", "/api/v1/webhooks", None, "admin"),
+    ("DELETE", "/api/v1/webhooks/1", None, "admin"),
+    ("POST", "/api/v1/webhooks/1/ping", None, "admin"),
+    ("GET", "/api/v1/webhooks/1/deliveries", None, "admin"),
 ]
 FAILURE_STATES = [s for s, (status, _) in CREDENTIAL_STATES.items() if status != 200]
 

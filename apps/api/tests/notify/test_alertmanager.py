@@ -238,3 +238,30 @@ async def test_two_replicas_make_one_silence_per_acknowledgement(
             await eventually(quiet, f"silence {round_} expired")
     found = await _silences(am)
     assert sorted(s["comment"] for s in found) == ["ack 0", "ack 1"]
+
+
+async def test_one_cluster_member_down_holds_back_neither_alerts_nor_silences(
+    client: httpx.AsyncClient,
+    auth_headers: dict[str, str],
+    state: AppState,
+    am: str,
+    settings: Settings,
+) -> None:
+    state.settings.alertmanager_url[:] = ["http://127.0.0.1:9", am]  # the first is down
+    await put_gate(client, auth_headers)
+    await ingest(client, auth_headers, temp([70, 95]))
+
+    async def firing() -> bool:
+        return any(a["status"]["state"] == "active" for a in await _alerts(am))
+
+    await eventually(firing, "the alert reached the member that is up")
+    operator = person(settings, "operator", name="Ada", station="THERMAL")
+    await client.post(action("thermal", "acknowledge"), json={"comment": "on it"}, headers=operator)
+
+    async def silenced() -> bool:
+        return any(s["comment"] == "on it" for s in await _silences(am))
+
+    await eventually(silenced, "the silence went to the member that is up")
+    rows = [r for r in await outbox(state.db) if r.kind == "alertmanager"]
+    assert rows[-1].status == "delivered"
+    assert "not taken" in (rows[-1].response or "")

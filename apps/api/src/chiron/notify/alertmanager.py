@@ -138,12 +138,25 @@ async def deliver(
     http: httpx.AsyncClient, alarm: dict[str, Any], settings: Settings, now: datetime
 ) -> str:
     """Make every Alertmanager agree with the alarm. Alerts go to every URL (as Prometheus
-    does); the silence to the first URL that answers (a cluster shares its silences).
-    Returns what was done, for the delivery log; raises DeliveryError to be retried."""
+    does; delivered when at least one took them); the silence to the first URL that
+    answers (a cluster shares its silences). Returns what was done, for the delivery log;
+    raises DeliveryError to be retried."""
     body = alerts(alarm, settings, now)
+    posted, errors = 0, []
     for base in settings.alertmanager_url:
-        await _call(http, "POST", f"{base}/api/v2/alerts", json=body)
-    done = [f"alerts posted ({alarm['alarm']['state']})"]
+        try:
+            await _call(http, "POST", f"{base}/api/v2/alerts", json=body)
+            posted += 1
+        except DeliveryError as exc:
+            errors.append(str(exc))
+    if not posted:
+        raise DeliveryError("; ".join(errors))
+    # One member down does not hold the others (nor the silence) back: the periodic
+    # re-post brings it up to date when it is back, as Prometheus' next evaluation would.
+    done = [
+        f"alerts posted to {posted}/{len(settings.alertmanager_url)} ({alarm['alarm']['state']})"
+    ]
+    done += [f"not taken: {e}" for e in errors]
     errors = []
     for base in settings.alertmanager_url:
         try:
