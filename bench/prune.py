@@ -30,12 +30,8 @@ import asyncpg
 from _stack import API, BIN, api_key, env_for, free_port, percentile, store
 from ingest import SAMPLE_COLUMNS, fold, make_batches
 
-SERIES = [
-    (f"dev-{i}", m) for i in range(8) for m in ("battery.voltage", "core.temp", "link")
-]
-PRUNE_AFTER_S = (
-    8  # the job's first run (min(60 s, interval)): the baseline comes before
-)
+SERIES = [(f"dev-{i}", m) for i in range(8) for m in ("battery.voltage", "core.temp", "link")]
+PRUNE_AFTER_S = 8  # the job's first run (min(60 s, interval)): the baseline comes before
 
 
 def days(now: datetime) -> tuple[datetime, datetime]:
@@ -140,9 +136,7 @@ async def drive(
 
     def done() -> bool:
         end = marks.get("finished")
-        return time.perf_counter() > deadline or (
-            end is not None and time.perf_counter() > end + 2
-        )
+        return time.perf_counter() > deadline or (end is not None and time.perf_counter() > end + 2)
 
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
 
@@ -150,9 +144,7 @@ async def drive(
             i = offset
             while not done():
                 started = time.perf_counter()
-                async with http.post(
-                    url, data=bodies[i % len(bodies)], headers=headers
-                ) as r:
+                async with http.post(url, data=bodies[i % len(bodies)], headers=headers) as r:
                     await r.read()
                     if r.status != 202:
                         raise SystemExit(f"bench: ingest answered {r.status}")
@@ -183,9 +175,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
     first, cutoff = days(now)
     keep = f"{int((now - cutoff).total_seconds() // 3600)}h"
     with store(kind) as url:
-        print(
-            f"{kind}: filling {args.rows:,} samples over {first:%Y-%m-%d} and the next day"
-        )
+        print(f"{kind}: filling {args.rows:,} samples over {first:%Y-%m-%d} and the next day")
         if kind == "postgres":
             asyncio.run(fill_postgres(url, first, args.rows))
         else:
@@ -193,12 +183,9 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         token = api_key(url, "ingest", "read")
         port = free_port()
         retention = {
-            f"CHIRON_RETENTION_{tier}": keep
-            for tier in ("RAW", "ROLLUP_10S", "ROLLUP_1M")
+            f"CHIRON_RETENTION_{tier}": keep for tier in ("RAW", "ROLLUP_10S", "ROLLUP_1M")
         }
-        retention.update(
-            CHIRON_RETENTION_ROLLUP_10M="off", CHIRON_RETENTION_ROLLUP_1H="off"
-        )
+        retention.update(CHIRON_RETENTION_ROLLUP_10M="off", CHIRON_RETENTION_ROLLUP_1H="off")
         env = env_for(
             url,
             kind == "postgres",
@@ -216,9 +203,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         )
         marks: dict[str, float] = {}
         info: dict[str, Any] = {}
-        threading.Thread(
-            target=watch, args=(proc.stderr, marks, info), daemon=True
-        ).start()
+        threading.Thread(target=watch, args=(proc.stderr, marks, info), daemon=True).start()
         try:
             _wait_ready(port)
             timed = asyncio.run(drive(port, token, marks, args.concurrency))
@@ -257,10 +242,7 @@ def _wait_ready(port: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if (
-                httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code
-                == 200
-            ):
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
                 return
         except httpx.HTTPError:
             pass
@@ -270,19 +252,13 @@ def _wait_ready(port: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument(
-        "--store", choices=["sqlite", "postgres", "both"], default="both"
-    )
-    parser.add_argument(
-        "--rows", type=int, default=200_000, help="samples over the two days"
-    )
+    parser.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--rows", type=int, default=200_000, help="samples over the two days")
     parser.add_argument("--concurrency", type=int, default=4)
     args = parser.parse_args()
     kinds = ["sqlite", "postgres"] if args.store == "both" else [args.store]
     results = [run(kind, args) for kind in kinds]
-    print(
-        f"\nprune of one day of {args.rows // 2:,} samples (+ its rollups) during ingest"
-    )
+    print(f"\nprune of one day of {args.rows // 2:,} samples (+ its rollups) during ingest")
     for r in results:
         (b50, b99, nb), (d50, d99, nd) = r["before"], r["during"]
         print(
