@@ -142,8 +142,8 @@ class Settings(BaseSettings):
     retention_rollup_1h: timedelta | None = timedelta(days=365 * 5)
     # How often each replica runs the prune job (0: never; `chiron db prune` still works).
     prune_interval_s: float = Field(3600.0, ge=0)
-    # Rows deleted per batch: on SQLite one hold of the writer each (~30 ms at the default
-    # on this machine under ingest; docs/performance.md "Retention").
+    # Rows deleted per batch at most: on SQLite one hold of the writer each, the size adapting
+    # downwards to hold it ~40 ms at most (chiron.telemetry.stores.sqlite; docs/retention.md).
     prune_batch_rows: int = Field(1_000, ge=1, le=100_000)
     # PostgreSQL: daily partitions kept created ahead of today.
     partition_ahead_days: int = Field(3, ge=1, le=60)

@@ -3,7 +3,8 @@
 Each batch is a unit of work of its own: it takes SQLite's one writer, deletes at most
 `batch_rows` rows found through an index (the series index for raw samples, the
 resolution/bucket index for rollups), commits and lets the writer go, so ingest waiting
-for the writer gets in between two batches (the writer lock is first come, first served).
+for the writer gets in between two batches (the writer lock is first come, first served),
+and the prune waits as long as each batch took before the next one.
 """
 
 from __future__ import annotations
@@ -47,8 +48,8 @@ _ROLLUP_COUNT = """
 SELECT count(*) FROM sample_rollups WHERE resolution_s = :resolution AND bucket_start < :cutoff
 """  # A batch aims to hold the writer at most this long (DESIGN: never more than ~50 ms); the
 # batch size adapts to what the machine does now, within [MIN_BATCH, prune_batch_rows].
-TARGET_HOLD_S = 0.02
-MIN_BATCH = 50
+TARGET_HOLD_S = 0.04
+MIN_BATCH = 100
 
 # Stores with a prune running in this process (SQLite has one writer process anyway).
 _running: set[int] = set()
@@ -110,7 +111,9 @@ class SqliteSampleStore(SqlSampleStore):
             if deleted < size:
                 return
             size = next_size(size, seconds, self.batch_rows)
-            await asyncio.sleep(0)
+            # Paced: as long off the writer as the batch was on it, so the prune takes at
+            # most about half the writer's time and ingest keeps the rest.
+            await asyncio.sleep(seconds)
 
 
 def next_size(size: int, held_s: float, most: int) -> int:
