@@ -26,9 +26,11 @@ import { parseArgs } from "node:util";
  * +4.8 kB in this sum and tree-shaking cannot remove it (docs/performance.md, "Web bundle"). 266 kB
  * since wave 2's alarm controls, skew badges, live staleness, the open polls panel and the log
  * composer came in (+8.3 kB; next/dynamic for those panels cost more than it saved: the route
- * summary counts the loader and its chunks).
+ * summary counts the loader and its chunks). 283 kB with the time conductor (issue 23, 282.4 kB:
+ * +19.1 kB for the control, range views, brush, timeline filters and paging with TanStack's
+ * infinite queries, and the lazily loaded metric detail, which this sum counts too).
  */
-export const BUDGETS = { "/": 266_000 };
+export const BUDGETS = { "/": 283_000 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
