@@ -29,8 +29,13 @@ import { parseArgs } from "node:util";
  * summary counts the loader and its chunks). 271 kB since the dashboard's log view (search,
  * cursor pages, edits and history: useInfiniteQuery), the poll result and the poll form with gates
  * came in (issue 22: 270.5 kB, +5 kB; React.lazy for the log view measured 271.4 kB, worse).
+ * 290 kB with both of wave 2's dashboard halves: the log view, the poll result and the poll form
+ * (issue 22, +5 kB alone; React.lazy for the log view measured worse), and the time conductor
+ * (issue 23, +19.1 kB alone: the control, range views, brush, timeline filters and paging, and the
+ * lazily loaded metric detail, which this sum counts too). Together 289.5 kB: they share
+ * TanStack's infinite queries.
  */
-export const BUDGETS = { "/": 271_000 };
+export const BUDGETS = { "/": 290_000 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({

@@ -45,6 +45,11 @@ describe("liveHistory", () => {
     expect(out.severity).toBe("warn");
   });
 
+  it("leaves out a rollup that overlaps the live buckets (its readings are in them)", () => {
+    const overlapping: Series = { ...series, bucket_seconds: 60, points: [{ ts: at(T - 50_000), mean: 26, min: 26, max: 27, count: 2 }] };
+    expect(liveHistory(metric, overlapping, T - 1800_000)).toBe(metric);
+  });
+
   it("is the metric itself until the series arrives", () => {
     expect(liveHistory(metric, undefined, T - 1800_000)).toBe(metric);
   });

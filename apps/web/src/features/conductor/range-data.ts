@@ -13,13 +13,17 @@ const toSpark = (p: Series["points"][number]): SparkPoint => ({ ts: p.ts, value:
 /** A gate's status as the metric level the server uses for the same lines. */
 const LEVEL: Record<Gate["status"], MetricSummary["severity"]> = { go: "ok", hold: "warn", "no-go": "critical" };
 
-/** Live: the window's rollups up to the first live bucket, then the live buckets, within the window. */
+/**
+ * Live: the window's rollups that end by the first live bucket, then the live buckets, within
+ * the window. A rollup overlapping the live buckets is left out: its readings are in them.
+ */
 export function liveHistory(m: MetricSummary, series: Series | undefined, from: number): MetricSummary {
   if (!series) return m;
   const firstLive = m.sparkline.length ? Date.parse(m.sparkline[0]!.ts) : Number.POSITIVE_INFINITY;
+  const span = series.bucket_seconds * 1000;
   const older = series.points.filter((p) => {
     const t = Date.parse(p.ts);
-    return t >= from && t < firstLive;
+    return t >= from && t + span <= firstLive;
   });
   if (older.length === 0) return m;
   return { ...m, sparkline: [...older.map(toSpark), ...m.sparkline.filter((p) => Date.parse(p.ts) >= from)] };
