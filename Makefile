@@ -49,8 +49,8 @@ seed: setup-api ## load demo data into CHIRON_DATABASE_URL
 	$(API) $(PY)/chiron db seed
 
 # Three lanes side by side (2 cores: the API suites spend much of their time waiting on the
-# store, the stream and subprocesses), then the two e2e stores side by side. Every suite is
-# isolated from the others: own PostgreSQL database, stream key, ports and results directory.
+# store, the stream and subprocesses), then e2e on each store (scripts/e2e.sh says why not side
+# by side). Every suite is isolated from the others: own PostgreSQL database, stream key, ports.
 test: setup services ## run every test (lint, API on both stores, web, client, deploy, topology, e2e)
 	@$(ROOT)/scripts/side-by-side.sh \
 		checks '$(MAKE) --no-print-directory lint bench-smoke test-web check-client check-deploy web-build topology' \

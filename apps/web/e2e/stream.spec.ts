@@ -60,6 +60,8 @@ test("LIVE -> RECONNECTING -> OFFLINE with data kept -> LIVE after restart, noth
 
   // And the stream is live again for new samples.
   await chiron.ingest([{ source: src, metric, value: 41.5, unit: "m" }]);
-  await expect(card).toHaveAttribute("data-severity", "hold", { timeout: 2_000 });
-  await expect(spark).toHaveAccessibleDescription(/latest 41\.5 m; .* over 10 points/, { timeout: 2_000 });
+  // Behaviour, not latency (live.spec's "within 2 s" is the latency check): a loaded machine
+  // can take longer than 2 s to land the first live event after a resume.
+  await expect(card).toHaveAttribute("data-severity", "hold", { timeout: 10_000 });
+  await expect(spark).toHaveAccessibleDescription(/latest 41\.5 m; .* over 10 points/, { timeout: 10_000 });
 });

@@ -145,7 +145,8 @@ for (const { width, height } of [
 }
 
 test("every gate, metric and timeline event is reachable by keyboard, with a visible focus", async ({ page, chiron }) => {
-  test.setTimeout(90_000);
+  // Up to 600 Tab presses past every gate the suite has made so far: minutes on a loaded machine.
+  test.setTimeout(240_000);
   const hex = chiron.uid("x").slice(2);
   const src = `keys-${hex}`;
   const metric = `keys.level_${hex}`;
