@@ -45,6 +45,11 @@ done
 if [ "$status" -eq 0 ]; then
   echo "==> side by side: ${labels[*]} passed in $((SECONDS - start)) s"
 else
+  # The failing tests' names last, so the tail of a long run says what failed.
+  for label in "${failed[@]}"; do
+    grep -E '^(FAILED|ERROR) |^  [✘x] |^ +[0-9]+\) \[' "$LOGS/$label.log" 2>/dev/null | cut -c1-300 | head -20 \
+      | sed "s/^/[$label] failed: /" >&2
+  done
   echo "==> side by side: FAILED: ${failed[*]} (logs in $LOGS)" >&2
 fi
 exit "$status"

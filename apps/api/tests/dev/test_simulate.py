@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import subprocess
 from pathlib import Path
@@ -14,6 +15,9 @@ import pytest
 from tests.fixtures.cli import BIN, chiron_ok, serve
 
 pytestmark = pytest.mark.slow
+
+# Its first progress line, printed once its signal handlers are in place.
+STARTED = re.compile(r"simulate: \d+ samples in")
 
 
 async def test_sigint_stops_the_fleet_cleanly(store_url: str, tmp_path: Path) -> None:
@@ -35,10 +39,13 @@ async def test_sigint_stops_the_fleet_cleanly(store_url: str, tmp_path: Path) ->
                 stderr=subprocess.STDOUT,
             )
         try:
-            for _ in range(100):  # until it has pushed something
+            # Until it is running: a SIGINT before its handlers are in place is click's
+            # "Aborted!", exit 1, and a loaded machine can take more than seconds to start it.
+            for _ in range(600):
                 await asyncio.sleep(0.1)
-                if "samples in" in log.read_text() or fleet.poll() is not None:
+                if STARTED.search(log.read_text()) or fleet.poll() is not None:
                     break
+            assert STARTED.search(log.read_text()), log.read_text()
             await asyncio.sleep(1.0)
             fleet.send_signal(signal.SIGINT)
             code = await asyncio.to_thread(fleet.wait, 30)
