@@ -117,7 +117,7 @@ bench-dashboard: setup services ## the dashboard under 20 metrics x 10 Hz in Chr
 	cd $(ROOT) && E2E_BENCH=1 E2E_STORES=sqlite bash scripts/e2e.sh long-tasks.bench.ts --repeat-each 3
 
 bench-smoke: setup-api services ## the ingest benchmark end to end in seconds (PostgreSQL: limit, naive, Chiron, queries)
-	cd $(ROOT) && $(PY)/python bench/ingest.py --store postgres --seconds 1 --concurrency 2 --query-rows 20000
+	cd $(ROOT) && $(PY)/python bench/ingest.py --store postgres --seconds 1 --concurrency 2 --query-rows 20000 --no-influx
 
 collector: ## a local OTLP/HTTP receiver that prints what it gets (port 4318)
 	cd $(ROOT) && $(PY)/python -m chiron.dev.receiver --port 4318

@@ -7,7 +7,12 @@ endpoint, measured in one run on the same machine and table, reported as ratios.
 1. limit: raw asyncpg COPY (PostgreSQL) / raw sqlite3 executemany (SQLite) of the same rows;
 2. naive: an endpoint that validates with Pydantic and `session.add()`s each sample;
 3. chiron: `chiron serve` over HTTP with auth, gates (one per source), rollups and
-   publishing, driven by a bounded loopback client with 500-sample batches.
+   publishing, driven by a bounded loopback client with 500-sample batches;
+4. the peer (beside the PostgreSQL run): InfluxDB 1.6 (Debian's `influxdb`, installed when
+   missing and root, else skipped with a loud line) on a free port, fed the same points as
+   line protocol at the same concurrency.
+CPU per stored sample is read from /proc for the API's process tree, the store's backends
+and influxd.
 Then, on PostgreSQL, the summary and series queries over --query-rows samples.
 """
 
@@ -25,6 +30,7 @@ from typing import Any
 
 import aiohttp
 import asyncpg
+from _peers import CpuMeter, influxd, tree
 from _stack import (
     api_key,
     chiron_server,
@@ -160,10 +166,24 @@ async def drive(
     concurrency: int,
     seconds: float,
 ) -> dict[str, float]:
+    """Chiron's (or the naive app's) ingest endpoint under load."""
     bodies = [json.dumps({"samples": b}).encode() for b in batches]
     headers = {"content-type": "application/json"}
     if token:
         headers["authorization"] = f"Bearer {token}"
+    url = f"http://127.0.0.1:{port}/api/v1/dashboard/samples"
+    return await post_load(url, bodies, headers, 202, concurrency, seconds)
+
+
+async def post_load(
+    url: str,
+    bodies: list[bytes],
+    headers: dict[str, str],
+    ok: int,
+    concurrency: int,
+    seconds: float,
+) -> dict[str, float]:
+    """`concurrency` closed-loop clients POSTing `bodies` (BATCH samples each) in turn."""
     latencies: list[float] = []
     errors = 0
     first_error = ""
@@ -171,7 +191,6 @@ async def drive(
     deadline = time.perf_counter() + seconds
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as http:
-        url = f"http://127.0.0.1:{port}/api/v1/dashboard/samples"
 
         async def worker(offset: int) -> None:
             nonlocal errors, first_error, sent
@@ -180,7 +199,7 @@ async def drive(
                 started = time.perf_counter()
                 async with http.post(url, data=bodies[i % len(bodies)], headers=headers) as resp:
                     body = await resp.read()
-                    if resp.status != 202:
+                    if resp.status != ok:
                         errors += 1
                         first_error = first_error or f"{resp.status} {body[:500].decode()}"
                         continue
@@ -193,9 +212,10 @@ async def drive(
         elapsed = time.perf_counter() - started
     if errors:
         # A rate measured over refused requests is no measurement: stop and say why.
-        raise SystemExit(f"bench: {errors} requests to :{port} were refused; first: {first_error}")
+        raise SystemExit(f"bench: {errors} requests to {url} were refused; first: {first_error}")
     return {
         "rate": sent / elapsed,
+        "samples": sent,
         "p50_ms": percentile(latencies, 0.5) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
         "errors": errors,
@@ -253,10 +273,75 @@ def chiron(
     token = api_key(url, "ingest", "read")
     admin = api_key(url, "admin")
     port = free_port()
-    with chiron_server(url, port, redis, workers=args.workers, **AS_DEPLOYED):
+    with chiron_server(url, port, redis, workers=args.workers, **AS_DEPLOYED) as proc:
         asyncio.run(put_gates(port, admin))
         asyncio.run(drive(port, token, batches[:4], 2, 1.0))  # warm up
-        return asyncio.run(drive(port, token, batches, args.concurrency, args.seconds))
+        api, database = CpuMeter(tree(proc.pid)), CpuMeter(store_pids(url))
+        result = asyncio.run(drive(port, token, batches, args.concurrency, args.seconds))
+        per_sample(result, api=api.stop(tree(proc.pid)), database=database.stop(store_pids(url)))
+        return result
+
+
+def per_sample(result: dict[str, float], **cpu: float) -> None:
+    """CPU microseconds per stored sample, per process group, into `result`."""
+    for name, seconds in cpu.items():
+        result[f"cpu_us_{name}"] = seconds / result["samples"] * 1e6
+
+
+def store_pids(url: str) -> set[int]:
+    """The PostgreSQL backends serving `url`'s database (none for SQLite: in-process)."""
+    if url.startswith("sqlite"):
+        return set()
+
+    async def query() -> set[int]:
+        conn = await asyncpg.connect(url.replace("+asyncpg", ""))
+        try:
+            rows = await conn.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+            )
+        finally:
+            await conn.close()
+        return {row["pid"] for row in rows}
+
+    return asyncio.run(query())
+
+
+# -- 4. the peer: InfluxDB 1.6, the same points as line protocol ---------------------------
+
+
+def line_protocol(batch: list[dict[str, Any]]) -> bytes:
+    lines = []
+    for s in batch:
+        ns = int(datetime.fromisoformat(s["ts"]).timestamp() * 1e9)
+        lines.append(f"{s['metric']},source={s['source']},unit={s['unit']} value={s['value']} {ns}")
+    return "\n".join(lines).encode()
+
+
+def influx(
+    batches: list[list[dict[str, Any]]], args: argparse.Namespace
+) -> dict[str, float] | None:
+    """The same batches at the same concurrency into InfluxDB; None (said loudly) when it
+    cannot run here."""
+    try:
+        with influxd("bench") as (port, pid):
+            bodies = [line_protocol(b) for b in batches]
+            url = f"http://127.0.0.1:{port}/write?db=bench&precision=ns"
+            headers = {"content-type": "text/plain"}
+            asyncio.run(post_load(url, bodies[:4], headers, 204, 2, 1.0))  # warm up
+            meter = CpuMeter(tree(pid))
+            result = asyncio.run(
+                post_load(url, bodies, headers, 204, args.concurrency, args.seconds)
+            )
+            per_sample(result, database=meter.stop(tree(pid)))
+            return result
+    except (FileNotFoundError, RuntimeError) as exc:
+        print(
+            f"!!! InfluxDB SKIPPED: cannot run influxd here ({exc!s:.300}); "
+            "install Debian's influxdb to compare",
+            flush=True,
+        )
+        return None
 
 
 def ingest_bench(kind: str, args: argparse.Namespace) -> dict[str, Any]:
@@ -271,7 +356,8 @@ def ingest_bench(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         )
         base = naive(url, batches, args)
         real = chiron(url, batches, args, redis=kind == "postgres")
-    return {"store": kind, "limit": limit, "naive": base, "chiron": real}
+    peer = influx(batches, args) if kind == "postgres" and args.influx else None
+    return {"store": kind, "limit": limit, "naive": base, "chiron": real, "influx": peer}
 
 
 # -- query benchmark ----------------------------------------------------------------------
@@ -435,6 +521,25 @@ def report(results: list[dict[str, Any]], query: dict[str, Any] | None) -> str:
             f"{c['p50_ms']:.1f} / {c['p99_ms']:.1f} | {c['rate'] / r['limit']:.0%} | "
             f"{c['rate'] / n['rate']:.1f}x |"
         )
+    lines += [
+        "",
+        "CPU per stored sample (µs; the API's process tree, the store's backends):",
+        "",
+        "| store | chiron API | chiron store | chiron total | InfluxDB | chiron / InfluxDB rate |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        c, peer = r["chiron"], r.get("influx")
+        total = c["cpu_us_api"] + c["cpu_us_database"]
+        if peer:
+            versus = f"{peer['cpu_us_database']:.1f} ({peer['rate']:,.0f}/s)"
+            ratio = f"{c['rate'] / peer['rate']:.0%}"
+        else:
+            versus = ratio = "not run"
+        own = f"{c['cpu_us_database']:.1f}" if r["store"] == "postgres" else "(in the API)"
+        lines.append(
+            f"| {r['store']} | {c['cpu_us_api']:.1f} | {own} | {total:.1f} | {versus} | {ratio} |"
+        )
     if query:
         lines += [
             "",
@@ -456,6 +561,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--no-influx",
+        dest="influx",
+        action="store_false",
+        help="skip the InfluxDB 1.6 comparison (PostgreSQL run only)",
+    )
     parser.add_argument(
         "--query-rows",
         type=int,
