@@ -128,7 +128,7 @@ async def test_buckets_match_brute_force(
     start = base + timedelta(seconds=window[0])
     end = start + timedelta(seconds=window[1])
     async with db.sessionmaker() as session:
-        result = await series(session, source, "x", start, end, count)
+        result = await series(db, session, source, "x", start, end, count)
     expected = brute_force(points, start, end, count)
     assert len(result.points) <= count
     assert [(p["ts"], p["count"]) for p in result.points] == [(e[0], e[4]) for e in expected]

@@ -149,6 +149,7 @@ async def _bus_position(state: Any) -> str | None:
 )
 async def get_series(
     _: ReadPrincipal,
+    db: DatabaseDep,
     session: ReadSessionDep,
     export: ExportFormatDep,
     source: Annotated[str, Query(max_length=128, pattern=SOURCE_PATTERN)],
@@ -164,7 +165,7 @@ async def get_series(
     averaged away. Bucket edges are aligned to multiples of `bucket_seconds`."""
     end = to or utcnow()
     start = from_ or end - timedelta(hours=1)
-    series = await reads.series(session, source, metric, start, end, points)
+    series = await reads.series(db, session, source, metric, start, end, points)
     if export == "csv":
         return StreamingResponse(
             csv_lines(SERIES_CSV_COLUMNS, _series_rows(series)),

@@ -17,7 +17,7 @@ from chiron.gates.repository import GateRepository
 from chiron.gates.rules import metric_severity
 from chiron.kit.time import as_utc
 from chiron.telemetry import clock
-from chiron.telemetry.repository import SeriesKey, TelemetryRepository
+from chiron.telemetry.repository import SeriesKey
 from chiron.telemetry.rollups import plan
 from chiron.telemetry.schemas import (
     Counts,
@@ -113,6 +113,7 @@ async def summary(
 
 
 async def series(
+    db: Database,
     session: AsyncSession,
     source: str,
     metric: str,
@@ -128,15 +129,15 @@ async def series(
         )
     if end - start > MAX_SERIES_RANGE:
         raise InvalidInput("The range is longer than 5 years", code="invalid_range")
-    repo = TelemetryRepository(session)
     try:
         width, resolution, lo, hi = plan(start, end, points)
     except (ValueError, OverflowError):  # bucket edges past year 9999 or before year 1
         raise InvalidInput(
             "The range reaches the ends of the calendar", code="invalid_range"
         ) from None
-    buckets = await repo.bucketed((source, metric), lo, hi, width, resolution)
-    latest = await repo.latest_of((source, metric))
+    store = sample_store(db)
+    buckets = await store.series(session, (source, metric), lo, hi, width, resolution)
+    latest = await store.latest_of(session, (source, metric))
     unit = latest.unit if latest else None
     return Series(
         source=source,

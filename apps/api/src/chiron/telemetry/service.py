@@ -23,7 +23,6 @@ from chiron.telemetry.repository import (
     LatestSeen,
     SampleColumns,
     SeriesKey,
-    TelemetryRepository,
 )
 from chiron.telemetry.rollups import RESOLUTIONS
 from chiron.telemetry.schemas import IngestResult, MetricPayload, MetricState
@@ -271,12 +270,12 @@ async def _store(
     ):
         series[(source, metric)].append((ts, value, unit))
     session = await uow.begin()
-    repo = TelemetryRepository(session)
-    await sample_store(uow.db).write_batch(session, batch, RESOLUTIONS)
-    locked = await repo.lock_latest(series.keys())
+    store = sample_store(uow.db)
+    await store.write_batch(session, batch, RESOLUTIONS)
+    locked = await store.lock_latest(session, series.keys())
     known = locked.latest
     rows = _latest_rows(series, known, now)
-    await repo.upsert_latest(rows)
+    await store.upsert_latest(session, rows)
     message = SamplesMessage(batch)
     uow.publish(message)  # first on the stream: the readings, then what they changed
 

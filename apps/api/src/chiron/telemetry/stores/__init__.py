@@ -7,7 +7,7 @@ see docs/architecture.md) decides how rows are laid out and how old ones leave.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chiron.db import Database
 from chiron.models import MetricLatest
-from chiron.telemetry.repository import Bucket, SampleColumns, SeriesKey
+from chiron.telemetry.repository import Bucket, LockedSeries, SampleColumns, SeriesKey
 from chiron.telemetry.stores.common import Progress, PruneReport, Removal, Tier, tiers
 
 __all__ = [
@@ -41,6 +41,16 @@ class SampleStore(Protocol):
 
     async def latest(self, session: AsyncSession) -> Sequence[MetricLatest]:
         """Every series' latest value (kept at ingest; never pruned)."""
+
+    async def latest_of(self, session: AsyncSession, key: SeriesKey) -> MetricLatest | None:
+        """One series' latest value."""
+
+    async def lock_latest(self, session: AsyncSession, keys: Iterable[SeriesKey]) -> LockedSeries:
+        """A batch's series' latest values, locked until the caller's commit, and which of
+        them gates watch."""
+
+    async def upsert_latest(self, session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+        """Insert new series' latest values; known ones only move forward."""
 
     async def series(
         self,

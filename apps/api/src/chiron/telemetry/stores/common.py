@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -14,7 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from chiron.db import Database
 from chiron.models import MetricLatest
-from chiron.telemetry.repository import Bucket, SampleColumns, SeriesKey, TelemetryRepository
+from chiron.telemetry.repository import (
+    Bucket,
+    LockedSeries,
+    SampleColumns,
+    SeriesKey,
+    TelemetryRepository,
+)
 from chiron.telemetry.rollups import RESOLUTIONS
 
 # Tier names as the settings spell them (CHIRON_RETENTION_ROLLUP_10S ...), by resolution.
@@ -119,6 +125,15 @@ class SqlSampleStore:
 
     async def latest(self, session: AsyncSession) -> Sequence[MetricLatest]:
         return await TelemetryRepository(session).all_latest()
+
+    async def latest_of(self, session: AsyncSession, key: SeriesKey) -> MetricLatest | None:
+        return await TelemetryRepository(session).latest_of(key)
+
+    async def lock_latest(self, session: AsyncSession, keys: Iterable[SeriesKey]) -> LockedSeries:
+        return await TelemetryRepository(session).lock_latest(keys)
+
+    async def upsert_latest(self, session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+        await TelemetryRepository(session).upsert_latest(rows)
 
     async def series(
         self,
