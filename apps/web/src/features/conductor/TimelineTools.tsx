@@ -1,13 +1,15 @@
 "use client";
 /**
  * The timeline as a list you can question: filters (kind, severity, gate, source, text), every
- * loaded event, "Older" paging by cursor past the newest 50, and the same query as CSV.
+ * loaded event, "Older" paging by cursor past the newest 50, and the same query as CSV. The
+ * filters fold behind one "Filter" button (a disclosure that counts the filters in force), so
+ * the band keeps the timeline above the fold; they start open when the view starts filtered.
  */
-import { memo, useState, type FormEvent } from "react";
+import { memo, useId, useState, type FormEvent } from "react";
 import { hhmmss } from "@/lib/format";
 import { EventGlyph } from "../timeline/event-style";
 import { csvHref } from "./conductor-queries";
-import { NO_FILTERS, type TimelineFilters, type TimelineView } from "./useTimelineView";
+import { hasFilters, NO_FILTERS, type TimelineFilters, type TimelineView } from "./useTimelineView";
 import styles from "./timeline-tools.module.css";
 
 /** The kinds the API records (docs/looking-back.md); others can still be typed in the text box. */
@@ -18,8 +20,14 @@ export type TimelineToolsProps = { view: TimelineView; gates: readonly string[];
 
 const day = (iso: string) => iso.slice(5, 10);
 
+/** How many filters are in force: each kind and severity ticked, and each of gate, source, text. */
+export const filterCount = (f: TimelineFilters) => f.kind.length + f.severity.length + (f.gate ? 1 : 0) + (f.source ? 1 : 0) + (f.q.trim() ? 1 : 0);
+
 export const TimelineTools = memo(function TimelineTools({ view, gates, sources }: TimelineToolsProps) {
   const [draft, setDraft] = useState<TimelineFilters>(view.filters);
+  const [open, setOpen] = useState(() => hasFilters(view.filters));
+  const formId = useId();
+  const count = filterCount(view.filters);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     view.setFilters(draft);
@@ -31,7 +39,15 @@ export const TimelineTools = memo(function TimelineTools({ view, gates, sources 
     });
   return (
     <div className={styles.tools}>
-      <form className={styles.filters} onSubmit={submit} aria-label="Timeline filters">
+      <div className={styles.bar}>
+        <button type="button" className={styles.toggle} aria-expanded={open} aria-controls={formId} onClick={() => setOpen(!open)}>
+          Filter {count ? <span className={styles.count}>· {count} on</span> : null}
+        </button>
+        <a className={styles.csv} href={csvHref("/api/v1/dashboard/timeline", view.query)} download>
+          Download CSV
+        </a>
+      </div>
+      <form id={formId} className={styles.filters} onSubmit={submit} aria-label="Timeline filters" hidden={!open}>
         <fieldset>
           <legend>Kind</legend>
           {KINDS.map((k) => (
@@ -69,7 +85,7 @@ export const TimelineTools = memo(function TimelineTools({ view, gates, sources 
         <label>
           Text <input type="search" value={draft.q} maxLength={200} onChange={(e) => setDraft({ ...draft, q: e.target.value })} placeholder="title or body" />
         </label>
-        <button type="submit">Filter</button>
+        <button type="submit">Apply</button>
         <button
           type="button"
           onClick={() => {
@@ -79,9 +95,6 @@ export const TimelineTools = memo(function TimelineTools({ view, gates, sources 
         >
           Clear
         </button>
-        <a className={styles.csv} href={csvHref("/api/v1/dashboard/timeline", view.query)} download>
-          Download CSV
-        </a>
       </form>
       <ol className={styles.list} aria-label="Timeline events" aria-busy={view.loading || undefined} data-testid="timeline-events">
         {view.events.map((e) => (

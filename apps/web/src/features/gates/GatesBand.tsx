@@ -37,7 +37,7 @@ export const GatesBand = memo(function GatesBand({ gates, metrics, now }: GatesB
           ))}
         </ul>
       </div>
-      <div className={styles.grid} data-dense={cols >= 6 || gates.length > cols || undefined} style={{ "--cols": cols } as CSSProperties}>
+      <div className={styles.grid} data-dense={cols >= 6 || gates.length > cols || undefined} data-rows={gates.length > cols || undefined} style={{ "--cols": cols } as CSSProperties}>
         {gates.map(({ gate, view }) => (
           <GateCard key={gate.slug} gate={gate} view={view} now={now} sparkline={spark(gate)} />
         ))}
