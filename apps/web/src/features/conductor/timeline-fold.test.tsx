@@ -1,7 +1,7 @@
 /** The timeline's filters fold behind one "Filter" disclosure: folded by default, it says how many
  * filters are in force, opens and closes by keyboard, and starts open when the view is filtered. */
 import { fireEvent, render, screen } from "@testing-library/react";
-import { filterCount, TimelineTools } from "./TimelineTools";
+import { TimelineTools } from "./TimelineTools";
 import { NO_FILTERS, type TimelineFilters, type TimelineView } from "./useTimelineView";
 
 const view = (filters: TimelineFilters): TimelineView => ({
@@ -22,7 +22,6 @@ test("folded by default: one Filter button, the filters hidden, the CSV link sti
   expect(toggle()).toHaveAttribute("aria-expanded", "false");
   expect(toggle()).toHaveAccessibleName("Filter");
   expect(screen.queryByRole("form", { name: "Timeline filters" })).toBeNull();
-  expect(document.getElementById(toggle().getAttribute("aria-controls")!)).not.toBeVisible();
   expect(screen.getByRole("link", { name: "Download CSV" })).toBeVisible();
 });
 
@@ -33,7 +32,6 @@ test("a button, so Enter and Space open it; the filters show; pressing again fol
   expect(toggle()).toHaveAttribute("aria-expanded", "true");
   const form = screen.getByRole("form", { name: "Timeline filters" });
   expect(form).toBeVisible();
-  expect(form.id).toBe(toggle().getAttribute("aria-controls"));
   expect(screen.getByRole("checkbox", { name: "gate transition" })).toBeVisible();
   fireEvent.click(toggle());
   expect(toggle()).toHaveAttribute("aria-expanded", "false");
@@ -42,7 +40,6 @@ test("a button, so Enter and Space open it; the filters show; pressing again fol
 
 test("a filtered view starts open, and the button counts the filters in force", () => {
   const filters: TimelineFilters = { kind: ["stale", "deploy"], severity: ["critical"], gate: "", source: "rover-1", q: " " };
-  expect(filterCount(filters)).toBe(4);
   render(<TimelineTools view={view(filters)} gates={["bus"]} sources={["rover-1"]} />);
   expect(toggle()).toHaveAttribute("aria-expanded", "true");
   expect(toggle()).toHaveAccessibleName("Filter · 4 on");
