@@ -63,6 +63,16 @@ export class Chiron {
     return this.call("PUT", `/api/v1/gates/${slug}`, { stale_after_s: 3600, ...gate });
   }
 
+  /** POST /api/v1/polls (the suite's key is admin, which implies `direct`). */
+  async openPoll(question: string, stations: string[], gates: string[] = []): Promise<{ id: number }> {
+    return (await this.call("POST", "/api/v1/polls", { question, stations, gates })) as { id: number };
+  }
+
+  /** POST /api/v1/polls/{id}/close: the server decides the outcome and its reasons. */
+  async closePoll(id: number): Promise<{ outcome: string }> {
+    return (await this.call("POST", `/api/v1/polls/${id}/close`)) as { outcome: string };
+  }
+
   async summary(): Promise<Record<string, unknown>> {
     return (await this.call("GET", "/api/v1/dashboard/summary")) as Record<string, unknown>;
   }

@@ -1,7 +1,9 @@
 "use client";
 /**
  * The timeline as a list you can question: filters (kind, severity, gate, source, text), every
- * loaded event, "Older" paging by cursor past the newest 50, and the same query as CSV.
+ * loaded event, "Older" paging by cursor past the newest 50, and the same query as CSV. The
+ * filters fold behind one "Filter" button (a disclosure that counts the filters in force), so
+ * the band keeps the timeline above the fold; they start open when the view starts filtered.
  */
 import { memo, useState, type FormEvent } from "react";
 import { hhmmss } from "@/lib/format";
@@ -18,8 +20,13 @@ export type TimelineToolsProps = { view: TimelineView; gates: readonly string[];
 
 const day = (iso: string) => iso.slice(5, 10);
 
+
 export const TimelineTools = memo(function TimelineTools({ view, gates, sources }: TimelineToolsProps) {
   const [draft, setDraft] = useState<TimelineFilters>(view.filters);
+  // How many filters are in force: each kind and severity ticked, and each of gate, source, text.
+  const f = view.filters;
+  const count = f.kind.length + f.severity.length + (f.gate ? 1 : 0) + (f.source ? 1 : 0) + (f.q.trim() ? 1 : 0);
+  const [open, setOpen] = useState(count > 0);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     view.setFilters(draft);
@@ -31,58 +38,65 @@ export const TimelineTools = memo(function TimelineTools({ view, gates, sources 
     });
   return (
     <div className={styles.tools}>
-      <form className={styles.filters} onSubmit={submit} aria-label="Timeline filters">
-        <fieldset>
-          <legend>Kind</legend>
-          {KINDS.map((k) => (
-            <label key={k}>
-              <input type="checkbox" checked={draft.kind.includes(k)} onChange={() => toggle("kind", k)} /> {k.replace(/_/g, " ")}
-            </label>
-          ))}
-        </fieldset>
-        <fieldset>
-          <legend>Severity</legend>
-          {SEVERITIES.map((s) => (
-            <label key={s}>
-              <input type="checkbox" checked={draft.severity.includes(s)} onChange={() => toggle("severity", s)} /> {s}
-            </label>
-          ))}
-        </fieldset>
-        <label>
-          Gate{" "}
-          <select value={draft.gate} onChange={(e) => setDraft({ ...draft, gate: e.target.value })}>
-            <option value="">any</option>
-            {gates.map((g) => (
-              <option key={g}>{g}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Source{" "}
-          <select value={draft.source} onChange={(e) => setDraft({ ...draft, source: e.target.value })}>
-            <option value="">any</option>
-            {sources.map((s) => (
-              <option key={s}>{s}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Text <input type="search" value={draft.q} maxLength={200} onChange={(e) => setDraft({ ...draft, q: e.target.value })} placeholder="title or body" />
-        </label>
-        <button type="submit">Filter</button>
-        <button
-          type="button"
-          onClick={() => {
-            setDraft(NO_FILTERS);
-            view.setFilters(NO_FILTERS);
-          }}
-        >
-          Clear
+      <div className={styles.foot}>
+        <button type="button" className={styles.toggle} aria-expanded={open} onClick={() => setOpen(!open)}>
+          Filter{count ? ` · ${count} on` : ""}
         </button>
         <a className={styles.csv} href={csvHref("/api/v1/dashboard/timeline", view.query)} download>
           Download CSV
         </a>
-      </form>
+      </div>
+      {open ? (
+        <form className={styles.filters} onSubmit={submit} aria-label="Timeline filters">
+          <fieldset>
+            <legend>Kind</legend>
+            {KINDS.map((k) => (
+              <label key={k}>
+                <input type="checkbox" checked={draft.kind.includes(k)} onChange={() => toggle("kind", k)} /> {k.replace(/_/g, " ")}
+              </label>
+            ))}
+          </fieldset>
+          <fieldset>
+            <legend>Severity</legend>
+            {SEVERITIES.map((s) => (
+              <label key={s}>
+                <input type="checkbox" checked={draft.severity.includes(s)} onChange={() => toggle("severity", s)} /> {s}
+              </label>
+            ))}
+          </fieldset>
+          <label>
+            Gate{" "}
+            <select value={draft.gate} onChange={(e) => setDraft({ ...draft, gate: e.target.value })}>
+              <option value="">any</option>
+              {gates.map((g) => (
+                <option key={g}>{g}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Source{" "}
+            <select value={draft.source} onChange={(e) => setDraft({ ...draft, source: e.target.value })}>
+              <option value="">any</option>
+              {sources.map((s) => (
+                <option key={s}>{s}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Text <input type="search" value={draft.q} maxLength={200} onChange={(e) => setDraft({ ...draft, q: e.target.value })} placeholder="title or body" />
+          </label>
+          <button type="submit">Apply</button>
+          <button
+            type="button"
+            onClick={() => {
+              setDraft(NO_FILTERS);
+              view.setFilters(NO_FILTERS);
+            }}
+          >
+            Clear
+          </button>
+        </form>
+      ) : null}
       <ol className={styles.list} aria-label="Timeline events" aria-busy={view.loading || undefined} data-testid="timeline-events">
         {view.events.map((e) => (
           <li key={e.id} data-event={e.id}>

@@ -19,6 +19,7 @@ export const GatesBand = memo(function GatesBand({ gates, metrics, now }: GatesB
   const tally = gateTally(gates.map((g) => g.view));
   // Even rows (10 gates -> 5 + 5), at most 8 a row.
   const cols = balancedColumns(gates.length, 8);
+  const rows = gates.length > cols || undefined;
   const spark = (g: Gate) => metrics.find((m) => m.source === g.source && m.metric === g.metric)?.sparkline;
   return (
     <section className={styles.section} aria-labelledby="gates-heading">
@@ -37,7 +38,7 @@ export const GatesBand = memo(function GatesBand({ gates, metrics, now }: GatesB
           ))}
         </ul>
       </div>
-      <div className={styles.grid} data-dense={cols >= 6 || gates.length > cols || undefined} style={{ "--cols": cols } as CSSProperties}>
+      <div className={styles.grid} data-dense={cols >= 6 || rows} data-rows={rows} style={{ "--cols": cols } as CSSProperties}>
         {gates.map(({ gate, view }) => (
           <GateCard key={gate.slug} gate={gate} view={view} now={now} sparkline={spark(gate)} />
         ))}

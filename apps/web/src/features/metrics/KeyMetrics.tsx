@@ -2,7 +2,7 @@
 /** Radial gauges for the gated metrics, each with its thresholds and trend beside it. */
 import type { MetricSummary } from "@chiron/api-client";
 import { levelToSeverity, levelWord, SeverityBadge, TelemetryRadialGauge } from "@chiron/ui";
-import { memo, type CSSProperties } from "react";
+import { memo, useEffect, useRef, useState } from "react";
 import { ageShort, hhmm } from "@/lib/format";
 import { gaugeRange, metricFormatter, thresholdSymbol, trendPerMinute } from "./metric-format";
 import styles from "./metrics.module.css";
@@ -54,7 +54,7 @@ const KeyMetricCell = memo(function KeyMetricCell({ metric: m, title, stale, now
         label={title}
         level={m.severity}
         stale={stale}
-        size={96}
+        size={84}
         showSeverity={false}
         formatValue={fmt}
       />
@@ -91,7 +91,32 @@ const KeyMetricCell = memo(function KeyMetricCell({ metric: m, title, stale, now
   );
 });
 
+/**
+ * How many of a scrolling panel's cells are not wholly in view: the panel says "+N more" rather
+ * than let a cut-off row pass for the whole set (issue 20).
+ */
+function useUnseen(cells: string) {
+  const ref = useRef<HTMLDivElement>(null);
+  const [unseen, setUnseen] = useState(0);
+  useEffect(() => {
+    const root = ref.current;
+    if (!root || !self.IntersectionObserver) return;
+    const seen = new Map<Element, boolean>();
+    const io = new IntersectionObserver(
+      (entries) => {
+        for (const e of entries) seen.set(e.target, e.intersectionRatio > 0.96);
+        setUnseen([...seen.values()].filter((v) => !v).length);
+      },
+      { root, threshold: 0.97 },
+    );
+    for (const cell of root.children) io.observe(cell);
+    return () => io.disconnect();
+  }, [cells]);
+  return [ref, unseen] as const;
+}
+
 export const KeyMetrics = memo(function KeyMetrics({ items, now, subtitle }: { items: KeyMetric[]; now: number; subtitle: string }) {
+  const [ref, unseen] = useUnseen(items.map((i) => i.metric.source + "/" + i.metric.metric).join(" "));
   return (
     <section className={`panel ${styles.keyPanel}`} aria-labelledby="key-metrics-heading">
       <div className="panel-head">
@@ -99,8 +124,9 @@ export const KeyMetrics = memo(function KeyMetrics({ items, now, subtitle }: { i
           Key metrics
         </h2>
         <span className="section-meta">{subtitle}</span>
+        {unseen ? <span className="section-meta">+{unseen} more</span> : null}
       </div>
-      <div className={`${styles.keyGrid} ${styles.keyScroll}`} style={{ "--cols": balancedColumns(items.length, 6) } as CSSProperties}>
+      <div ref={ref} className={`${styles.keyGrid} ${styles.keyScroll}`}>
         {items.map(({ metric, title, stale }) => (
           // `now` only matters to a stale gauge (its age): a live one is not redrawn by the clock.
           <KeyMetricCell key={`${metric.source}/${metric.metric}`} metric={metric} title={title} stale={stale} now={stale ? now : 0} />

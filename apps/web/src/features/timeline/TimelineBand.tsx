@@ -52,7 +52,7 @@ export const TimelineBand = memo(function TimelineBand({ events, now, density, a
       from={from}
       to={to}
       width={width}
-      height={128}
+      height={112}
       label={`Timeline of gate changes, deploys and notes, ${rangeLabel}`}
       density={density && density.length > 1 ? density : undefined}
     />
