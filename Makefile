@@ -5,15 +5,23 @@ ROOT := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 export PATH := $(ROOT)/.tools/uv-venv/bin:$(ROOT)/.tools/node_modules/.bin:$(PATH)
 export NEXT_TELEMETRY_DISABLED := 1
 export TURBO_TELEMETRY_DISABLED := 1
+# Python processes (pytest and the `chiron` processes the suites start) import from cached
+# bytecode: where the environment sets PYTHONDONTWRITEBYTECODE, each of them compiled every
+# module again (importing chiron.app: ~4.4 s of CPU instead of ~1.7 s; docs/performance.md).
+unexport PYTHONDONTWRITEBYTECODE
 API := cd $(ROOT)/apps/api &&
 PY := $(ROOT)/apps/api/.venv/bin
 
 PG_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
 REDIS_URL ?= redis://127.0.0.1:6379/0
+# Schemathesis examples per operation in the API suites (tests/test_fuzz.py); `make fuzz`
+# runs the deep pass (FUZZ_DEEP examples) on both stores.
+FUZZ_EXAMPLES ?= 20
+FUZZ_DEEP ?= 100
 
 .PHONY: help setup setup-api setup-web services run api web web-build simulate test test-api test-api-sqlite \
         test-api-pg lint lint-api test-web e2e topology check-client check-deploy openapi client bench \
-        bench-smoke bench-dashboard \
+        bench-smoke bench-dashboard fuzz \
         migrate seed collector
 
 help: ## list the targets
@@ -75,11 +83,15 @@ test-api: setup-api services ## API tests on SQLite + in-process bus and on Post
 
 test-api-sqlite: setup-api ## API tests on SQLite + the in-process bus
 	@echo "==> API tests on SQLite + in-process bus"
-	$(API) CHIRON_TEST_STORE=sqlite CHIRON_TEST_BUS=memory $(PY)/pytest
+	$(API) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CHIRON_TEST_STORE=sqlite CHIRON_TEST_BUS=memory $(PY)/pytest
 
 test-api-pg: setup-api services ## API tests on PostgreSQL + Redis
 	@echo "==> API tests on PostgreSQL + Redis"
-	$(API) CHIRON_TEST_STORE=postgres CHIRON_TEST_BUS=redis $(PY)/pytest
+	$(API) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CHIRON_TEST_STORE=postgres CHIRON_TEST_BUS=redis $(PY)/pytest
+
+fuzz: setup-api services ## the Schemathesis run with FUZZ_DEEP (100) examples per operation, on both stores
+	$(API) FUZZ_EXAMPLES=$(FUZZ_DEEP) CHIRON_TEST_STORE=sqlite CHIRON_TEST_BUS=memory $(PY)/pytest tests/test_fuzz.py
+	$(API) FUZZ_EXAMPLES=$(FUZZ_DEEP) CHIRON_TEST_STORE=postgres CHIRON_TEST_BUS=redis $(PY)/pytest tests/test_fuzz.py
 
 test-web: setup-web ## web lint, types, unit tests and the dashboard's bundle budget
 	@echo "==> web lint, typecheck, vitest"

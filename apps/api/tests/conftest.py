@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import AsyncIterator
 
 import httpx
@@ -25,6 +26,36 @@ def pytest_report_header() -> list[str]:
     from tests.fixtures.stores import bus_kind, store_kind
 
     return [f"chiron store: {store_kind()}, bus: {bus_kind()}"]
+
+
+# The fixtures through which a test reaches the run's store or bus (every store-backed fixture,
+# `settings`, `app`, `client`, `db`, ..., depends on one of them), and the names a test calls
+# to make a store or bus of its own of the run's kind (tests/test_migrations.py).
+STORE_OR_BUS = frozenset({"database_url", "redis_url", "store_url"})
+PICKS_A_STORE = frozenset({"store_kind", "bus_kind", "create_pg_database", "scratch_store"})
+
+
+def runs_on_every_store(item: pytest.Item) -> bool:
+    if STORE_OR_BUS.intersection(getattr(item, "fixturenames", ())):
+        return True
+    code = getattr(getattr(item, "function", None), "__code__", None)
+    return code is not None and bool(PICKS_A_STORE.intersection(code.co_names))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that reaches neither the store nor the bus (parsing, validation, pure rules,
+    the CLI's imports, docs) runs the same on every store: it runs in the SQLite +
+    in-process bus run only, and is deselected (reported as such, not skipped) on any other
+    pair. CHIRON_TEST_ALL=1 runs everything on every pair."""
+    from tests.fixtures.stores import bus_kind, store_kind
+
+    default_pair = (store_kind(), bus_kind()) == ("sqlite", "memory")
+    if default_pair or os.environ.get("CHIRON_TEST_ALL") == "1":
+        return
+    once = [item for item in items if not runs_on_every_store(item)]
+    if once:
+        config.hook.pytest_deselected(items=once)
+        items[:] = [item for item in items if runs_on_every_store(item)]
 
 
 @pytest.fixture(scope="session")

@@ -65,11 +65,9 @@ class Dispatcher:
         self._inflight: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._stopping = False
-        self._http = httpx.AsyncClient(
-            timeout=httpx.Timeout(settings.notify_timeout_s),
-            headers={"User-Agent": f"Chiron/{__version__}"},
-            follow_redirects=False,
-        )
+        # Made on the first delivery: building one loads the CA bundle (~0.1 s of CPU), which
+        # a process that never delivers (and every test app) need not pay at start-up.
+        self._client: httpx.AsyncClient | None = None
 
     @property
     def lease_s(self) -> float:
@@ -88,7 +86,18 @@ class Dispatcher:
                 await NotifyRepository(await uow.begin()).release(self.token)
         except Exception as exc:  # noqa: BLE001 - leases also expire by themselves
             log.warning("notify_release_failed", error=type(exc).__name__)
-        await self._http.aclose()
+        if self._client is not None:
+            await self._client.aclose()
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                timeout=httpx.Timeout(self.settings.notify_timeout_s),
+                headers={"User-Agent": f"Chiron/{__version__}"},
+                follow_redirects=False,
+            )
+        return self._client
 
     async def run(self) -> None:
         while not self._stopping:
