@@ -63,6 +63,11 @@ export class Chiron {
     return this.call("PUT", `/api/v1/gates/${slug}`, { stale_after_s: 3600, ...gate });
   }
 
+  /** GET a JSON answer of the API with the suite's key. */
+  async get(p: string): Promise<unknown> {
+    return this.call("GET", p);
+  }
+
   async summary(): Promise<Record<string, unknown>> {
     return (await this.call("GET", "/api/v1/dashboard/summary")) as Record<string, unknown>;
   }
