@@ -50,7 +50,8 @@ def samples(
     rng = random.Random(index)
     span_us = (end - start) // timedelta(microseconds=1)
     step = timedelta(microseconds=span_us // per_series)
-    ts = start + timedelta(microseconds=index * 7919) % step  # series do not all report on the same instant
+    # Series do not all report on the same instant.
+    ts = start + timedelta(microseconds=index * 7919) % step
     base, amp = float(spec["base"]), float(spec["amp"])
     phase = index * 0.7
     w1, w2 = 2 * math.pi * 3 / per_series, 2 * math.pi * 97 / per_series
@@ -148,7 +149,9 @@ def fill_sqlite(
                 for ts, value in samples(spec, i, per_series, start, end):
                     fold(rollup, ts, value)
                     text = sqlite_text(ts)
-                    records.append((spec["source"], spec["metric"], value, spec["unit"], text, text))
+                    records.append(
+                        (spec["source"], spec["metric"], value, spec["unit"], text, text)
+                    )
                 db.executemany(
                     "INSERT INTO telemetry_samples (source, metric, value, unit, ts, received_at, "
                     "attrs) VALUES (?, ?, ?, ?, ?, ?, NULL)",

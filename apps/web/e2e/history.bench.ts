@@ -163,7 +163,7 @@ test("24 h over 10 M stored samples: no long task over 50 ms, series from rollup
   await page.waitForFunction(() => /mean/.test(document.querySelector('[data-testid="range-readout"]')?.textContent ?? ""), null, { polling: 100 });
   await page.waitForTimeout(1000);
   await page.keyboard.press("Escape");
-  await page.waitForFunction(() => !(document.querySelector('[data-testid="metric-detail"]') as HTMLDialogElement | null)?.open, null, { polling: 100 });
+  await page.waitForFunction(() => !document.querySelector<HTMLDialogElement>('[data-testid="metric-detail"]')?.open, null, { polling: 100 });
   await page.waitForTimeout(1000);
   if (trace) await page.context().browser()!.stopTracing();
 

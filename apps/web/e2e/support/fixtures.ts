@@ -68,6 +68,11 @@ export class Chiron {
     return this.call("GET", p);
   }
 
+  /** POST a JSON body to the API with the suite's key. */
+  async post(p: string, body: unknown): Promise<unknown> {
+    return this.call("POST", p, body);
+  }
+
   async summary(): Promise<Record<string, unknown>> {
     return (await this.call("GET", "/api/v1/dashboard/summary")) as Record<string, unknown>;
   }
