@@ -1,8 +1,8 @@
 /**
  * Path strings for the sparklines, built by string concatenation over plain number arrays: the
- * same output as d3-shape's `line` / `area` with `curveMonotoneX` (3 digits, as d3-path rounds),
- * without d3's per-command template calls. The area's top edge is the line itself, so a frame of a
- * morph builds the curve once for both paths (docs/performance.md, "Looking back over 10 M
+ * same line as d3-shape's `line` with `curveMonotoneX` (3 digits, as d3-path rounds), without
+ * d3's per-command template calls, and the same region as its `area`. The area's top edge is the
+ * line itself, so a frame of a morph builds the curve once for both paths (docs/performance.md, "Looking back over 10 M
  * samples").
  */
 
@@ -78,13 +78,15 @@ export function sparkLine(xs: ArrayLike<number>, ys: ArrayLike<number>): string 
 }
 
 /**
- * The area from the line down to `base`: d3 `area().curve(curveMonotoneX)` with y0 = base. `line`
- * is `sparkLine(xs, ys)`, its top edge.
+ * The area from the line down to `base`: the region d3 `area().curve(curveMonotoneX)` with
+ * y0 = base fills. `line` is `sparkLine(xs, ys)`, its top edge; the flat bottom edge is one
+ * straight segment (d3 draws it as a chain of flat curves: the same edge, three times the text).
  */
 export function sparkArea(xs: ArrayLike<number>, line: string, base: number): string {
-  if (xs.length === 0) return "";
-  const flat = new Array<number>(xs.length).fill(base);
-  // A one-point line ends in "Z"; in an area d3 closes only the whole outline.
+  const n = xs.length;
+  if (n === 0) return "";
+  // A one-point line ends in "Z"; the area closes only its whole outline.
   const top = line.endsWith("Z") ? line.slice(0, -1) : line;
-  return `${top}${monotone(xs, flat, xs.length - 1, 0, -1, "L").d}Z`;
+  const b = r(base);
+  return `${top}L${r(+xs[n - 1]!)},${b}L${r(+xs[0]!)},${b}Z`;
 }
