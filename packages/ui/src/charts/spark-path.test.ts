@@ -50,6 +50,7 @@ describe("spark paths", () => {
       [{ x: 5, y: 10 }, { x: 5, y: 12 }, { x: 9, y: 12 }, { x: 9, y: 12 }, { x: 20, y: 3 }],
       Array.from({ length: 10 }, (_, i) => ({ x: 5 + i * 10, y: 17 })),
       [{ x: 50, y: 1 }, { x: 40, y: 2 }, { x: 40, y: 9 }, { x: 60, y: 4 }],
+      [{ x: 50, y: 1 }, { x: 40, y: 2 }, { x: 40, y: 9 }, { x: 30, y: 4 }, { x: 35, y: 6 }],
     ];
     for (const pts of cases) {
       const xs = pts.map((p) => p.x);
