@@ -16,7 +16,6 @@ import { useFrameMorph, type MorphOptions } from "../motion/frame-clock";
 import { useMotionEnabled } from "../motion/MotionPreference";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { inkColor, severityTokens } from "../severity/tokens";
-import { downsampleToWidth } from "./downsample";
 import { formatValue as defaultFormat, withUnit } from "./format";
 import { scaleLinear } from "./scales";
 import { sparkArea, sparkLine } from "./spark-path";
@@ -55,7 +54,7 @@ export type TelemetrySparklineProps<Datum> = Omit<SVGProps<SVGSVGElement>, "chil
 };
 
 export function TelemetrySparkline<Datum>({
-  data: all,
+  data,
   getX,
   getY,
   getMin,
@@ -76,8 +75,6 @@ export function TelemetrySparkline<Datum>({
   const uid = useId().replace(/:/g, "");
   const animate = useMotionEnabled();
   const stroke = stale ? severityTokens.stale.color : color;
-  // More points than pixels: each pixel column's first, last and extreme points (spikes kept).
-  const data = useMemo(() => downsampleToWidth(all, width, getY, getMin, getMax), [all, width, getY, getMin, getMax]);
 
   const xScale = useMemo(() => {
     const xs = data.map(getX);
@@ -139,14 +136,14 @@ export function TelemetrySparkline<Datum>({
   // The text alternative states what the cell shows: the latest reading, and the window's lowest
   // and highest readings (the envelope's, when there is one), never a mean standing in for them.
   const summary = useMemo(() => {
-    if (!all.length) return `${label}: no data yet.`;
-    const ys = all.map(getY);
+    if (!data.length) return `${label}: no data yet.`;
+    const ys = data.map(getY);
     const fmt = (v: number) => withUnit(formatValue(v), unit);
     const now = latest ?? ys[ys.length - 1]!;
     const min = Math.min(...(lo ?? ys), now);
     const max = Math.max(...(hi ?? ys), now);
-    return `${label}: latest ${fmt(now)}; window min ${fmt(min)}, max ${fmt(max)}, over ${all.length} points${stale ? "; source is stale" : ""}.`;
-  }, [all, getY, lo, hi, latest, label, unit, formatValue, stale]);
+    return `${label}: latest ${fmt(now)}; window min ${fmt(min)}, max ${fmt(max)}, over ${data.length} points${stale ? "; source is stale" : ""}.`;
+  }, [data, getY, lo, hi, latest, label, unit, formatValue, stale]);
 
   const marker = (
     <>
