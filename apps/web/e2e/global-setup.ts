@@ -48,6 +48,7 @@ export default async function globalSetup(_config: FullConfig) {
     E2E_API_KEY: info.apiKey,
     E2E_SECRET_KEY: info.secretKey,
     E2E_CONTROL_URL: controlUrl,
+    E2E_DATABASE_URL: info.databaseUrl,
   });
 
   return async () => {

@@ -73,6 +73,16 @@ export class Chiron {
     return (await this.call("POST", `/api/v1/polls/${id}/close`)) as { outcome: string };
   }
 
+  /** GET a JSON answer of the API with the suite's key. */
+  async get(p: string): Promise<unknown> {
+    return this.call("GET", p);
+  }
+
+  /** POST a JSON body to the API with the suite's key. */
+  async post(p: string, body: unknown): Promise<unknown> {
+    return this.call("POST", p, body);
+  }
+
   async summary(): Promise<Record<string, unknown>> {
     return (await this.call("GET", "/api/v1/dashboard/summary")) as Record<string, unknown>;
   }

@@ -136,6 +136,8 @@ export type StackInfo = {
   apiKey: string;
   secretKey: string;
   logDir: string;
+  /** The API's store (SQLAlchemy URL): bench/history_fill.py writes history straight into it. */
+  databaseUrl: string;
 };
 
 export class Stack {
@@ -223,7 +225,7 @@ export class Stack {
   }
 
   info(): StackInfo {
-    return { store: this.store, apiUrl: this.apiUrl, webUrl: this.webUrl, apiKey: this.apiKey, secretKey: this.secretKey, logDir: this.logDir };
+    return { store: this.store, apiUrl: this.apiUrl, webUrl: this.webUrl, apiKey: this.apiKey, secretKey: this.secretKey, logDir: this.logDir, databaseUrl: this.apiEnv().CHIRON_DATABASE_URL! };
   }
 
   private logStream(name: string): WriteStream {

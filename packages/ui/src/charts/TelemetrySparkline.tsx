@@ -10,8 +10,7 @@
  * React render per frame. Points are matched by time, so when the window moves the line slides
  * left and the new point grows out of the previous last one.
  */
-import { curveMonotoneX } from "@visx/curve";
-import { area, line } from "@visx/shape";
+import { area } from "@visx/shape";
 import { useId, useMemo, useRef, type SVGProps } from "react";
 import { useFrameMorph, type MorphOptions } from "../motion/frame-clock";
 import { useMotionEnabled } from "../motion/MotionPreference";
@@ -19,6 +18,7 @@ import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { inkColor, severityTokens } from "../severity/tokens";
 import { formatValue as defaultFormat, withUnit } from "./format";
 import { scaleLinear } from "./scales";
+import { sparkArea, sparkLine } from "./spark-path";
 
 export type TelemetrySparklineProps<Datum> = Omit<SVGProps<SVGSVGElement>, "children" | "width" | "height"> & {
   /** Points, oldest first. */
@@ -104,9 +104,8 @@ export function TelemetrySparkline<Datum>({
     () => data.map((d): Point => ({ key: getX(d), x: xScale(getX(d)), y: yScale(getY(d)) })),
     [data, getX, getY, xScale, yScale],
   );
-  const shapes = useMemo(() => sparkShapes(height), [height]);
-  const linePath = useMemo(() => shapes.line(points), [shapes, points]);
-  const areaPath = useMemo(() => shapes.area(points), [shapes, points]);
+  // Built once per data change; the morph's frames build their own (the line once for both).
+  const [linePath, areaPath] = useMemo(() => sparkPaths(points, height), [points, height]);
   // The envelope is redrawn with each render (it does not morph): straight segments, so a
   // smoothed curve never rounds a one-bucket spike off.
   const envelopePath = useMemo(
@@ -125,8 +124,9 @@ export function TelemetrySparkline<Datum>({
     (pts) => {
       const end = pts[pts.length - 1];
       if (pts.length > 1) {
-        lineRef.current?.setAttribute("d", shapes.line(pts));
-        areaRef.current?.setAttribute("d", shapes.area(pts));
+        const [l, a] = sparkPaths(pts, height);
+        lineRef.current?.setAttribute("d", l);
+        areaRef.current?.setAttribute("d", a);
       }
       if (end) markerRef.current?.setAttribute("transform", `translate(${end.x}, ${end.y})`);
     },
@@ -213,15 +213,17 @@ export function TelemetrySparkline<Datum>({
 
 type Point = { key: number; x: number; y: number };
 
-function sparkShapes(height: number) {
-  const x = (p: Point) => p.x;
-  const y = (p: Point) => p.y;
-  const l = line<Point>({ x, y, curve: curveMonotoneX });
-  const a = area<Point>({ x, y0: height, y1: y, curve: curveMonotoneX });
-  return {
-    line: (pts: readonly Point[]) => l(pts as Point[]) ?? "",
-    area: (pts: readonly Point[]) => a(pts as Point[]) ?? "",
-  };
+/** The line and the area under it (down to `height`), as d3's monotone-x curve draws them. */
+function sparkPaths(pts: readonly Point[], height: number): [string, string] {
+  const n = pts.length;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] = pts[i]!.x;
+    ys[i] = pts[i]!.y;
+  }
+  const l = sparkLine(xs, ys);
+  return [l, sparkArea(xs, l, height)];
 }
 
 /**

@@ -9,8 +9,6 @@
  * newest one's glyph) with a count, and every marker or cluster is a focusable button in an HTML
  * layer over the chart; hovering or focusing it expands the cluster into its list of events.
  */
-import { curveMonotoneX } from "@visx/curve";
-import { area, line } from "@visx/shape";
 import { spring } from "motion/react";
 import { useEffect, useId, useLayoutEffect, useMemo, useRef, type ReactNode, type SVGProps } from "react";
 import { animateFrames, onFrames } from "../motion/frame-clock";
@@ -18,6 +16,7 @@ import { useMotionEnabled } from "../motion/MotionPreference";
 import { VisuallyHidden } from "../effects/VisuallyHidden";
 import { inkColor } from "../severity/tokens";
 import { scaleLinear, scaleTime } from "./scales";
+import { sparkArea, sparkLine } from "./spark-path";
 
 export type DensityPoint = { t: number; v: number };
 
@@ -237,10 +236,10 @@ export function TimelinePulseOverlay<Datum>({
     const yScale = scaleLinear({ domain: [0, max], range: [y0 + 10, y0 - 12] });
     const x = (d: DensityPoint) => xScale(new Date(d.t));
     const y = (d: DensityPoint) => yScale(d.v);
-    return {
-      area: area<DensityPoint>({ x, y0: y0 + 10, y1: y, curve: curveMonotoneX })(density as DensityPoint[]) ?? "",
-      line: line<DensityPoint>({ x, y, curve: curveMonotoneX })(density as DensityPoint[]) ?? "",
-    };
+    // The sparklines' monotone-x paths (spark-path.ts: d3's curve, one builder for the page).
+    const xs = density.map(x);
+    const top = sparkLine(xs, density.map(y));
+    return { area: sparkArea(xs, top, y0 + 10), line: top };
   }, [density, laneY, height, xScale]);
 
   // Ticks too close to the "now" label would collide with it.

@@ -6,6 +6,7 @@
  */
 import { TIMELINE_PLOT_INSET } from "@chiron/ui";
 import { useRef, useState, type PointerEvent, type ReactNode } from "react";
+import { brushRange, clampToPlot, type BrushAxis } from "./brush-range";
 import styles from "./conductor.module.css";
 
 export type TimelineBrushProps = {
@@ -18,17 +19,11 @@ export type TimelineBrushProps = {
   children: ReactNode;
 };
 
-/** Less than this many px of drag is a click, not a range. */
-const MIN_DRAG_PX = 4;
-
 export function TimelineBrush({ from, to, width, onRange, children }: TimelineBrushProps) {
   const start = useRef<number | null>(null);
   const [sel, setSel] = useState<{ a: number; b: number } | null>(null);
-  const left = TIMELINE_PLOT_INSET.left;
-  const right = width - TIMELINE_PLOT_INSET.right;
-  const clampX = (x: number) => Math.min(right, Math.max(left, x));
-  const xOf = (e: PointerEvent<HTMLDivElement>) => clampX(e.clientX - e.currentTarget.getBoundingClientRect().left);
-  const timeAt = (x: number) => from + ((x - left) / Math.max(1, right - left)) * (to - from);
+  const axis: BrushAxis = { from, to, width, left: TIMELINE_PLOT_INSET.left, right: TIMELINE_PLOT_INSET.right };
+  const xOf = (e: PointerEvent<HTMLDivElement>) => clampToPlot(e.clientX - e.currentTarget.getBoundingClientRect().left, axis);
 
   const down = (e: PointerEvent<HTMLDivElement>) => {
     if (e.button !== 0) return;
@@ -46,8 +41,8 @@ export function TimelineBrush({ from, to, width, onRange, children }: TimelineBr
     start.current = null;
     setSel(null);
     if (a === null) return;
-    const b = xOf(e);
-    if (Math.abs(b - a) >= MIN_DRAG_PX) onRange(Math.round(timeAt(Math.min(a, b))), Math.round(timeAt(Math.max(a, b))));
+    const range = brushRange(a, xOf(e), axis);
+    if (range) onRange(range.from, range.to);
   };
   return (
     <div

@@ -50,6 +50,19 @@ describe("liveHistory", () => {
     expect(liveHistory(metric, overlapping, T - 1800_000)).toBe(metric);
   });
 
+  it("with no live buckets yet, keeps every rollup in the window", () => {
+    const quiet = { ...metric, sparkline: [] };
+    expect(liveHistory(quiet, series, T - 1800_000).sparkline.map((p) => p.ts)).toEqual([at(T - 1200_000), at(T - 15_000)]);
+  });
+
+  it("keeps a rollup that ends exactly where the live buckets start, and one starting exactly at the window", () => {
+    // [T-620 s, T-20 s) ends on the first live bucket: no reading of it is in the live ones.
+    const edge: Series = { ...series, bucket_seconds: 600, points: [{ ts: at(T - 620_000), mean: 22, min: 21, max: 23, count: 4 }] };
+    expect(liveHistory(metric, edge, T - 620_000).sparkline.map((p) => p.ts)).toEqual([at(T - 620_000), at(T - 20_000), at(T - 10_000)]);
+    // One millisecond later and the bucket starts before the window: left out.
+    expect(liveHistory(metric, edge, T - 619_999)).toBe(metric);
+  });
+
   it("is the metric itself until the series arrives", () => {
     expect(liveHistory(metric, undefined, T - 1800_000)).toBe(metric);
   });

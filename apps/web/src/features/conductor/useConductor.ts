@@ -1,6 +1,6 @@
 "use client";
 /** The conductor's state for the page, mirrored into the URL so a link shows the same view. */
-import { useEffect, useReducer, useState } from "react";
+import { startTransition, useCallback, useEffect, useReducer, useState } from "react";
 import { conductorReducer, LIVE_DEFAULT, type ConductorAction, type ConductorState } from "./conductor-state";
 import { writeConductor } from "./url-write";
 
@@ -15,7 +15,14 @@ export type Conductor = {
 };
 
 export function useConductor(init: ConductorInit = { state: LIVE_DEFAULT, notice: null }): Conductor {
-  const [state, dispatch] = useReducer(conductorReducer, init.state);
+  const [state, update] = useReducer(conductorReducer, init.state);
+  // A new window or range re-reads and redraws every metric (20 series over the day): rendered as
+  // a transition, so React yields to the browser between cells instead of one long task. Pause
+  // and resume stay urgent (the instant held is the one clicked).
+  const dispatch = useCallback((a: ConductorAction) => {
+    if (a.type === "pause" || a.type === "resume") update(a);
+    else startTransition(() => update(a));
+  }, []);
   const [notice, setNotice] = useState(init.notice);
   useEffect(() => {
     const url = new URL(window.location.href);
