@@ -33,9 +33,11 @@ import { parseArgs } from "node:util";
  * (issue 22, +5 kB alone; React.lazy for the log view measured worse), and the time conductor
  * (issue 23, +19.1 kB alone: the control, range views, brush, timeline filters and paging, and the
  * lazily loaded metric detail, which this sum counts too). Together 289.5 kB: they share
- * TanStack's infinite queries.
+ * TanStack's infinite queries. 291 kB with issue 20's crowded-day layout (the timeline's Filter
+ * disclosure, the key metrics' "+N more" counter, one-line card alarms: +0.5 kB) beside issue 23's
+ * own sparkline path builder (@visx/curve left the route: -0.1 kB): 290.045 kB measured merged.
  */
-export const BUDGETS = { "/": 290_000 };
+export const BUDGETS = { "/": 291_000 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values: args } = parseArgs({
