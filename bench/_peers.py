@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from _stack import free_port
+from _stack import free_port, stop
 
 TICK = os.sysconf("SC_CLK_TCK")
 
@@ -86,11 +86,7 @@ def influxd(database: str) -> Iterator[tuple[int, int]]:
             created.raise_for_status()
             yield port, proc.pid
         finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop(proc)
             log.close()
 
 

@@ -122,12 +122,17 @@ def server(args: list[str], env: dict[str, str], port: int) -> Iterator[subproce
             raise RuntimeError("server did not start in 90 s")
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         drop_stream(env)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, and SIGKILL when it has not gone in 10 s."""
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
 
 
 def drop_stream(env: dict[str, str]) -> None:

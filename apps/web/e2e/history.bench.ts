@@ -15,6 +15,7 @@ import path from "node:path";
 import type { Page, Response } from "@playwright/test";
 import { badge, expect, signInQuick as signIn, test } from "./support/fixtures";
 import { API_BIN, REPO } from "./support/stack";
+import { METRICS, seriesFor as fleet } from "./support/bench-series";
 
 // No Playwright trace: its recorder snapshots the DOM in the page at every action, which the
 // long-task observer would count against the page (measured: ~10 s of `captureSnapshot` over
@@ -25,17 +26,8 @@ const LONG_TASK_MS = 50;
 const PER_SERIES = Number(process.env.HISTORY_PER_SERIES ?? 500_000);
 const ROLLUP_RESOLUTIONS = [10, 60, 600, 3600]; // chiron.telemetry.rollups.RESOLUTIONS
 
-const METRICS = [
-  { metric: "core_temp", unit: "°C", base: 52, amp: 6 },
-  { metric: "bus_voltage", unit: "V", base: 27.8, amp: 0.4 },
-  { metric: "cpu_load", unit: "%", base: 40, amp: 15 },
-  { metric: "link_rssi", unit: "dBm", base: -62, amp: 5 },
-  { metric: "fan_rpm", unit: "rpm", base: 3200, amp: 300 },
-];
-
 function seriesFor(hex: string) {
-  const sources = [1, 2, 3, 4].map((i) => `hist-${i}-${hex}`);
-  return sources.flatMap((source) => METRICS.map((m) => ({ source, metric: `hist.${m.metric}_${hex}`, unit: m.unit, base: m.base, amp: m.amp })));
+  return fleet("hist", hex);
 }
 
 type Fill = { samples: number; rollups: number; write_s: number; analyze_s: number; total_s: number; from: string; to: string };

@@ -8,21 +8,12 @@
  */
 import type { Page } from "@playwright/test";
 import { badge, buckets, expect, signInQuick as signIn, test, type Chiron, type SampleIn } from "./support/fixtures";
+import { METRICS, seriesFor as fleet } from "./support/bench-series";
 
 const LONG_TASK_MS = 50;
 
-/** 4 sources x 5 metrics, with units and nominal ranges; metric 0 of each source is gated. */
-const METRICS = [
-  { metric: "core_temp", unit: "°C", base: 52, amp: 6 },
-  { metric: "bus_voltage", unit: "V", base: 27.8, amp: 0.4 },
-  { metric: "cpu_load", unit: "%", base: 40, amp: 15 },
-  { metric: "link_rssi", unit: "dBm", base: -62, amp: 5 },
-  { metric: "fan_rpm", unit: "rpm", base: 3200, amp: 300 },
-];
-
 function seriesFor(hex: string) {
-  const sources = [1, 2, 3, 4].map((i) => `perf-${i}-${hex}`);
-  return sources.flatMap((source, si) => METRICS.map((m, mi) => ({ source, metric: `perf.${m.metric}_${hex}`, unit: m.unit, base: m.base, amp: m.amp, phase: si * 0.7 + mi * 1.3 })));
+  return fleet("perf", hex);
 }
 
 type LongTaskReport = { windowMs: number; tasks: { start: number; duration: number }[]; all: { start: number; duration: number }[] };
