@@ -78,6 +78,13 @@ class Dispatcher:
 
     async def stop(self) -> None:
         self._stopping = True  # a cancel swallowed by a driver still ends the loop
+        self.notifier.wake.set()
+        # The loop and what is in flight end by themselves first (a delivery is bounded by the
+        # notify timeout): a write cancelled midway can leave SQLite's writer held by a
+        # connection that is never rolled back. Only what still runs after that is cancelled.
+        running = [t for t in (self._loop, *self._inflight) if t is not None and not t.done()]
+        if running:
+            await asyncio.wait(running, timeout=min(self.settings.notify_timeout_s + 1.0, 5.0))
         tasks = [t for t in (self._loop, *self._inflight) if t is not None]
         await stop_tasks(tasks)
         await stop_tasks(list(self._inflight))  # any started while the loop was stopping
