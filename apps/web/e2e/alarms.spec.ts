@@ -1,6 +1,6 @@
 /** Alarms on the gate card: an operator acknowledges and shelves; a viewer sees the alarm, no buttons. */
 import type { Page } from "@playwright/test";
-import { expect, gateCard, test } from "./support/fixtures";
+import { expect, gateCard, hydrated, test } from "./support/fixtures";
 
 async function signInAs(page: Page, org_role: string, station: string, name: string) {
   const minted = await page.request.post("/auth/dev/assertion", { data: { email: `${name.toLowerCase()}@ridgeline.ops`, name, org_role, station } });
@@ -9,6 +9,7 @@ async function signInAs(page: Page, org_role: string, station: string, name: str
   const token = await page.request.post("/auth/token", { data: { assertion } });
   expect(token.ok(), await token.text()).toBe(true);
   await page.goto("/");
+  await hydrated(page);
 }
 
 test("an operator acknowledges, then shelves, from the card", async ({ page, chiron }) => {

@@ -2,7 +2,7 @@
  * their own browser contexts (the director sees it live), the gate goes NO-GO, the director
  * closes it and every session sees the server's outcome with its reasons; a viewer, no buttons. */
 import type { Browser, Page } from "@playwright/test";
-import { expect, test } from "./support/fixtures";
+import { expect, hydrated, test } from "./support/fixtures";
 
 async function session(browser: Browser, baseURL: string | undefined, org_role: string, station: string, name: string): Promise<Page> {
   const context = await browser.newContext({ baseURL });
@@ -13,6 +13,7 @@ async function session(browser: Browser, baseURL: string | undefined, org_role: 
   const token = await page.request.post("/auth/token", { data: { assertion } });
   expect(token.ok(), await token.text()).toBe(true);
   await page.goto("/");
+  await hydrated(page);
   return page;
 }
 

@@ -122,14 +122,24 @@ export function buckets(minutesAgo = 5): (i: number) => string {
 }
 
 /** Signs in through the login gate with the development issuer, like an operator. */
+/**
+ * Waits until React has hydrated the page (providers.tsx marks <html data-hydrated>): a click on
+ * the server-rendered markup before that reaches no handler (a loaded machine shows it).
+ */
+export async function hydrated(page: Page) {
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1, { timeout: 30_000 });
+}
+
 export async function signIn(page: Page, { email = "e2e@ridgeline.ops", name = "E2E Operator", query = "" } = {}) {
   await page.goto("/login");
+  await hydrated(page);
   await page.getByLabel("Work email").fill(email);
   await page.getByRole("button", { name: /Development issuer/ }).click();
   await page.getByLabel(/Display name/).fill(name);
   await page.getByRole("button", { name: "Sign in with development issuer" }).click();
   await page.waitForURL("/");
   if (query) await page.goto(`/${query}`);
+  await hydrated(page);
 }
 
 /**
@@ -145,6 +155,7 @@ export async function signInQuick(page: Page, { email = "e2e@ridgeline.ops", nam
   expect(token.ok(), await token.text()).toBe(true);
   await page.goto(`/${query}`);
   await expect(page).toHaveURL(/\/(\?.*)?$/);
+  await hydrated(page);
 }
 
 /** The header's streaming badge (role=status with data-status). */

@@ -11,6 +11,10 @@ export function Providers({ children }: { children: ReactNode }) {
   const queryClient = getQueryClient();
   const [animations] = useAnimationsSetting();
   useEffect(() => log.install(), []);
+  // The page answers clicks from here on: end-to-end tests wait for it before they act.
+  useEffect(() => {
+    document.documentElement.dataset.hydrated = "";
+  }, []);
   return (
     <QueryClientProvider client={queryClient}>
       <MotionPreferenceProvider enabled={animations}>{children}</MotionPreferenceProvider>
