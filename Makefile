@@ -21,7 +21,7 @@ FUZZ_DEEP ?= 100
 
 .PHONY: help setup setup-api setup-web services run api web web-build simulate test test-api test-api-sqlite \
         test-api-pg lint lint-api test-web e2e topology check-client check-deploy openapi client bench \
-        bench-smoke bench-dashboard fuzz \
+        bench-smoke bench-dashboard bench-growth fuzz \
         migrate seed collector
 
 help: ## list the targets
@@ -123,7 +123,11 @@ topology: setup services ## the compose topology as local processes (2 API repli
 bench: setup-api services ## ingest, protocol doors, fan-out and dashboard benchmarks (prints figures and ratios)
 	cd $(ROOT) && $(PY)/python bench/ingest.py && $(PY)/python bench/line_protocol.py \
 		&& $(PY)/python bench/mqtt.py && $(PY)/python bench/fanout.py && $(PY)/python bench/prune.py
+	$(MAKE) bench-growth
 	$(MAKE) bench-dashboard
+
+bench-growth: setup-api services ## ingest and queries on PostgreSQL as the store grows: empty, 10 M and 30 M samples (~30 min, ~15 GB)
+	cd $(ROOT) && $(PY)/python bench/growth.py
 
 # Live load on SQLite (the embedded default); the day over 10 M stored samples on PostgreSQL,
 # the store that holds such a history in production (docs/performance.md, "Looking back over
