@@ -1,6 +1,7 @@
 """How the prune's units of work are cut: on SQLite, raw batches walk the table in rowid
 order (consecutive rows, so few pages per batch) and the WAL is checkpointed between
-batches off the writer."""
+batches off the writer; on PostgreSQL, a dropped day is counted outside the transaction
+that drops it (that one takes ACCESS EXCLUSIVE on the parent)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import event, text
 
@@ -17,9 +19,11 @@ from chiron.cli import alembic_config
 from chiron.config import Settings
 from chiron.db import Database
 from chiron.kit.time import sqlite_text, utcnow
-from chiron.telemetry.retention import prune
+from chiron.telemetry.retention import prune, store_for
 from chiron.telemetry.stores import Removal
 from chiron.uow import UnitOfWork
+from tests.fixtures.factories import ingest, sample
+from tests.fixtures.stores import store_kind
 
 SERIES = [("rover-1", "battery.voltage"), ("rover-1", "core.temp"), ("rover-2", "link")]
 OLD = datetime(2020, 1, 1, tzinfo=UTC)
@@ -132,3 +136,43 @@ async def test_sqlite_checkpoints_between_batches_off_the_writer(
     assert not any(checkpoints)  # none under it
     order = [kind for kind, _ in seen if kind in ("delete", "checkpoint")]
     assert order == ["delete", "checkpoint"] * result.batches
+
+
+async def test_a_dropped_day_is_counted_outside_the_dropping_transaction(
+    client: httpx.AsyncClient, auth_headers: dict[str, str], db: Database, settings: Settings
+) -> None:
+    """PostgreSQL: the DROP's transaction runs nothing but the drop; the day's rows are
+    counted before it, in a read of its own, and reported. SQLite has no days to count."""
+    now = utcnow()
+    day = (now - timedelta(days=40)).date()
+    start = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+    samples = [sample(float(i), ts=start + timedelta(minutes=i)) for i in range(12)]
+    assert (await ingest(client, auth_headers, samples)).status_code == 202
+    config = _retention(settings)
+    await store_for(db, config).prepare(start)  # that day's partitions, as 40 days ago
+    statements: list[tuple[str, str | None, int]] = []
+
+    def record(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        level = conn.get_execution_options().get("isolation_level")
+        statements.append((statement.strip(), level, id(conn.connection.dbapi_connection)))
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+    result = await prune(db, config, now=now)
+    event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+
+    raw = result.removals[0]
+    assert raw.rows == 12
+    if store_kind() == "sqlite":
+        assert raw.partitions == []
+        assert raw.counting_s == 0.0
+        return
+    name = f"telemetry_samples_p{day:%Y%m%d}"
+    assert name in raw.partitions  # (with the empty days around it that prepare made)
+    assert raw.counting_s > 0.0
+    count = next(s for s in statements if s[0] == f"SELECT count(*) FROM {name}")
+    drop = statements.index(next(s for s in statements if s[0] == f"DROP TABLE {name}"))
+    assert count[1] == "AUTOCOMMIT"  # a read of its own, no transaction
+    # The drop's transaction: from its BEGIN-less start (the SET LOCAL) to the DROP.
+    assert statements[drop - 1][0].startswith("SET LOCAL lock_timeout")
+    assert statements[drop - 1][1] != "AUTOCOMMIT"
+    assert statements[drop - 1][2] == statements[drop][2]
