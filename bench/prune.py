@@ -223,6 +223,7 @@ def run(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         "batches": info.get("batches", 0),
         "prune_s": info.get("seconds", float("nan")),
         "longest_ms": info.get("longest_batch_ms", float("nan")),
+        "counting_ms": info.get("counting_ms", 0.0),
         "before": (
             percentile(before, 0.5) * 1e3,
             percentile(before, 0.99) * 1e3,
@@ -264,7 +265,9 @@ def main() -> None:
         print(
             f"{r['store']:>9}: prune {r['prune_s']:.2f} s, {r['removed']:,} rows in "
             f"{r['batches']} batches ({r['removed'] / max(r['prune_s'], 1e-9):,.0f} rows/s, "
-            f"longest batch {r['longest_ms']:.0f} ms); "
+            f"longest batch {r['longest_ms']:.0f} ms"
+            + (f", counting {r['counting_ms']:.0f} ms off the lock" if r["counting_ms"] else "")
+            + "); "
             f"ingest p50 {b50:.1f} -> {d50:.1f} ms ({d50 / b50:.2f}x), "
             f"p99 {b99:.1f} -> {d99:.1f} ms ({d99 / b99:.2f}x) [{nb} / {nd} batches]"
         )

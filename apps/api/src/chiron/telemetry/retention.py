@@ -58,6 +58,7 @@ def prune_job(settings: Settings):  # type: ignore[no-untyped-def]
             rows=result.rows,
             batches=result.batches,
             longest_batch_ms=round(result.longest_batch_s * 1000, 1),
+            counting_ms=round(result.counting_s * 1000, 1),
             skipped=result.skipped,
         )
         if result.skipped:

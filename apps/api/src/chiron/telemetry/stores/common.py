@@ -68,6 +68,7 @@ class Removal:
     batches: int = 0
     partitions: list[str] = field(default_factory=list)
     longest_batch_s: float = 0.0  # the longest unit of work (SQLite: writer held)
+    counting_s: float = 0.0  # PostgreSQL: counting the days dropped, off their lock
 
     def batch_done(self, rows: int, seconds: float) -> None:
         self.rows += rows
@@ -93,6 +94,10 @@ class PruneReport:
     @property
     def longest_batch_s(self) -> float:
         return max((r.longest_batch_s for r in self.removals), default=0.0)
+
+    @property
+    def counting_s(self) -> float:
+        return sum(r.counting_s for r in self.removals)
 
 
 # Called after every batch (a committed unit of work) with the tier's running totals; may

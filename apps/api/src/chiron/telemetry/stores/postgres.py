@@ -191,16 +191,25 @@ class PostgresSampleStore(SqlSampleStore):
         dry_run: bool,
         progress: Progress | None,
     ) -> None:
-        """Each day wholly before the cutoff: counted, then dropped in a unit of its own."""
+        """Each day wholly before the cutoff: counted, then dropped in a unit of its own.
+
+        The count is a read of its own, before the drop's transaction: that one takes
+        ACCESS EXCLUSIVE on the parent, which queues ingest, so it holds nothing but the
+        DROP (a day of millions of rows takes a second or more to count). Rows can still
+        reach an old day's partition between the two (a sample weeks late), so the count
+        is of what the day held just before it went."""
         for name, day in (await self.partitions(table)).items():
             if day is None or _start(day) + timedelta(days=1) > tier.cutoff:
                 continue
-            started = time.perf_counter()
-            async with UnitOfWork(self.db, None) as uow:
-                session = await uow.begin()
+            counted = time.perf_counter()
+            async with self.db.readers() as session:
                 count = text(f"SELECT count(*) FROM {name}")  # noqa: S608 - a partition's name
                 rows = int((await session.execute(count)).scalar_one())
-                if not dry_run:
+            started = time.perf_counter()
+            removal.counting_s += started - counted
+            if not dry_run:
+                async with UnitOfWork(self.db, None) as uow:
+                    session = await uow.begin()
                     await session.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
                     await session.execute(text(f"DROP TABLE {name}"))
             removal.partitions.append(name)
