@@ -1,4 +1,5 @@
-"""Shared fixtures: a migrated store per run, a fresh app and HTTP client per test."""
+"""Shared fixtures: a migrated store per run; an app per test module, with a fresh lifespan
+(store, bus, workers; tables emptied), settings and HTTP client per test."""
 
 from __future__ import annotations
 
