@@ -96,8 +96,9 @@ fuzz: setup-api services ## the Schemathesis run with FUZZ_DEEP (100) examples p
 test-web: setup-web ## web lint, types, unit tests and the dashboard's bundle budget
 	@echo "==> web lint, typecheck, vitest"
 	cd $(ROOT) && pnpm turbo run lint typecheck test
-	@echo "==> web bundle budget (next analyze route summaries)"
-	cd $(ROOT) && pnpm --filter web budget
+	@echo "==> web bundle budget (route summaries of the build, next build --analyze)"
+	$(WEB_BUILD)
+	cd $(ROOT)/apps/web && node scripts/bundle-budget.mjs --dir .next
 
 openapi: setup-api ## write the API's OpenAPI document to packages/api-client/openapi.json
 	$(API) $(PY)/python -m chiron.openapi $(ROOT)/packages/api-client/openapi.json
@@ -111,8 +112,13 @@ check-client: setup-api setup-web ## fail when the committed client differs from
 check-deploy: ## static checks of Dockerfiles, compose, workflow and collector config
 	@$(ROOT)/scripts/check-deploy.sh
 
-web-build: setup-web ## build the dashboard (next build; turbo caches it for e2e and topology)
-	cd $(ROOT) && pnpm turbo run build --filter web --output-logs=errors-only
+# One Next build for the checks lane, the bundle budget, topology and e2e: `next build --analyze`
+# writes the route summaries the budget reads (as `next analyze` does, without a second build),
+# and turbo caches it by its arguments, so scripts/e2e.sh passes the same ones.
+WEB_BUILD := cd $(ROOT) && pnpm turbo run build --filter web --output-logs=errors-only -- --analyze
+
+web-build: setup-web ## build the dashboard (next build --analyze; turbo caches it for the budget, e2e and topology)
+	$(WEB_BUILD)
 
 e2e: setup ## Playwright smoke suite on the real stack (embedded, then PostgreSQL + Redis)
 	@$(ROOT)/scripts/e2e.sh

@@ -32,11 +32,14 @@ test("the JavaScript a signed-in load of / downloads is at most 250 kB gzip", as
   // Sign in first (no scripts collected from the login screen: the listener only sees the
   // pages this context loads, and signInQuick signs in with two requests, then loads `/`).
   await signIn(page);
+  // The one chunk the page loads lazily at start, the SDK with zod and the schemas
+  // (src/lib/api-loader.ts), is in by LIVE: the stream loads it (its frame check) before it connects.
   await expect(badge(page)).toHaveAttribute("data-status", "live", { timeout: 15_000 });
-  // Lazy chunks (motion's animation engine, the zod validators, the browser logger) load after
-  // first paint: give them a few seconds, then wait for the network to settle.
-  await page.waitForTimeout(4000);
   await page.waitForLoadState("networkidle").catch(() => {});
+  // Every script the page has asked for (its resource timing) is among the responses counted.
+  const uncounted = () =>
+    page.evaluate(() => performance.getEntriesByType("resource").map((e) => e.name).filter((u) => /\.m?js(\?|$)/.test(new URL(u).pathname))).then((urls) => urls.filter((u) => !scripts.has(u)));
+  await expect.poll(uncounted, { message: "scripts the page loaded that the listener did not see" }).toEqual([]);
 
   const rows: { file: string; raw: number; gzip: number; brotli: number }[] = [];
   for (const [url, body] of scripts) {

@@ -1,11 +1,21 @@
 /** A readiness poll end to end: the director opens it with a gate, two stations answer GO from
  * their own browser contexts (the director sees it live), the gate goes NO-GO, the director
  * closes it and every session sees the server's outcome with its reasons; a viewer, no buttons. */
-import type { Browser, Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { expect, hydrated, test } from "./support/fixtures";
 
+// Each session is a live dashboard of its own (on the stream, redrawing every event): closed
+// after the test, or they stay open through the rest of the run and take CPU from every later spec.
+// Four of them on 2 cores: without animations (motion.spec is the one about motion), so their
+// charts do not tween on every event.
+const contexts: BrowserContext[] = [];
+test.afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((c) => c.close()));
+});
+
 async function session(browser: Browser, baseURL: string | undefined, org_role: string, station: string, name: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL });
+  const context = await browser.newContext({ baseURL, reducedMotion: "reduce" });
+  contexts.push(context);
   const page = await context.newPage();
   const minted = await page.request.post("/auth/dev/assertion", { data: { email: `${name.toLowerCase()}@ridgeline.ops`, name, org_role, station } });
   expect(minted.ok(), await minted.text()).toBe(true);
@@ -18,7 +28,9 @@ async function session(browser: Browser, baseURL: string | undefined, org_role: 
 }
 
 test("the director opens a poll, two stations answer GO, a gate goes NO-GO, the close says NO-GO and why", async ({ browser, baseURL, chiron }) => {
-  test.setTimeout(90_000);
+  // Four dashboards signing in and hydrating one after the other: 43 s at load average ~13 on
+  // 2 cores, and past 90 s at 15-17 (every action a few seconds).
+  test.setTimeout(150_000);
   const id = chiron.uid("pg");
   const gateTitle = `Drive bus ${id}`;
   const src = `rover-${id.slice(3)}`;
@@ -50,6 +62,7 @@ test("the director opens a poll, two stations answer GO, a gate goes NO-GO, the 
   await thermal.getByRole("region", { name: `Poll: ${question}` }).getByRole("button", { name: "GO", exact: true }).click();
   await expect(seenByDirector).toContainText("POWER GO");
   await expect(seenByDirector).toContainText("THERMAL GO");
+  await thermal.context().close(); // its part is done: one live dashboard fewer from here on
 
   // The gate goes NO-GO before the close: the director sees it live in the poll, and the
   // server's outcome is NO-GO with that reason, although every station said GO.
