@@ -36,6 +36,7 @@ from ingest import (
     SAMPLE_COLUMNS,
     catch_up,
     chiron,
+    fold,
     make_batches,
     series_names,
     time_get,
@@ -83,7 +84,7 @@ async def add_block(url: str, index: int, rows: int) -> tuple[datetime, datetime
             done += len(records)
             if done % 2_000_000 == 0:
                 print(f"  block {index}: {done:,} / {rows:,} samples", flush=True)
-        await fold_span(conn, start, end)
+        await fold(conn, start, end, older=True)
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
@@ -92,38 +93,6 @@ async def add_block(url: str, index: int, rows: int) -> tuple[datetime, datetime
 
 def _midnight(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
-
-
-async def fold_span(conn: asyncpg.Connection, lo: datetime, hi: datetime) -> None:
-    """The rows in [lo, hi) into every rollup resolution (added to what is there) and into the
-    latest values' counts (an older block leaves the latest value as it is)."""
-    span = "WHERE ts >= $1 AND ts < $2"
-    for res in (10, 60, 600, 3600):
-        bucket = f"to_timestamp(floor(extract(epoch from ts) / {res}) * {res})"
-        await conn.execute(
-            f"""
-            INSERT INTO sample_rollups AS r
-                (source, metric, resolution_s, bucket_start, min, max, sum, count)
-            SELECT source, metric, {res}, {bucket}, min(value), max(value), sum(value), count(*)
-            FROM telemetry_samples {span} GROUP BY 1, 2, 3, 4 ORDER BY 4, 1, 2
-            ON CONFLICT (source, metric, resolution_s, bucket_start) DO UPDATE SET
-                min = least(r.min, excluded.min), max = greatest(r.max, excluded.max),
-                sum = r.sum + excluded.sum, count = r.count + excluded.count""",
-            lo,
-            hi,
-        )
-    await conn.execute(
-        f"""
-        INSERT INTO metric_latest AS m (source, metric, value, unit, ts, last_seen_at,
-                                        cadence_s, sample_count, stale)
-        SELECT DISTINCT ON (source, metric) source, metric, value, unit, ts, now(), 1.0,
-               count(*) OVER (PARTITION BY source, metric), false
-        FROM telemetry_samples {span} ORDER BY source, metric, ts DESC
-        ON CONFLICT (source, metric) DO UPDATE SET
-            sample_count = m.sample_count + excluded.sample_count""",
-        lo,
-        hi,
-    )
 
 
 async def stored(url: str) -> int:

@@ -421,10 +421,23 @@ async def catch_up(url: str, series: int, step: timedelta) -> int:
     return len(records)
 
 
-async def fold(conn: asyncpg.Connection, after: datetime | None) -> None:
+async def fold(
+    conn: asyncpg.Connection,
+    after: datetime | None,
+    before: datetime | None = None,
+    *,
+    older: bool = False,
+) -> None:
     """Rollups (time-major, the order ingest creates buckets in) and latest values from the
-    samples: all of them, or those after `after` (added to what is there)."""
-    where, args = ("WHERE ts > $1", (after,)) if after else ("", ())
+    samples: all of them, those after `after`, or those in [after, before) (added to what is
+    there). `older`: the rows are older than the latest values, which keep their value and
+    count them."""
+    if before is not None:
+        where, args = "WHERE ts >= $1 AND ts < $2", (after, before)
+    elif after is not None:
+        where, args = "WHERE ts > $1", (after,)
+    else:
+        where, args = "", ()
     for res in (10, 60, 600, 3600):
         bucket = f"to_timestamp(floor(extract(epoch from ts) / {res}) * {res})"
         await conn.execute(
@@ -438,6 +451,7 @@ async def fold(conn: asyncpg.Connection, after: datetime | None) -> None:
                 sum = r.sum + excluded.sum, count = r.count + excluded.count""",
             *args,
         )
+    newest = "" if older else "value = excluded.value, ts = excluded.ts, "
     await conn.execute(
         f"""
         INSERT INTO metric_latest AS m (source, metric, value, unit, ts, last_seen_at,
@@ -445,8 +459,8 @@ async def fold(conn: asyncpg.Connection, after: datetime | None) -> None:
         SELECT DISTINCT ON (source, metric) source, metric, value, unit, ts, now(), 1.0,
                count(*) OVER (PARTITION BY source, metric), false
         FROM telemetry_samples {where} ORDER BY source, metric, ts DESC
-        ON CONFLICT (source, metric) DO UPDATE SET
-            value = excluded.value, ts = excluded.ts, last_seen_at = excluded.last_seen_at,
+        ON CONFLICT (source, metric) DO UPDATE SET {newest}
+            last_seen_at = excluded.last_seen_at,
             sample_count = m.sample_count + excluded.sample_count""",
         *args,
     )
