@@ -57,14 +57,15 @@ seed: setup-api ## load demo data into CHIRON_DATABASE_URL
 	$(API) $(PY)/chiron db seed
 
 # Three lanes side by side (2 cores: the API suites spend much of their time waiting on the
-# store, the stream and subprocesses), then e2e on each store (scripts/e2e.sh says why not side
-# by side). Every suite is isolated from the others: own PostgreSQL database, stream key, ports.
+# store, the stream and subprocesses), each e2e store at the end of a lane: SQLite after the
+# checks (which build the web app), PostgreSQL + Redis after the API's SQLite run (its build
+# waits for the checks' one: WEB_BUILD's lock). Every suite is isolated from the others: own
+# PostgreSQL database, stream key, ports and results directory.
 test: setup services ## run every test (lint, API on both stores, web, client, deploy, topology, e2e)
 	@$(ROOT)/scripts/side-by-side.sh \
-		checks '$(MAKE) --no-print-directory lint bench-smoke test-web check-client check-deploy web-build topology' \
-		api-sqlite '$(MAKE) --no-print-directory test-api-sqlite' \
+		checks '$(MAKE) --no-print-directory lint bench-smoke test-web check-client check-deploy web-build topology && E2E_STORES=sqlite $(ROOT)/scripts/e2e.sh' \
+		api-sqlite '$(MAKE) --no-print-directory test-api-sqlite && E2E_STORES=postgres $(ROOT)/scripts/e2e.sh' \
 		api-pg '$(MAKE) --no-print-directory test-api-pg'
-	@$(MAKE) --no-print-directory e2e
 	@echo "make test: all suites passed"
 
 lint: lint-api lint-web ## lint and type-check everything
@@ -115,7 +116,9 @@ check-deploy: ## static checks of Dockerfiles, compose, workflow and collector c
 # One Next build for the checks lane, the bundle budget, topology and e2e: `next build --analyze`
 # writes the route summaries the budget reads (as `next analyze` does, without a second build),
 # and turbo caches it by its arguments, so scripts/e2e.sh passes the same ones.
-WEB_BUILD := cd $(ROOT) && pnpm turbo run build --filter web --output-logs=errors-only -- --analyze
+# flock: one `next build` at a time (make test's lanes may both want it); the second finds
+# turbo's cache entry.
+WEB_BUILD := cd $(ROOT) && flock $(ROOT)/.tools/web-build.lock pnpm turbo run build --filter web --output-logs=errors-only -- --analyze
 
 web-build: setup-web ## build the dashboard (next build --analyze; turbo caches it for the budget, e2e and topology)
 	$(WEB_BUILD)

@@ -44,7 +44,7 @@ start=$SECONDS
 # 2. Build once (turbo caches it); each store then runs Playwright against that build. The
 #    arguments are the Makefile's WEB_BUILD (turbo's cache key includes them): `make test`'s
 #    checks lane has built it already.
-pnpm turbo run build --filter web --output-logs=errors-only -- --analyze
+flock "$ROOT/.tools/web-build.lock" pnpm turbo run build --filter web --output-logs=errors-only -- --analyze
 echo "==> e2e: web built in $((SECONDS - start)) s"
 
 # 3. The stores one after the other (E2E_SIDE_BY_SIDE=1: side by side; each has its own stack,
