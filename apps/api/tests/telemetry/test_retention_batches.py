@@ -149,30 +149,38 @@ async def test_a_dropped_day_is_counted_outside_the_dropping_transaction(
     samples = [sample(float(i), ts=start + timedelta(minutes=i)) for i in range(12)]
     assert (await ingest(client, auth_headers, samples)).status_code == 202
     config = _retention(settings)
-    await store_for(db, config).prepare(start)  # that day's partitions, as 40 days ago
-    statements: list[tuple[str, str | None, int]] = []
+    created = await store_for(db, config).prepare(start)  # that day's partitions, as 40 days ago
+    try:
+        statements: list[tuple[str, str | None, int]] = []
 
-    def record(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        level = conn.get_execution_options().get("isolation_level")
-        statements.append((statement.strip(), level, id(conn.connection.dbapi_connection)))
+        def record(conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+            level = conn.get_execution_options().get("isolation_level")
+            statements.append((statement.strip(), level, id(conn.connection.dbapi_connection)))
 
-    event.listen(db.engine.sync_engine, "before_cursor_execute", record)
-    result = await prune(db, config, now=now)
-    event.remove(db.engine.sync_engine, "before_cursor_execute", record)
+        event.listen(db.engine.sync_engine, "before_cursor_execute", record)
+        result = await prune(db, config, now=now)
+        event.remove(db.engine.sync_engine, "before_cursor_execute", record)
 
-    raw = result.removals[0]
-    assert raw.rows == 12
-    if store_kind() == "sqlite":
-        assert raw.partitions == []
-        assert raw.counting_s == 0.0
-        return
-    name = f"telemetry_samples_p{day:%Y%m%d}"
-    assert name in raw.partitions  # (with the empty days around it that prepare made)
-    assert raw.counting_s > 0.0
-    count = next(s for s in statements if s[0] == f"SELECT count(*) FROM {name}")
-    drop = statements.index(next(s for s in statements if s[0] == f"DROP TABLE {name}"))
-    assert count[1] == "AUTOCOMMIT"  # a read of its own, no transaction
-    # The drop's transaction: from its BEGIN-less start (the SET LOCAL) to the DROP.
-    assert statements[drop - 1][0].startswith("SET LOCAL lock_timeout")
-    assert statements[drop - 1][1] != "AUTOCOMMIT"
-    assert statements[drop - 1][2] == statements[drop][2]
+        raw = result.removals[0]
+        assert raw.rows == 12
+        if store_kind() == "sqlite":
+            assert raw.partitions == []
+            assert raw.counting_s == 0.0
+            return
+        name = f"telemetry_samples_p{day:%Y%m%d}"
+        assert name in raw.partitions  # (with the empty days around it that prepare made)
+        assert raw.counting_s > 0.0
+        count = next(s for s in statements if s[0] == f"SELECT count(*) FROM {name}")
+        drop = statements.index(next(s for s in statements if s[0] == f"DROP TABLE {name}"))
+        assert count[1] == "AUTOCOMMIT"  # a read of its own, no transaction
+        # The drop's transaction: from its BEGIN-less start (the SET LOCAL) to the DROP.
+        assert statements[drop - 1][0].startswith("SET LOCAL lock_timeout")
+        assert statements[drop - 1][1] != "AUTOCOMMIT"
+        assert statements[drop - 1][2] == statements[drop][2]
+    finally:
+        # The days prepare made would outlive the test (the run shares one store; a test's
+        # clean-up empties tables, it does not drop them) and change what later tests create.
+        async with UnitOfWork(db, None) as uow:
+            session = await uow.begin()
+            for table in created:
+                await session.execute(text(f"DROP TABLE IF EXISTS {table}"))

@@ -141,7 +141,7 @@ class SqliteSampleStore(SqlSampleStore):
         lo, statement = _FIRST_ID, text(_RAW_RANGE_DELETE)
         while True:
             size = pace.size
-            rows, hi = await self._read_row(_RAW_NEXT, {"lo": lo, "n": size})
+            rows, hi = await self._read(_RAW_NEXT, {"lo": lo, "n": size})
             if not rows:
                 return
             span = {"lo": lo, "hi": hi, "cutoff": params["cutoff"]}
@@ -170,16 +170,13 @@ class SqliteSampleStore(SqlSampleStore):
         if deleted:
             removal.batch_done(deleted, seconds)
             await report(progress, removal)
-            await self._read_row(_CHECKPOINT, {})
+            await self._read(_CHECKPOINT, {})
         return deleted
 
-    async def _read_row(self, sql: str, params: dict[str, object]) -> Any:
-        async with self.db.readers() as session:
-            return (await session.execute(text(sql), params)).one()
-
     async def _read(self, sql: str, params: dict[str, object]) -> Any:
+        """The first row of `sql` off the writer (None when there is none)."""
         async with self.db.readers() as session:
-            return (await session.execute(text(sql), params)).scalar()
+            return (await session.execute(text(sql), params)).first()
 
 
 class _Pace:
